@@ -1,0 +1,85 @@
+// The typed interfaces of the four actors, the atoms that tag their messages, and the
+// inspect() overloads that let CAF carry and print the plain structs of types.hpp.
+#pragma once
+
+#include <cstdint>
+
+#include <caf/atom.hpp>
+#include <caf/meta/type_name.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "messages/types.hpp"
+
+namespace tmon {
+
+using sample_atom = caf::atom_constant<caf::atom("sample")>;
+using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
+using cycle_atom = caf::atom_constant<caf::atom("cycle")>;
+using report_atom = caf::atom_constant<caf::atom("report")>;
+using usage_atom = caf::atom_constant<caf::atom("usage")>;
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
+using deliver_atom = caf::atom_constant<caf::atom("deliver")>;
+using delivered_atom = caf::atom_constant<caf::atom("delivered")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, interface_counters& x) {
+  return f(caf::meta::type_name("interface_counters"), x.name, x.rx_bytes, x.tx_bytes);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, sample& x) {
+  return f(caf::meta::type_name("sample"), x.taken_at, x.boot_id, x.interfaces);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cycle_bounds& x) {
+  return f(caf::meta::type_name("cycle_bounds"), x.start, x.end);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, usage_figures& x) {
+  return f(caf::meta::type_name("usage_figures"), x.cycle, x.rx_bytes, x.tx_bytes,
+           x.counted_bytes, x.quota_bytes);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, event& x) {
+  return f(caf::meta::type_name("event"), x.id, x.kind, x.raised_at, x.usage,
+           x.threshold_percent, x.late, x.projected_bytes, x.detail);
+}
+
+// Owns the persisted state: applies samples, closes cycles, raises events.
+using accounting_actor = caf::typed_actor<
+  // A periodic reading from the sampler.
+  caf::reacts_to<sample_atom, sample>,
+  // From the scheduler: the billing cycle that contains the current time.
+  caf::reacts_to<cycle_atom, cycle_bounds>,
+  // From the scheduler: the latest report instant due so far in this cycle.
+  caf::reacts_to<report_atom, cycle_bounds, epoch_seconds>,
+  // The current cycle's figures.
+  caf::replies_to<usage_atom>::with<usage_figures>,
+  // Takes one last sample and persists it; answered once the state is on disk.
+  caf::replies_to<flush_atom>::with<bool>>;
+
+// Reads the interface counters.
+using sampler_actor = caf::typed_actor<
+  // Starts sending periodic samples to this accounting actor.
+  caf::reacts_to<subscribe_atom, accounting_actor>,
+  // Self-sent timer: take the periodic sample and re-arm.
+  caf::reacts_to<tick_atom>,
+  // A sample taken right now (at a cycle boundary or at shutdown).
+  caf::replies_to<sample_atom>::with<sample>>;
+
+// Owns calendar time: wakes at cycle resets and report instants, at least hourly.
+using scheduler_actor = caf::typed_actor<
+  // Self-sent timer: recompute the calendar from the wall clock and re-arm.
+  caf::reacts_to<tick_atom>>;
+
+// Turns events into messages and delivers them.
+using notifier_actor = caf::typed_actor<
+  // Delivers one event; answered with its id once every recipient has it.
+  caf::replies_to<deliver_atom, event>::with<delivered_atom, std::uint64_t>>;
+
+} // namespace tmon

@@ -1,0 +1,42 @@
+#include "messages/types.hpp"
+
+#include <tuple>
+
+namespace tmon {
+
+bool operator==(const interface_counters& x, const interface_counters& y) {
+  return std::tie(x.name, x.rx_bytes, x.tx_bytes) == std::tie(y.name, y.rx_bytes, y.tx_bytes);
+}
+
+bool operator==(const sample& x, const sample& y) {
+  return std::tie(x.taken_at, x.boot_id, x.interfaces)
+         == std::tie(y.taken_at, y.boot_id, y.interfaces);
+}
+
+bool operator==(const cycle_bounds& x, const cycle_bounds& y) {
+  return x.start == y.start && x.end == y.end;
+}
+
+bool operator!=(const cycle_bounds& x, const cycle_bounds& y) {
+  return !(x == y);
+}
+
+bool operator==(const usage_figures& x, const usage_figures& y) {
+  return std::tie(x.cycle, x.rx_bytes, x.tx_bytes, x.counted_bytes, x.quota_bytes)
+         == std::tie(y.cycle, y.rx_bytes, y.tx_bytes, y.counted_bytes, y.quota_bytes);
+}
+
+bool operator==(const event& x, const event& y) {
+  return std::tie(x.id, x.kind, x.raised_at, x.usage, x.threshold_percent, x.late,
+                  x.projected_bytes, x.detail)
+         == std::tie(y.id, y.kind, y.raised_at, y.usage, y.threshold_percent, y.late,
+                     y.projected_bytes, y.detail);
+}
+
+double percent_of_quota(std::uint64_t counted_bytes, std::uint64_t quota_bytes) {
+  if (quota_bytes == 0)
+    return 0;
+  return static_cast<double>(counted_bytes) * 100.0 / static_cast<double>(quota_bytes);
+}
+
+} // namespace tmon

@@ -1,0 +1,122 @@
+// Plain data carried between the actors and kept in the state file. Free of CAF so that the
+// pure logic and its tests use it without an actor system; messages.hpp adds inspect().
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tmon {
+
+// Wall-clock time as seconds since the Unix epoch. Seconds are the resolution of every
+// rule (cycle bounds, reports), and an integer survives JSON and messages unchanged.
+using epoch_seconds = std::int64_t;
+
+// Reads the current wall-clock time. Injected everywhere, so tests can move the calendar.
+using wall_clock = std::function<epoch_seconds()>;
+
+// A value, or a sentence that says why there is none.
+template <class T>
+struct outcome {
+  std::optional<T> value;
+  std::string error;
+
+  static outcome success(T x) {
+    return outcome{std::move(x), {}};
+  }
+
+  static outcome failure(std::string why) {
+    return outcome{std::nullopt, std::move(why)};
+  }
+
+  explicit operator bool() const {
+    return value.has_value();
+  }
+};
+
+// The unit that quotas and figures are given in: GiB (1024^3 bytes) or GB (10^9 bytes).
+struct traffic_unit {
+  std::string name;
+  std::uint64_t bytes = 0;
+};
+
+// Which traffic counts against the quota.
+enum class traffic_direction : std::uint8_t {
+  outbound,      // tx
+  inbound,       // rx
+  bidirectional, // rx + tx
+  max,           // the larger of the cycle's rx and tx totals
+};
+
+// One interface's cumulative kernel counters, as /proc/net/dev shows them.
+struct interface_counters {
+  std::string name;
+  std::uint64_t rx_bytes = 0;
+  std::uint64_t tx_bytes = 0;
+};
+
+bool operator==(const interface_counters& x, const interface_counters& y);
+
+// One reading of the configured interfaces that exist at `taken_at`.
+struct sample {
+  epoch_seconds taken_at = 0;
+  std::string boot_id;
+  std::vector<interface_counters> interfaces;
+};
+
+bool operator==(const sample& x, const sample& y);
+
+// A billing cycle: [start, end).
+struct cycle_bounds {
+  epoch_seconds start = 0;
+  epoch_seconds end = 0;
+};
+
+bool operator==(const cycle_bounds& x, const cycle_bounds& y);
+bool operator!=(const cycle_bounds& x, const cycle_bounds& y);
+
+// A cycle's figures at one moment.
+struct usage_figures {
+  cycle_bounds cycle;
+  std::uint64_t rx_bytes = 0;
+  std::uint64_t tx_bytes = 0;
+  std::uint64_t counted_bytes = 0;
+  std::uint64_t quota_bytes = 0;
+};
+
+bool operator==(const usage_figures& x, const usage_figures& y);
+
+enum class event_kind : std::uint8_t {
+  monitor_started,
+  threshold_crossed,
+  cycle_closed,
+  usage_report,
+  state_file_reset,
+};
+
+// Something the owner is told about. Carries numbers only; the notifier owns the wording.
+struct event {
+  std::uint64_t id = 0;
+  event_kind kind = event_kind::monitor_started;
+  epoch_seconds raised_at = 0;
+  usage_figures usage;
+  // threshold_crossed: the highest threshold the sample reached, in percent.
+  double threshold_percent = 0;
+  // cycle_closed: true when the close happened long after the cycle's end (the monitor was
+  // not running at the reset).
+  bool late = false;
+  // usage_report: counted bytes at cycle end if the cycle's average rate so far holds.
+  std::uint64_t projected_bytes = 0;
+  // state_file_reset: where the unreadable state file was moved, and why it was unreadable.
+  std::string detail;
+};
+
+bool operator==(const event& x, const event& y);
+
+// Percent of the quota that `counted_bytes` is; 0 for a zero quota.
+double percent_of_quota(std::uint64_t counted_bytes, std::uint64_t quota_bytes);
+
+} // namespace tmon
