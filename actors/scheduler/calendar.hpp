@@ -1,0 +1,42 @@
+// Billing-cycle and report calendar in local time. Local time is the process's time zone
+// (TZ), read through the C library, so daylight-saving shifts are handled by mktime.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "messages/types.hpp"
+
+namespace tmon {
+
+struct time_of_day {
+  int hour = 0;
+  int minute = 0;
+};
+
+bool operator==(const time_of_day& x, const time_of_day& y);
+
+// The cycle that contains `now`. A cycle starts at 00:00 local time on `reset_day` (1-31)
+// of a month, or on the month's last day when the month is shorter, and ends where the
+// next one starts.
+cycle_bounds cycle_containing(epoch_seconds now, int reset_day);
+
+// Report instants of a cycle: `report_time` local time on the cycle's start date plus
+// k * interval_days days, for k >= 1, that lie inside [cycle.start, cycle.end).
+// interval_days == 0 means reports are off: both functions then return nothing.
+
+// The latest report instant at or before `now`, if any.
+std::optional<epoch_seconds> latest_report_at_or_before(const cycle_bounds& cycle,
+                                                        epoch_seconds now, int interval_days,
+                                                        time_of_day report_time);
+
+// The first report instant after `now`, if any.
+std::optional<epoch_seconds> next_report_after(const cycle_bounds& cycle, epoch_seconds now,
+                                               int interval_days, time_of_day report_time);
+
+// Local calendar date and time of an instant, for people and file names.
+std::string local_date(epoch_seconds t);      // "2026-02-28"
+std::string local_iso8601(epoch_seconds t);   // "2026-02-28T23:59:50+08:00"
+std::string compact_local_stamp(epoch_seconds t); // "20260228T235950"
+
+} // namespace tmon
