@@ -1,0 +1,227 @@
+#include "actors/accounting/ledger.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <tuple>
+
+namespace tmon {
+
+namespace {
+
+// Products of two 64-bit counts need 128 bits to stay exact.
+__extension__ typedef unsigned __int128 uint128;
+
+constexpr std::uint64_t uint64_max = std::numeric_limits<std::uint64_t>::max();
+
+std::uint64_t saturating_add(std::uint64_t x, std::uint64_t y) {
+  return y > uint64_max - x ? uint64_max : x + y;
+}
+
+std::uint64_t saturate(uint128 x) {
+  return x > uint64_max ? uint64_max : static_cast<std::uint64_t>(x);
+}
+
+// Traffic of one interface since `last` was read; `last` is null for an interface the state
+// has never seen.
+counter_reading traffic_since(const counter_reading* last, const counter_reading& now,
+                              bool same_boot) {
+  if (last != nullptr)
+    return {counter_delta(last->rx_bytes, now.rx_bytes, same_boot),
+            counter_delta(last->tx_bytes, now.tx_bytes, same_boot)};
+  // Within one boot, a newcomer's counters hold traffic from before it was monitored.
+  if (same_boot)
+    return {};
+  return now;
+}
+
+void add_traffic(monitor_state& state, const counter_reading& traffic) {
+  state.cycle_rx_bytes = saturating_add(state.cycle_rx_bytes, traffic.rx_bytes);
+  state.cycle_tx_bytes = saturating_add(state.cycle_tx_bytes, traffic.tx_bytes);
+}
+
+// Thresholds are compared in millionths of a percent, so that a configured decimal such as
+// 14.3 means exactly 14.3 and not the binary double nearest to it, which lies slightly above.
+constexpr std::uint64_t millionths_per_percent = 1'000'000;
+
+// Whether `counted` is at least `percent` of `quota`, exactly up to a millionth of a percent.
+bool threshold_reached(std::uint64_t counted, std::uint64_t quota, double percent) {
+  if (quota == 0)
+    return false;
+  const long double wanted
+    = std::round(static_cast<long double>(percent) * millionths_per_percent);
+  // Bounding first keeps the conversion to an integer defined; the largest reachable
+  // figure is below 2^91 millionths, far under this bound.
+  const long double beyond_reach = std::ldexp(1.0L, 100);
+  if (!(wanted >= 0 && wanted < beyond_reach))
+    return false;
+  // wanted * quota <= counted * 100 * 10^6, divided by quota to rule out overflow.
+  const uint128 reached = uint128{counted} * 100 * millionths_per_percent / quota;
+  return static_cast<uint128>(wanted) <= reached;
+}
+
+bool already_alerted(const monitor_state& state, double threshold) {
+  const auto& alerted = state.thresholds_alerted;
+  return std::find(alerted.begin(), alerted.end(), threshold) != alerted.end();
+}
+
+void mark_alerted(monitor_state& state, double threshold) {
+  auto& alerted = state.thresholds_alerted;
+  alerted.insert(std::upper_bound(alerted.begin(), alerted.end(), threshold), threshold);
+}
+
+event event_of(event_kind kind, const usage_figures& usage, epoch_seconds now) {
+  event e;
+  e.kind = kind;
+  e.raised_at = now;
+  e.usage = usage;
+  return e;
+}
+
+} // namespace
+
+bool operator==(const counter_reading& x, const counter_reading& y) {
+  return x.rx_bytes == y.rx_bytes && x.tx_bytes == y.tx_bytes;
+}
+
+bool operator==(const monitor_state& x, const monitor_state& y) {
+  return std::tie(x.boot_id, x.last_counters, x.last_sample_at, x.cycle, x.cycle_rx_bytes,
+                  x.cycle_tx_bytes, x.thresholds_alerted, x.last_report_at, x.outbox,
+                  x.next_event_id)
+         == std::tie(y.boot_id, y.last_counters, y.last_sample_at, y.cycle, y.cycle_rx_bytes,
+                     y.cycle_tx_bytes, y.thresholds_alerted, y.last_report_at, y.outbox,
+                     y.next_event_id);
+}
+
+std::uint64_t counter_delta(std::uint64_t previous, std::uint64_t current, bool same_boot) {
+  if (same_boot && current >= previous)
+    return current - previous;
+  return current;
+}
+
+std::uint64_t counted_bytes(std::uint64_t rx_bytes, std::uint64_t tx_bytes,
+                            traffic_direction direction) {
+  switch (direction) {
+    case traffic_direction::outbound:
+      return tx_bytes;
+    case traffic_direction::inbound:
+      return rx_bytes;
+    case traffic_direction::bidirectional:
+      return saturating_add(rx_bytes, tx_bytes);
+    case traffic_direction::max:
+      return std::max(rx_bytes, tx_bytes);
+  }
+  return tx_bytes;
+}
+
+usage_figures current_usage(const monitor_state& state, const ledger_rules& rules) {
+  usage_figures usage;
+  usage.cycle = state.cycle;
+  usage.rx_bytes = state.cycle_rx_bytes;
+  usage.tx_bytes = state.cycle_tx_bytes;
+  usage.counted_bytes = counted_bytes(state.cycle_rx_bytes, state.cycle_tx_bytes,
+                                      rules.direction);
+  usage.quota_bytes = rules.quota_bytes;
+  return usage;
+}
+
+bool apply_sample(monitor_state& state, const sample& s) {
+  const bool first_ever = state.boot_id.empty();
+  const bool same_boot = s.boot_id == state.boot_id;
+  bool changed = first_ever || !same_boot || s.taken_at != state.last_sample_at;
+  for (const auto& counters : s.interfaces) {
+    const counter_reading reading{counters.rx_bytes, counters.tx_bytes};
+    const auto known = state.last_counters.find(counters.name);
+    const bool is_known = known != state.last_counters.end();
+    if (!first_ever)
+      add_traffic(state, traffic_since(is_known ? &known->second : nullptr, reading,
+                                       same_boot));
+    // Within one boot, a reading equal to the last one adds nothing: only then does the
+    // state stay as it was.
+    changed = changed || !is_known || !(known->second == reading);
+    state.last_counters[counters.name] = reading;
+  }
+  state.boot_id = s.boot_id;
+  state.last_sample_at = s.taken_at;
+  return changed;
+}
+
+event raise_event(monitor_state& state, event e, std::size_t outbox_limit,
+                  std::vector<event>& dropped) {
+  e.id = state.next_event_id++;
+  auto& outbox = state.outbox;
+  outbox.push_back(e);
+  while (outbox.size() > outbox_limit) {
+    auto victim = std::find_if(outbox.begin(), outbox.end(), [](const event& queued) {
+      return queued.kind != event_kind::threshold_crossed;
+    });
+    if (victim == outbox.end())
+      victim = outbox.begin();
+    dropped.push_back(std::move(*victim));
+    outbox.erase(victim);
+  }
+  return e;
+}
+
+std::optional<event> newly_crossed_threshold(monitor_state& state, const ledger_rules& rules,
+                                             epoch_seconds now) {
+  const usage_figures usage = current_usage(state, rules);
+  std::optional<double> highest;
+  for (const double threshold : rules.thresholds) {
+    if (already_alerted(state, threshold)
+        || !threshold_reached(usage.counted_bytes, usage.quota_bytes, threshold))
+      continue;
+    mark_alerted(state, threshold);
+    highest = std::max(highest.value_or(threshold), threshold);
+  }
+  if (!highest)
+    return std::nullopt;
+  event crossed = event_of(event_kind::threshold_crossed, usage, now);
+  crossed.threshold_percent = *highest;
+  return crossed;
+}
+
+event close_cycle(monitor_state& state, const ledger_rules& rules, const cycle_bounds& next,
+                  epoch_seconds now) {
+  event closed = event_of(event_kind::cycle_closed, current_usage(state, rules), now);
+  closed.late = now > state.cycle.end + late_close_after_seconds;
+  state.cycle = next;
+  state.cycle_rx_bytes = 0;
+  state.cycle_tx_bytes = 0;
+  state.thresholds_alerted.clear();
+  return closed;
+}
+
+std::optional<event> report_if_due(monitor_state& state, const ledger_rules& rules,
+                                   epoch_seconds due_at, epoch_seconds now) {
+  const bool in_cycle = state.cycle.start <= due_at && due_at < state.cycle.end;
+  if (!in_cycle || due_at <= state.last_report_at || due_at > now)
+    return std::nullopt;
+  state.last_report_at = due_at;
+  event report = event_of(event_kind::usage_report, current_usage(state, rules), now);
+  report.projected_bytes = projected_usage(report.usage.counted_bytes, state.cycle, now);
+  return report;
+}
+
+std::uint64_t projected_usage(std::uint64_t counted, const cycle_bounds& cycle,
+                              epoch_seconds now) {
+  if (now <= cycle.start || now >= cycle.end)
+    return counted;
+  // Differences taken in unsigned arithmetic cannot overflow, and both are positive here.
+  const auto start = static_cast<std::uint64_t>(cycle.start);
+  const std::uint64_t length = static_cast<std::uint64_t>(cycle.end) - start;
+  const std::uint64_t elapsed = static_cast<std::uint64_t>(now) - start;
+  return saturate(uint128{counted} * length / elapsed);
+}
+
+bool acknowledge_event(monitor_state& state, std::uint64_t id) {
+  auto& outbox = state.outbox;
+  const auto acknowledged = std::find_if(outbox.begin(), outbox.end(),
+                                         [id](const event& queued) { return queued.id == id; });
+  if (acknowledged == outbox.end())
+    return false;
+  outbox.erase(acknowledged);
+  return true;
+}
+
+} // namespace tmon

@@ -1,0 +1,753 @@
+#define CAF_SUITE ledger
+#include <caf/test/unit_test.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "actors/accounting/ledger.hpp"
+#include "messages/messages.hpp"
+#include "test_support.hpp"
+
+using namespace tmon;
+
+namespace {
+
+constexpr std::uint64_t uint64_max = std::numeric_limits<std::uint64_t>::max();
+
+const std::string boot_a = "6f1c2a60-0d4e-4b8e-9a57-3c1e2f4b5a01";
+const std::string boot_b = "9b2d4e71-1f5a-4c9f-8b68-4d2f3a5c6b12";
+
+const cycle_bounds march{test::utc(2024, 3, 1), test::utc(2024, 4, 1)};
+const cycle_bounds april{test::utc(2024, 4, 1), test::utc(2024, 5, 1)};
+
+interface_counters nic(const std::string& name, std::uint64_t rx, std::uint64_t tx) {
+  return interface_counters{name, rx, tx};
+}
+
+sample sample_of(epoch_seconds taken_at, const std::string& boot_id,
+                 std::vector<interface_counters> interfaces) {
+  return sample{taken_at, boot_id, std::move(interfaces)};
+}
+
+// A state in March that has applied `first` as its baseline.
+monitor_state baselined_on(const sample& first) {
+  monitor_state state;
+  state.cycle = march;
+  apply_sample(state, first);
+  return state;
+}
+
+ledger_rules rules_of(traffic_direction direction, std::uint64_t quota,
+                      std::vector<double> thresholds = {}) {
+  ledger_rules rules;
+  rules.direction = direction;
+  rules.quota_bytes = quota;
+  rules.thresholds = std::move(thresholds);
+  return rules;
+}
+
+// Outbound rules with a 1000-byte quota, so that percent and bytes are easy to read.
+ledger_rules thousand_byte_rules(std::vector<double> thresholds) {
+  return rules_of(traffic_direction::outbound, 1000, std::move(thresholds));
+}
+
+monitor_state state_with_sent(std::uint64_t tx_bytes) {
+  monitor_state state;
+  state.cycle = march;
+  state.cycle_tx_bytes = tx_bytes;
+  return state;
+}
+
+event event_of_kind(event_kind kind, epoch_seconds raised_at = march.start) {
+  event e;
+  e.kind = kind;
+  e.raised_at = raised_at;
+  return e;
+}
+
+std::vector<std::uint64_t> outbox_ids(const monitor_state& state) {
+  std::vector<std::uint64_t> ids;
+  for (const auto& e : state.outbox)
+    ids.push_back(e.id);
+  return ids;
+}
+
+std::vector<std::uint64_t> ids_of(const std::vector<event>& events) {
+  std::vector<std::uint64_t> ids;
+  for (const auto& e : events)
+    ids.push_back(e.id);
+  return ids;
+}
+
+// The threshold named by the event newly_crossed_threshold returns; 0 when there is none.
+double crossed_percent(monitor_state& state, const ledger_rules& rules) {
+  const auto crossed = newly_crossed_threshold(state, rules, state.cycle.start);
+  return crossed ? crossed->threshold_percent : 0;
+}
+
+void check_reading(const monitor_state& state, const std::string& name, std::uint64_t rx,
+                   std::uint64_t tx) {
+  const auto found = state.last_counters.find(name);
+  CAF_REQUIRE(found != state.last_counters.end());
+  CAF_CHECK_EQUAL(found->second.rx_bytes, rx);
+  CAF_CHECK_EQUAL(found->second.tx_bytes, tx);
+}
+
+void check_totals(const monitor_state& state, std::uint64_t rx, std::uint64_t tx) {
+  CAF_CHECK_EQUAL(state.cycle_rx_bytes, rx);
+  CAF_CHECK_EQUAL(state.cycle_tx_bytes, tx);
+}
+
+} // namespace
+
+// --- counter_delta ---
+
+CAF_TEST(a counter that grew within one boot counts its growth) {
+  CAF_CHECK_EQUAL(counter_delta(1000, 1500, true), 500u);
+  CAF_CHECK_EQUAL(counter_delta(1500, 1500, true), 0u);
+}
+
+CAF_TEST(a counter that went down within one boot restarted from zero) {
+  CAF_CHECK_EQUAL(counter_delta(1500, 200, true), 200u);
+  CAF_CHECK_EQUAL(counter_delta(1500, 0, true), 0u);
+}
+
+CAF_TEST(a 32 bit wrap is never guessed) {
+  CAF_CHECK_EQUAL(counter_delta(4294967000u, 100, true), 100u);
+}
+
+CAF_TEST(after a reboot the whole counter is new traffic) {
+  CAF_CHECK_EQUAL(counter_delta(100, 500, false), 500u);
+  CAF_CHECK_EQUAL(counter_delta(500, 100, false), 100u);
+  CAF_CHECK_EQUAL(counter_delta(500, 500, false), 500u);
+}
+
+CAF_TEST(deltas use the full 64 bits) {
+  CAF_CHECK_EQUAL(counter_delta(0, uint64_max, true), uint64_max);
+  CAF_CHECK_EQUAL(counter_delta(uint64_max - 1, uint64_max, true), 1u);
+}
+
+// --- counted_bytes ---
+
+CAF_TEST(each direction counts its own traffic) {
+  CAF_CHECK_EQUAL(counted_bytes(300, 700, traffic_direction::outbound), 700u);
+  CAF_CHECK_EQUAL(counted_bytes(300, 700, traffic_direction::inbound), 300u);
+  CAF_CHECK_EQUAL(counted_bytes(300, 700, traffic_direction::bidirectional), 1000u);
+  CAF_CHECK_EQUAL(counted_bytes(300, 700, traffic_direction::max), 700u);
+  CAF_CHECK_EQUAL(counted_bytes(900, 700, traffic_direction::max), 900u);
+}
+
+CAF_TEST(both directions together saturate instead of wrapping) {
+  CAF_CHECK_EQUAL(counted_bytes(uint64_max - 1, 1, traffic_direction::bidirectional),
+                  uint64_max);
+  CAF_CHECK_EQUAL(counted_bytes(uint64_max, 1, traffic_direction::bidirectional), uint64_max);
+  CAF_CHECK_EQUAL(counted_bytes(uint64_max, uint64_max, traffic_direction::bidirectional),
+                  uint64_max);
+}
+
+// --- apply_sample ---
+
+CAF_TEST(the first sample only sets the baseline) {
+  monitor_state state;
+  CAF_CHECK(apply_sample(state, sample_of(100, boot_a, {nic("eth0", 5000, 7000),
+                                                         nic("eth1", 1, 2)})));
+  CAF_CHECK_EQUAL(state.boot_id, boot_a);
+  CAF_CHECK_EQUAL(state.last_sample_at, 100);
+  CAF_CHECK_EQUAL(state.last_counters.size(), 2u);
+  check_reading(state, "eth0", 5000, 7000);
+  check_reading(state, "eth1", 1, 2);
+  check_totals(state, 0, 0);
+}
+
+CAF_TEST(a first sample without interfaces still records the boot) {
+  monitor_state state;
+  CAF_CHECK(apply_sample(state, sample_of(100, boot_a, {})));
+  CAF_CHECK_EQUAL(state.boot_id, boot_a);
+  CAF_CHECK_EQUAL(state.last_sample_at, 100);
+  CAF_CHECK(state.last_counters.empty());
+  // The interface shows up later in the same boot: its earlier traffic is not ours.
+  CAF_CHECK(apply_sample(state, sample_of(160, boot_a, {nic("eth0", 5000, 7000)})));
+  check_totals(state, 0, 0);
+  check_reading(state, "eth0", 5000, 7000);
+}
+
+CAF_TEST(deltas of every interface add up) {
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000),
+                                                    nic("eth1", 10, 20)}));
+  CAF_CHECK(apply_sample(state, sample_of(160, boot_a, {nic("eth0", 1500, 2700),
+                                                        nic("eth1", 15, 60)})));
+  check_totals(state, 505, 740);
+  CAF_CHECK(apply_sample(state, sample_of(220, boot_a, {nic("eth0", 1600, 2700),
+                                                        nic("eth1", 15, 61)})));
+  check_totals(state, 605, 741);
+  check_reading(state, "eth0", 1600, 2700);
+  check_reading(state, "eth1", 15, 61);
+  CAF_CHECK_EQUAL(state.last_sample_at, 220);
+}
+
+CAF_TEST(after a reboot every interface counts from zero) {
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 900000, 800000)}));
+  CAF_CHECK(apply_sample(state, sample_of(400, boot_b, {nic("eth0", 300, 400),
+                                                        nic("eth1", 50, 60)})));
+  check_totals(state, 350, 460);
+  CAF_CHECK_EQUAL(state.boot_id, boot_b);
+  check_reading(state, "eth0", 300, 400);
+  check_reading(state, "eth1", 50, 60);
+}
+
+CAF_TEST(a reboot counts counters that happen to be higher than before in full) {
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 100, 100)}));
+  CAF_CHECK(apply_sample(state, sample_of(400, boot_b, {nic("eth0", 150, 120)})));
+  check_totals(state, 150, 120);
+}
+
+CAF_TEST(a counter that dropped within one boot counts its new value) {
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 4294967000u, 5000)}));
+  CAF_CHECK(apply_sample(state, sample_of(160, boot_a, {nic("eth0", 100, 5200)})));
+  check_totals(state, 100, 200);
+}
+
+CAF_TEST(an interface first seen within the same boot is baselined) {
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 1000)}));
+  CAF_CHECK(apply_sample(state, sample_of(160, boot_a, {nic("eth0", 1100, 1200),
+                                                        nic("wg0", 70000, 80000)})));
+  check_totals(state, 100, 200);
+  check_reading(state, "wg0", 70000, 80000);
+  CAF_CHECK(apply_sample(state, sample_of(220, boot_a, {nic("eth0", 1100, 1200),
+                                                        nic("wg0", 70005, 80009)})));
+  check_totals(state, 105, 209);
+}
+
+CAF_TEST(an interface that disappears keeps its last counters) {
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 1000),
+                                                    nic("wg0", 500, 600)}));
+  CAF_CHECK(apply_sample(state, sample_of(160, boot_a, {nic("eth0", 1010, 1020)})));
+  check_totals(state, 10, 20);
+  check_reading(state, "wg0", 500, 600);
+}
+
+CAF_TEST(an interface that returns with higher counters adds its growth) {
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 1000),
+                                                    nic("wg0", 500, 600)}));
+  apply_sample(state, sample_of(160, boot_a, {nic("eth0", 1000, 1000)}));
+  CAF_CHECK(apply_sample(state, sample_of(220, boot_a, {nic("eth0", 1000, 1000),
+                                                        nic("wg0", 800, 650)})));
+  check_totals(state, 300, 50);
+  check_reading(state, "wg0", 800, 650);
+}
+
+CAF_TEST(an interface that returns with lower counters was re-created) {
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 1000),
+                                                    nic("wg0", 500, 600)}));
+  apply_sample(state, sample_of(160, boot_a, {nic("eth0", 1000, 1000)}));
+  CAF_CHECK(apply_sample(state, sample_of(220, boot_a, {nic("eth0", 1000, 1000),
+                                                        nic("wg0", 40, 30)})));
+  check_totals(state, 40, 30);
+  check_reading(state, "wg0", 40, 30);
+}
+
+CAF_TEST(cycle totals saturate instead of wrapping) {
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 0, 0)}));
+  state.cycle_rx_bytes = uint64_max - 10;
+  state.cycle_tx_bytes = uint64_max - 10;
+  CAF_CHECK(apply_sample(state, sample_of(160, boot_a, {nic("eth0", 10, 11)})));
+  check_totals(state, uint64_max, uint64_max);
+  CAF_CHECK(apply_sample(state, sample_of(220, boot_a, {nic("eth0", 20, 21)})));
+  check_totals(state, uint64_max, uint64_max);
+}
+
+CAF_TEST(interfaces summed after a reboot saturate) {
+  auto state = baselined_on(sample_of(100, boot_a, {}));
+  CAF_CHECK(apply_sample(state, sample_of(160, boot_b, {nic("eth0", uint64_max, 1),
+                                                        nic("eth1", 1, uint64_max)})));
+  check_totals(state, uint64_max, uint64_max);
+}
+
+CAF_TEST(the same sample again changes nothing) {
+  const auto same = sample_of(100, boot_a, {nic("eth0", 1000, 2000)});
+  auto state = baselined_on(same);
+  const auto before = state;
+  CAF_CHECK(!apply_sample(state, same));
+  CAF_CHECK(state == before);
+}
+
+CAF_TEST(a later sample with unchanged counters changes only the sample time) {
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000)}));
+  auto expected = state;
+  expected.last_sample_at = 160;
+  CAF_CHECK(apply_sample(state, sample_of(160, boot_a, {nic("eth0", 1000, 2000)})));
+  CAF_CHECK(state == expected);
+}
+
+CAF_TEST(changed counters at the same time are a change) {
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000)}));
+  CAF_CHECK(apply_sample(state, sample_of(100, boot_a, {nic("eth0", 1000, 2001)})));
+  check_totals(state, 0, 1);
+}
+
+CAF_TEST(a new interface with zero counters is a change) {
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000)}));
+  CAF_CHECK(apply_sample(state, sample_of(100, boot_a, {nic("eth0", 1000, 2000),
+                                                        nic("wg0", 0, 0)})));
+  check_reading(state, "wg0", 0, 0);
+}
+
+CAF_TEST(a reboot with the same counters at the same time is a change) {
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000)}));
+  CAF_CHECK(apply_sample(state, sample_of(100, boot_b, {nic("eth0", 1000, 2000)})));
+  CAF_CHECK_EQUAL(state.boot_id, boot_b);
+  check_totals(state, 1000, 2000);
+}
+
+CAF_TEST(a sample older than the last one still counts) {
+  auto state = baselined_on(sample_of(1000, boot_a, {nic("eth0", 1000, 2000)}));
+  CAF_CHECK(apply_sample(state, sample_of(400, boot_a, {nic("eth0", 1300, 2500)})));
+  check_totals(state, 300, 500);
+  CAF_CHECK_EQUAL(state.last_sample_at, 400);
+}
+
+// --- current_usage ---
+
+CAF_TEST(usage shows the open cycle counted by the rules) {
+  monitor_state state;
+  state.cycle = march;
+  state.cycle_rx_bytes = 300;
+  state.cycle_tx_bytes = 700;
+  usage_figures expected;
+  expected.cycle = march;
+  expected.rx_bytes = 300;
+  expected.tx_bytes = 700;
+  expected.counted_bytes = 1000;
+  expected.quota_bytes = 5000;
+  CAF_CHECK_EQUAL(current_usage(state, rules_of(traffic_direction::bidirectional, 5000)),
+                  expected);
+  CAF_CHECK_EQUAL(current_usage(state, rules_of(traffic_direction::inbound, 9)).counted_bytes,
+                  300u);
+  CAF_CHECK_EQUAL(current_usage(state, rules_of(traffic_direction::inbound, 9)).quota_bytes,
+                  9u);
+  CAF_CHECK_EQUAL(current_usage(state, rules_of(traffic_direction::outbound, 9)).counted_bytes,
+                  700u);
+  CAF_CHECK_EQUAL(current_usage(state, rules_of(traffic_direction::max, 9)).counted_bytes,
+                  700u);
+}
+
+// --- newly_crossed_threshold ---
+
+CAF_TEST(a threshold is reached at exactly its share of the quota) {
+  const auto rules = thousand_byte_rules({80});
+  auto below = state_with_sent(799);
+  CAF_CHECK(!newly_crossed_threshold(below, rules, march.start + 60));
+  CAF_CHECK(below.thresholds_alerted.empty());
+
+  auto at = state_with_sent(800);
+  const auto crossed = newly_crossed_threshold(at, rules, march.start + 60);
+  CAF_REQUIRE(crossed);
+  CAF_CHECK_EQUAL(at.thresholds_alerted, std::vector<double>{80});
+}
+
+CAF_TEST(a threshold event carries the usage and is not yet raised) {
+  const auto rules = thousand_byte_rules({80});
+  auto state = state_with_sent(812);
+  state.cycle_rx_bytes = 33;
+  const auto crossed = newly_crossed_threshold(state, rules, march.start + 3600);
+  CAF_REQUIRE(crossed);
+  CAF_CHECK_EQUAL(crossed->kind, event_kind::threshold_crossed);
+  CAF_CHECK_EQUAL(crossed->raised_at, march.start + 3600);
+  CAF_CHECK_EQUAL(crossed->usage, current_usage(state, rules));
+  CAF_CHECK_EQUAL(crossed->usage.counted_bytes, 812u);
+  CAF_CHECK_EQUAL(crossed->threshold_percent, 80.0);
+  CAF_CHECK_EQUAL(crossed->id, 0u);
+  CAF_CHECK_EQUAL(state.next_event_id, 1u);
+  CAF_CHECK(state.outbox.empty());
+}
+
+CAF_TEST(a decimal threshold means the decimal and not its nearest double) {
+  // 14.3 is stored as slightly more than 14.3, 33.3 as slightly less.
+  const auto rules = thousand_byte_rules({14.3, 33.3});
+  auto below_first = state_with_sent(142);
+  CAF_CHECK_EQUAL(crossed_percent(below_first, rules), 0.0);
+  auto at_first = state_with_sent(143);
+  CAF_CHECK_EQUAL(crossed_percent(at_first, rules), 14.3);
+  auto below_second = state_with_sent(332);
+  CAF_CHECK_EQUAL(crossed_percent(below_second, rules), 14.3);
+  auto at_second = state_with_sent(333);
+  CAF_CHECK_EQUAL(crossed_percent(at_second, rules), 33.3);
+}
+
+CAF_TEST(thresholds stay exact for quotas near 2 to the 60) {
+  // 33.3 % of 2^60 bytes is 383922861034080043.008 bytes.
+  const auto rules = rules_of(traffic_direction::outbound, std::uint64_t{1} << 60, {33.3});
+  auto below = state_with_sent(383922861034080043u);
+  CAF_CHECK(!newly_crossed_threshold(below, rules, march.start));
+  auto at = state_with_sent(383922861034080044u);
+  CAF_CHECK(newly_crossed_threshold(at, rules, march.start));
+}
+
+CAF_TEST(thresholds stay exact for the largest quota) {
+  // 80 % of 2^64 - 1 is exactly 14757395258967641292.
+  const auto rules = rules_of(traffic_direction::outbound, uint64_max, {80, 100});
+  auto below = state_with_sent(14757395258967641291u);
+  CAF_CHECK(!newly_crossed_threshold(below, rules, march.start));
+  auto at = state_with_sent(14757395258967641292u);
+  CAF_CHECK_EQUAL(crossed_percent(at, rules), 80.0);
+  auto full = state_with_sent(uint64_max);
+  CAF_CHECK_EQUAL(crossed_percent(full, rules), 100.0);
+}
+
+CAF_TEST(crossing several thresholds at once names the highest and marks all) {
+  const auto rules = thousand_byte_rules({50, 80, 90});
+  auto state = state_with_sent(850);
+  const auto crossed = newly_crossed_threshold(state, rules, march.start);
+  CAF_REQUIRE(crossed);
+  CAF_CHECK_EQUAL(crossed->threshold_percent, 80.0);
+  CAF_CHECK_EQUAL(state.thresholds_alerted, (std::vector<double>{50, 80}));
+
+  state.cycle_tx_bytes = 950;
+  const auto next = newly_crossed_threshold(state, rules, march.start + 60);
+  CAF_REQUIRE(next);
+  CAF_CHECK_EQUAL(next->threshold_percent, 90.0);
+  CAF_CHECK_EQUAL(state.thresholds_alerted, (std::vector<double>{50, 80, 90}));
+}
+
+CAF_TEST(an alerted threshold does not alert again in the same cycle) {
+  const auto rules = thousand_byte_rules({80, 90});
+  auto state = state_with_sent(800);
+  CAF_REQUIRE(newly_crossed_threshold(state, rules, march.start));
+  CAF_CHECK(!newly_crossed_threshold(state, rules, march.start + 60));
+  state.cycle_tx_bytes = 899;
+  CAF_CHECK(!newly_crossed_threshold(state, rules, march.start + 120));
+  CAF_CHECK_EQUAL(state.thresholds_alerted, std::vector<double>{80});
+}
+
+CAF_TEST(thresholds are re-armed by the next cycle) {
+  const auto rules = thousand_byte_rules({80});
+  auto state = state_with_sent(800);
+  CAF_REQUIRE(newly_crossed_threshold(state, rules, march.start));
+  close_cycle(state, rules, april, april.start);
+  state.cycle_tx_bytes = 800;
+  const auto again = newly_crossed_threshold(state, rules, april.start + 60);
+  CAF_REQUIRE(again);
+  CAF_CHECK_EQUAL(again->usage.cycle, april);
+}
+
+CAF_TEST(thresholds over one hundred percent work) {
+  const auto rules = thousand_byte_rules({100, 150});
+  auto state = state_with_sent(1499);
+  CAF_CHECK_EQUAL(crossed_percent(state, rules), 100.0);
+  state.cycle_tx_bytes = 1500;
+  CAF_CHECK_EQUAL(crossed_percent(state, rules), 150.0);
+}
+
+CAF_TEST(an alerted threshold no longer configured is harmless) {
+  const auto rules = thousand_byte_rules({80, 90});
+  auto state = state_with_sent(950);
+  state.thresholds_alerted = {85};
+  const auto crossed = newly_crossed_threshold(state, rules, march.start);
+  CAF_REQUIRE(crossed);
+  CAF_CHECK_EQUAL(crossed->threshold_percent, 90.0);
+  CAF_CHECK_EQUAL(state.thresholds_alerted, (std::vector<double>{80, 85, 90}));
+}
+
+CAF_TEST(thresholds follow the counted direction) {
+  const auto rules = rules_of(traffic_direction::inbound, 1000, {80});
+  auto state = state_with_sent(5000);
+  state.cycle_rx_bytes = 799;
+  CAF_CHECK(!newly_crossed_threshold(state, rules, march.start));
+  state.cycle_rx_bytes = 800;
+  CAF_CHECK(newly_crossed_threshold(state, rules, march.start));
+}
+
+CAF_TEST(no quota means no threshold alerts) {
+  const auto rules = rules_of(traffic_direction::outbound, 0, {80});
+  auto state = state_with_sent(5000);
+  CAF_CHECK(!newly_crossed_threshold(state, rules, march.start));
+  CAF_CHECK(state.thresholds_alerted.empty());
+}
+
+// --- raise_event ---
+
+CAF_TEST(raised events get consecutive ids) {
+  monitor_state state;
+  std::vector<event> dropped;
+  auto report = event_of_kind(event_kind::usage_report, march.start + 5);
+  report.id = 99;
+  report.projected_bytes = 1234;
+  const auto first = raise_event(state, report, 10, dropped);
+  CAF_CHECK_EQUAL(first.id, 1u);
+  CAF_CHECK_EQUAL(first.projected_bytes, 1234u);
+  CAF_CHECK_EQUAL(first.raised_at, march.start + 5);
+  const auto second = raise_event(state, event_of_kind(event_kind::cycle_closed), 10, dropped);
+  CAF_CHECK_EQUAL(second.id, 2u);
+  CAF_CHECK_EQUAL(state.next_event_id, 3u);
+  CAF_REQUIRE_EQUAL(state.outbox.size(), 2u);
+  CAF_CHECK_EQUAL(state.outbox.front(), first);
+  CAF_CHECK_EQUAL(state.outbox.back(), second);
+  CAF_CHECK(dropped.empty());
+}
+
+CAF_TEST(a full outbox drops the oldest event that is not an alert) {
+  monitor_state state;
+  std::vector<event> dropped;
+  raise_event(state, event_of_kind(event_kind::threshold_crossed), 3, dropped);
+  raise_event(state, event_of_kind(event_kind::usage_report), 3, dropped);
+  raise_event(state, event_of_kind(event_kind::threshold_crossed), 3, dropped);
+  CAF_CHECK(dropped.empty());
+  raise_event(state, event_of_kind(event_kind::cycle_closed), 3, dropped);
+  CAF_CHECK_EQUAL(ids_of(dropped), std::vector<std::uint64_t>{2});
+  CAF_CHECK_EQUAL(outbox_ids(state), (std::vector<std::uint64_t>{1, 3, 4}));
+  raise_event(state, event_of_kind(event_kind::monitor_started), 3, dropped);
+  CAF_CHECK_EQUAL(ids_of(dropped), (std::vector<std::uint64_t>{2, 4}));
+  CAF_CHECK_EQUAL(outbox_ids(state), (std::vector<std::uint64_t>{1, 3, 5}));
+}
+
+CAF_TEST(an outbox of alerts drops the oldest alert) {
+  monitor_state state;
+  std::vector<event> dropped;
+  for (int i = 0; i < 3; ++i)
+    raise_event(state, event_of_kind(event_kind::threshold_crossed), 2, dropped);
+  CAF_REQUIRE_EQUAL(dropped.size(), 1u);
+  CAF_CHECK_EQUAL(dropped.front().id, 1u);
+  CAF_CHECK_EQUAL(dropped.front().kind, event_kind::threshold_crossed);
+  CAF_CHECK_EQUAL(outbox_ids(state), (std::vector<std::uint64_t>{2, 3}));
+}
+
+CAF_TEST(a new event that is the only one not an alert is dropped itself) {
+  monitor_state state;
+  std::vector<event> dropped;
+  raise_event(state, event_of_kind(event_kind::threshold_crossed), 2, dropped);
+  raise_event(state, event_of_kind(event_kind::threshold_crossed), 2, dropped);
+  const auto report = raise_event(state, event_of_kind(event_kind::usage_report), 2, dropped);
+  CAF_REQUIRE_EQUAL(dropped.size(), 1u);
+  CAF_CHECK_EQUAL(dropped.front(), report);
+  CAF_CHECK_EQUAL(outbox_ids(state), (std::vector<std::uint64_t>{1, 2}));
+  CAF_CHECK_EQUAL(state.next_event_id, 4u);
+}
+
+CAF_TEST(dropped events are appended to what was dropped before) {
+  monitor_state state;
+  std::vector<event> dropped{event_of_kind(event_kind::monitor_started)};
+  raise_event(state, event_of_kind(event_kind::usage_report), 1, dropped);
+  raise_event(state, event_of_kind(event_kind::usage_report), 1, dropped);
+  CAF_REQUIRE_EQUAL(dropped.size(), 2u);
+  CAF_CHECK_EQUAL(dropped.front().id, 0u);
+  CAF_CHECK_EQUAL(dropped.back().id, 1u);
+  CAF_CHECK_EQUAL(outbox_ids(state), std::vector<std::uint64_t>{2});
+}
+
+CAF_TEST(an outbox limit of zero keeps nothing) {
+  monitor_state state;
+  std::vector<event> dropped;
+  const auto raised = raise_event(state, event_of_kind(event_kind::cycle_closed), 0, dropped);
+  CAF_CHECK(state.outbox.empty());
+  CAF_REQUIRE_EQUAL(dropped.size(), 1u);
+  CAF_CHECK_EQUAL(dropped.front(), raised);
+  CAF_CHECK_EQUAL(raised.id, 1u);
+}
+
+// --- close_cycle ---
+
+CAF_TEST(closing a cycle freezes its figures and opens the next one empty) {
+  const auto rules = rules_of(traffic_direction::bidirectional, 1000, {50, 80});
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000)}));
+  state.cycle_rx_bytes = 400;
+  state.cycle_tx_bytes = 450;
+  state.thresholds_alerted = {50, 80};
+  state.last_report_at = march.start + 86400;
+  std::vector<event> dropped;
+  raise_event(state, event_of_kind(event_kind::usage_report), 10, dropped);
+  const auto frozen = current_usage(state, rules);
+  auto expected = state;
+  expected.cycle = april;
+  expected.cycle_rx_bytes = 0;
+  expected.cycle_tx_bytes = 0;
+  expected.thresholds_alerted.clear();
+
+  const auto closed = close_cycle(state, rules, april, april.start + 2);
+  CAF_CHECK_EQUAL(closed.kind, event_kind::cycle_closed);
+  CAF_CHECK_EQUAL(closed.raised_at, april.start + 2);
+  CAF_CHECK_EQUAL(closed.usage, frozen);
+  CAF_CHECK_EQUAL(closed.usage.cycle, march);
+  CAF_CHECK_EQUAL(closed.usage.counted_bytes, 850u);
+  CAF_CHECK_EQUAL(closed.id, 0u);
+  CAF_CHECK(!closed.late);
+  CAF_CHECK(state == expected);
+}
+
+CAF_TEST(a close within the grace period is on time) {
+  const auto rules = thousand_byte_rules({});
+  auto at_end = state_with_sent(1);
+  CAF_CHECK(!close_cycle(at_end, rules, april, march.end).late);
+  auto at_grace = state_with_sent(1);
+  CAF_CHECK(!close_cycle(at_grace, rules, april, march.end + late_close_after_seconds).late);
+}
+
+CAF_TEST(a close after the grace period is late) {
+  const auto rules = thousand_byte_rules({});
+  auto just_after = state_with_sent(1);
+  CAF_CHECK(close_cycle(just_after, rules, april, march.end + late_close_after_seconds + 1)
+              .late);
+  auto days_after = state_with_sent(1);
+  CAF_CHECK(close_cycle(days_after, rules, april, march.end + 3 * 86400).late);
+}
+
+CAF_TEST(the next cycle counts on from the last counters) {
+  const auto rules = thousand_byte_rules({});
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000)}));
+  apply_sample(state, sample_of(160, boot_a, {nic("eth0", 1500, 2600)}));
+  close_cycle(state, rules, april, april.start);
+  check_totals(state, 0, 0);
+  apply_sample(state, sample_of(april.start + 60, boot_a, {nic("eth0", 1530, 2640)}));
+  check_totals(state, 30, 40);
+}
+
+// --- report_if_due ---
+
+CAF_TEST(a report inside the cycle is due) {
+  const auto rules = thousand_byte_rules({});
+  auto state = state_with_sent(100);
+  const auto due_at = march.start + 7 * 86400;
+  const auto report = report_if_due(state, rules, due_at, due_at + 30);
+  CAF_REQUIRE(report);
+  CAF_CHECK_EQUAL(report->kind, event_kind::usage_report);
+  CAF_CHECK_EQUAL(report->raised_at, due_at + 30);
+  CAF_CHECK_EQUAL(report->usage, current_usage(state, rules));
+  CAF_CHECK_EQUAL(report->projected_bytes,
+                  static_cast<std::uint64_t>(100 * (march.end - march.start)
+                                             / (due_at + 30 - march.start)));
+  CAF_CHECK_EQUAL(report->id, 0u);
+  CAF_CHECK_EQUAL(state.last_report_at, due_at);
+}
+
+CAF_TEST(a report is due from the first second of the cycle up to now) {
+  const auto rules = thousand_byte_rules({});
+  auto at_start = state_with_sent(0);
+  CAF_CHECK(report_if_due(at_start, rules, march.start, march.start + 10));
+  auto at_now = state_with_sent(0);
+  CAF_CHECK(report_if_due(at_now, rules, march.start + 500, march.start + 500));
+  CAF_CHECK_EQUAL(at_now.last_report_at, march.start + 500);
+}
+
+CAF_TEST(a report instant outside the cycle is not due) {
+  const auto rules = thousand_byte_rules({});
+  auto state = state_with_sent(0);
+  const auto before = state;
+  CAF_CHECK(!report_if_due(state, rules, march.start - 1, march.start + 10));
+  CAF_CHECK(!report_if_due(state, rules, march.end, march.end + 10));
+  CAF_CHECK(!report_if_due(state, rules, march.end + 86400, march.end + 86400));
+  CAF_CHECK(state == before);
+}
+
+CAF_TEST(a report instant in the future is not due) {
+  const auto rules = thousand_byte_rules({});
+  auto state = state_with_sent(0);
+  CAF_CHECK(!report_if_due(state, rules, march.start + 601, march.start + 600));
+  CAF_CHECK_EQUAL(state.last_report_at, 0);
+}
+
+CAF_TEST(a report instant already reported is not due again) {
+  const auto rules = thousand_byte_rules({});
+  auto state = state_with_sent(0);
+  const auto due_at = march.start + 86400;
+  CAF_REQUIRE(report_if_due(state, rules, due_at, due_at));
+  CAF_CHECK(!report_if_due(state, rules, due_at, due_at + 3600));
+  CAF_CHECK(!report_if_due(state, rules, due_at - 1, due_at + 3600));
+  CAF_CHECK(report_if_due(state, rules, due_at + 1, due_at + 3600));
+}
+
+CAF_TEST(a report of the last cycle does not hold back the next one) {
+  const auto rules = thousand_byte_rules({});
+  auto state = state_with_sent(0);
+  CAF_REQUIRE(report_if_due(state, rules, march.end - 1, march.end - 1));
+  close_cycle(state, rules, april, april.start);
+  const auto report = report_if_due(state, rules, april.start, april.start + 5);
+  CAF_REQUIRE(report);
+  CAF_CHECK_EQUAL(report->usage.cycle, april);
+}
+
+// --- projected_usage ---
+
+CAF_TEST(half the cycle gone projects double) {
+  const cycle_bounds cycle{1000, 3000};
+  CAF_CHECK_EQUAL(projected_usage(700, cycle, 2000), 1400u);
+  CAF_CHECK_EQUAL(projected_usage(700, march, march.start + (march.end - march.start) / 2),
+                  1400u);
+}
+
+CAF_TEST(a third of the cycle gone projects triple) {
+  CAF_CHECK_EQUAL(projected_usage(700, cycle_bounds{0, 3000}, 1000), 2100u);
+}
+
+CAF_TEST(projections round down to whole bytes) {
+  CAF_CHECK_EQUAL(projected_usage(7, cycle_bounds{0, 3}, 2), 10u);
+}
+
+CAF_TEST(outside the cycle the projection is what was counted) {
+  const cycle_bounds cycle{1000, 3000};
+  CAF_CHECK_EQUAL(projected_usage(700, cycle, 999), 700u);
+  CAF_CHECK_EQUAL(projected_usage(700, cycle, 1000), 700u);
+  CAF_CHECK_EQUAL(projected_usage(700, cycle, 3000), 700u);
+  CAF_CHECK_EQUAL(projected_usage(700, cycle, 5000), 700u);
+}
+
+CAF_TEST(projections of huge counts stay exact or saturate) {
+  const cycle_bounds cycle{0, 4};
+  const std::uint64_t two_to_the_60 = std::uint64_t{1} << 60;
+  CAF_CHECK_EQUAL(projected_usage(3 * two_to_the_60, cycle, 2), 6 * two_to_the_60);
+  CAF_CHECK_EQUAL(projected_usage(4 * two_to_the_60, cycle, 1), uint64_max);
+  CAF_CHECK_EQUAL(projected_usage(uint64_max, cycle, 3), uint64_max);
+}
+
+// --- acknowledge_event ---
+
+CAF_TEST(acknowledging removes only that event) {
+  monitor_state state;
+  std::vector<event> dropped;
+  for (int i = 0; i < 3; ++i)
+    raise_event(state, event_of_kind(event_kind::usage_report), 10, dropped);
+  CAF_CHECK(acknowledge_event(state, 2));
+  CAF_CHECK_EQUAL(outbox_ids(state), (std::vector<std::uint64_t>{1, 3}));
+  CAF_CHECK(!acknowledge_event(state, 2));
+  CAF_CHECK(!acknowledge_event(state, 42));
+  CAF_CHECK_EQUAL(outbox_ids(state), (std::vector<std::uint64_t>{1, 3}));
+}
+
+// --- equality ---
+
+CAF_TEST(counter readings are equal when both counters are) {
+  CAF_CHECK(counter_reading{1, 2} == counter_reading{1, 2});
+  CAF_CHECK(!(counter_reading{1, 2} == counter_reading{9, 2}));
+  CAF_CHECK(!(counter_reading{1, 2} == counter_reading{1, 9}));
+}
+
+CAF_TEST(monitor states differ when any field does) {
+  monitor_state base = baselined_on(sample_of(100, boot_a, {nic("eth0", 1, 2)}));
+  base.cycle_rx_bytes = 3;
+  base.cycle_tx_bytes = 4;
+  base.thresholds_alerted = {80};
+  base.last_report_at = 5;
+  std::vector<event> dropped;
+  raise_event(base, event_of_kind(event_kind::usage_report), 10, dropped);
+  CAF_CHECK(base == monitor_state{base});
+
+  const std::vector<std::function<void(monitor_state&)>> changes{
+    [](monitor_state& x) { x.boot_id = boot_b; },
+    [](monitor_state& x) { x.last_counters["eth0"].rx_bytes = 7; },
+    [](monitor_state& x) { x.last_counters["eth1"] = counter_reading{}; },
+    [](monitor_state& x) { x.last_sample_at = 7; },
+    [](monitor_state& x) { x.cycle = april; },
+    [](monitor_state& x) { x.cycle_rx_bytes = 7; },
+    [](monitor_state& x) { x.cycle_tx_bytes = 7; },
+    [](monitor_state& x) { x.thresholds_alerted.push_back(90); },
+    [](monitor_state& x) { x.last_report_at = 7; },
+    [](monitor_state& x) { x.outbox.front().projected_bytes = 7; },
+    [](monitor_state& x) { x.next_event_id = 7; },
+  };
+  for (const auto& change : changes) {
+    auto changed = base;
+    change(changed);
+    CAF_CHECK(!(changed == base));
+  }
+}
