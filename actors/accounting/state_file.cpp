@@ -1,0 +1,511 @@
+#include "actors/accounting/state_file.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <stdexcept>
+#include <system_error>
+#include <utility>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/scheduler/calendar.hpp"
+
+namespace tmon {
+
+namespace {
+
+using json = nlohmann::json;
+// Keeps the fields in the documented order, so the file reads top-down when printed.
+using ordered_json = nlohmann::ordered_json;
+
+constexpr std::pair<event_kind, const char*> event_kind_names[] = {
+  {event_kind::monitor_started, "monitor_started"},
+  {event_kind::threshold_crossed, "threshold_crossed"},
+  {event_kind::cycle_closed, "cycle_closed"},
+  {event_kind::usage_report, "usage_report"},
+  {event_kind::state_file_reset, "state_file_reset"},
+};
+
+const char* name_of(event_kind kind) {
+  for (const auto& [known, name] : event_kind_names)
+    if (known == kind)
+      return name;
+  throw std::invalid_argument("event kind without a name");
+}
+
+std::optional<event_kind> kind_named(const std::string& name) {
+  for (const auto& [kind, known] : event_kind_names)
+    if (name == known)
+      return kind;
+  return std::nullopt;
+}
+
+// ---- encoding --------------------------------------------------------------------------
+
+ordered_json encode_cycle(const cycle_bounds& cycle) {
+  ordered_json out;
+  out["start"] = cycle.start;
+  out["end"] = cycle.end;
+  return out;
+}
+
+ordered_json encode_usage(const usage_figures& usage) {
+  ordered_json out;
+  out["cycle"] = encode_cycle(usage.cycle);
+  out["rx_bytes"] = usage.rx_bytes;
+  out["tx_bytes"] = usage.tx_bytes;
+  out["counted_bytes"] = usage.counted_bytes;
+  out["quota_bytes"] = usage.quota_bytes;
+  return out;
+}
+
+ordered_json encode_event(const event& e) {
+  ordered_json out;
+  out["id"] = e.id;
+  out["kind"] = name_of(e.kind);
+  out["raised_at"] = e.raised_at;
+  out["usage"] = encode_usage(e.usage);
+  out["threshold_percent"] = e.threshold_percent;
+  out["late"] = e.late;
+  out["projected_bytes"] = e.projected_bytes;
+  out["detail"] = e.detail;
+  return out;
+}
+
+ordered_json encode_counters(const std::map<std::string, counter_reading>& counters) {
+  ordered_json out = ordered_json::object();
+  for (const auto& [name, reading] : counters) {
+    out[name]["rx_bytes"] = reading.rx_bytes;
+    out[name]["tx_bytes"] = reading.tx_bytes;
+  }
+  return out;
+}
+
+// ---- decoding --------------------------------------------------------------------------
+
+// Why the text is not a state file; caught in decode_state and returned as its sentence.
+class decode_failure : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+[[noreturn]] void fail_field(const std::string& path, const std::string& complaint) {
+  throw decode_failure("the state file field \"" + path + "\" " + complaint);
+}
+
+// What a value is, for a complaint: numbers as written, anything else by its type.
+std::string describe(const json& value) {
+  if (value.is_number())
+    return value.dump();
+  if (value.is_null())
+    return "null";
+  const std::string type = value.type_name();
+  const bool vowel = type.front() == 'a' || type.front() == 'o';
+  return (vowel ? "an " : "a ") + type;
+}
+
+std::uint64_t as_counter(const json& value, const std::string& path) {
+  if (!value.is_number_unsigned())
+    fail_field(path, "must be a non-negative integer of at most 64 bits, not " + describe(value));
+  return value.get<std::uint64_t>();
+}
+
+epoch_seconds as_seconds(const json& value, const std::string& path) {
+  const bool fits = value.is_number_integer()
+                    && (!value.is_number_unsigned()
+                        || value.get<std::uint64_t>()
+                               <= static_cast<std::uint64_t>(
+                                   std::numeric_limits<epoch_seconds>::max()));
+  if (!fits)
+    fail_field(path, "must be a whole number of seconds, not " + describe(value));
+  return value.get<epoch_seconds>();
+}
+
+double as_percent(const json& value, const std::string& path) {
+  if (!value.is_number() || !std::isfinite(value.get<double>()))
+    fail_field(path, "must be a number, not " + describe(value));
+  return value.get<double>();
+}
+
+bool as_flag(const json& value, const std::string& path) {
+  if (!value.is_boolean())
+    fail_field(path, "must be true or false, not " + describe(value));
+  return value.get<bool>();
+}
+
+std::string as_text(const json& value, const std::string& path) {
+  if (!value.is_string())
+    fail_field(path, "must be a string, not " + describe(value));
+  return value.get<std::string>();
+}
+
+// One JSON object of the state file, with its place in the file for complaints.
+class object_reader {
+public:
+  object_reader(const json& value, std::string path) : value_(value), path_(std::move(path)) {
+    if (!value_.is_object())
+      fail_field(path_, "must be an object, not " + describe(value_));
+  }
+
+  std::string path_of(const std::string& key) const {
+    return path_.empty() ? key : path_ + "." + key;
+  }
+
+  const json* optional_field(const char* key) const {
+    const auto found = value_.find(key);
+    return found == value_.end() ? nullptr : &*found;
+  }
+
+  const json& field(const char* key) const {
+    if (const json* found = optional_field(key))
+      return *found;
+    throw decode_failure("the state file lacks the field \"" + path_of(key) + "\"");
+  }
+
+  object_reader object(const char* key) const {
+    return {field(key), path_of(key)};
+  }
+
+  const json& array(const char* key) const {
+    const json& found = field(key);
+    if (!found.is_array())
+      fail_field(path_of(key), "must be an array, not " + describe(found));
+    return found;
+  }
+
+  std::uint64_t counter(const char* key) const {
+    return as_counter(field(key), path_of(key));
+  }
+
+  epoch_seconds seconds(const char* key) const {
+    return as_seconds(field(key), path_of(key));
+  }
+
+  double percent(const char* key) const {
+    return as_percent(field(key), path_of(key));
+  }
+
+  bool flag(const char* key) const {
+    return as_flag(field(key), path_of(key));
+  }
+
+  std::string text(const char* key) const {
+    return as_text(field(key), path_of(key));
+  }
+
+  const json& value() const {
+    return value_;
+  }
+
+private:
+  const json& value_;
+  std::string path_;
+};
+
+void check_schema_version(const object_reader& root) {
+  const json* version = root.optional_field("schema_version");
+  if (version == nullptr)
+    throw decode_failure("the state file has no schema_version: it was written by an unknown "
+                         "version of traffic-monitor");
+  if (version->is_number_integer() && *version == monitor_state::current_schema_version)
+    return;
+  const std::string written_by =
+      version->is_number_unsigned() && *version > monitor_state::current_schema_version
+          ? "a newer"
+          : "an unknown";
+  throw decode_failure("the state file has schema_version " + version->dump()
+                       + ": it was written by " + written_by
+                       + " version of traffic-monitor (this one reads version "
+                       + std::to_string(monitor_state::current_schema_version) + ")");
+}
+
+cycle_bounds decode_cycle(const object_reader& in) {
+  cycle_bounds out;
+  out.start = in.seconds("start");
+  out.end = in.seconds("end");
+  return out;
+}
+
+usage_figures decode_usage(const object_reader& in) {
+  usage_figures out;
+  out.cycle = decode_cycle(in.object("cycle"));
+  out.rx_bytes = in.counter("rx_bytes");
+  out.tx_bytes = in.counter("tx_bytes");
+  out.counted_bytes = in.counter("counted_bytes");
+  out.quota_bytes = in.counter("quota_bytes");
+  return out;
+}
+
+event_kind decode_kind(const object_reader& in) {
+  const std::string name = in.text("kind");
+  const std::optional<event_kind> kind = kind_named(name);
+  if (!kind)
+    fail_field(in.path_of("kind"), "names an unknown event kind \"" + name + "\"");
+  return *kind;
+}
+
+event decode_event(const object_reader& in) {
+  event out;
+  out.id = in.counter("id");
+  out.kind = decode_kind(in);
+  out.raised_at = in.seconds("raised_at");
+  out.usage = decode_usage(in.object("usage"));
+  out.threshold_percent = in.percent("threshold_percent");
+  out.late = in.flag("late");
+  out.projected_bytes = in.counter("projected_bytes");
+  out.detail = in.text("detail");
+  return out;
+}
+
+std::map<std::string, counter_reading> decode_counters(const object_reader& in) {
+  std::map<std::string, counter_reading> out;
+  for (const auto& [name, value] : in.value().items()) {
+    const object_reader reading(value, in.path_of(name));
+    out[name] = counter_reading{reading.counter("rx_bytes"), reading.counter("tx_bytes")};
+  }
+  return out;
+}
+
+std::string element_path(const char* array, std::size_t index) {
+  return std::string(array) + "[" + std::to_string(index) + "]";
+}
+
+// A file that lost one of these (a hand edit to clear pending messages or re-arm alerts)
+// still describes a usable state: nothing pending, nothing alerted.
+std::vector<double> decode_thresholds(const object_reader& root) {
+  std::vector<double> out;
+  if (root.optional_field("thresholds_alerted") == nullptr)
+    return out;
+  const json& values = root.array("thresholds_alerted");
+  for (std::size_t i = 0; i < values.size(); ++i)
+    out.push_back(as_percent(values[i], element_path("thresholds_alerted", i)));
+  return out;
+}
+
+std::deque<event> decode_outbox(const object_reader& root) {
+  std::deque<event> out;
+  if (root.optional_field("outbox") == nullptr)
+    return out;
+  const json& events = root.array("outbox");
+  for (std::size_t i = 0; i < events.size(); ++i)
+    out.push_back(decode_event(object_reader(events[i], element_path("outbox", i))));
+  return out;
+}
+
+monitor_state decode_root(const json& document) {
+  if (!document.is_object())
+    throw decode_failure("the state file does not hold a JSON object");
+  const object_reader root(document, "");
+  check_schema_version(root);
+  monitor_state out;
+  out.boot_id = root.text("boot_id");
+  out.last_sample_at = root.seconds("last_sample_at");
+  out.last_counters = decode_counters(root.object("last_counters"));
+  out.cycle = decode_cycle(root.object("cycle"));
+  out.cycle_rx_bytes = root.counter("cycle_rx_bytes");
+  out.cycle_tx_bytes = root.counter("cycle_tx_bytes");
+  out.thresholds_alerted = decode_thresholds(root);
+  out.last_report_at = root.seconds("last_report_at");
+  out.next_event_id = root.counter("next_event_id");
+  out.outbox = decode_outbox(root);
+  return out;
+}
+
+bool is_blank(std::string_view text) {
+  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+// nlohmann's messages start with a "[json.exception.parse_error.101] " tag meant for
+// programmers; the rest is the useful part.
+std::string without_exception_tag(const std::string& message) {
+  const auto tag_end = message.find("] ");
+  if (message.rfind("[json.exception.", 0) != 0 || tag_end == std::string::npos)
+    return message;
+  return message.substr(tag_end + 2);
+}
+
+// ---- files -----------------------------------------------------------------------------
+
+std::string describe_failure(const std::string& action, const std::string& path, int error) {
+  return "cannot " + action + " " + path + ": " + std::generic_category().message(error);
+}
+
+// Zero, or the errno of the write that failed.
+int write_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t written = ::write(fd, bytes.data(), bytes.size());
+    if (written < 0) {
+      if (errno == EINTR)
+        continue;
+      return errno;
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(written));
+  }
+  return 0;
+}
+
+// Writes `text` to `path` and makes it durable. Empty on success, else the failed step.
+std::string write_durably(const std::string& path, std::string_view text) {
+  // 0644: the state holds traffic figures and no secret, and it is meant to be read by
+  // whoever looks after the machine, not only by the account the monitor runs as.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return describe_failure("create", path, errno);
+  if (const int error = write_all(fd, text); error != 0) {
+    ::close(fd);
+    return describe_failure("write", path, error);
+  }
+  if (::fsync(fd) != 0) {
+    const int error = errno;
+    ::close(fd);
+    return describe_failure("sync", path, error);
+  }
+  // A failed close can report a write error that fsync did not; the retry would be wrong
+  // on Linux, where the descriptor is gone either way.
+  if (::close(fd) != 0)
+    return describe_failure("close", path, errno);
+  return {};
+}
+
+// Makes a rename inside `dir` survive a power loss.
+std::string sync_directory(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return describe_failure("open the directory", dir, errno);
+  const int error = ::fsync(fd) == 0 ? 0 : errno;
+  ::close(fd);
+  return error == 0 ? std::string() : describe_failure("sync the directory", dir, error);
+}
+
+std::string replace_state_file(const std::string& data_dir, const std::string& text) {
+  const std::string target = state_file_path(data_dir);
+  const std::string temporary = target + ".tmp-" + std::to_string(::getpid());
+  std::string failure = write_durably(temporary, text);
+  if (failure.empty() && ::rename(temporary.c_str(), target.c_str()) != 0)
+    failure = describe_failure("rename " + temporary + " to", target, errno);
+  if (!failure.empty()) {
+    ::unlink(temporary.c_str());
+    return failure;
+  }
+  return sync_directory(data_dir);
+}
+
+outcome<std::string> read_all(int fd, const std::string& path) {
+  std::string contents;
+  char buffer[65536];
+  for (;;) {
+    const ssize_t got = ::read(fd, buffer, sizeof buffer);
+    if (got == 0)
+      return outcome<std::string>::success(std::move(contents));
+    if (got > 0)
+      contents.append(buffer, static_cast<std::size_t>(got));
+    else if (errno != EINTR)
+      return outcome<std::string>::failure(describe_failure("read", path, errno));
+  }
+}
+
+outcome<monitor_state> read_and_decode(int fd, const std::string& path) {
+  const outcome<std::string> text = read_all(fd, path);
+  ::close(fd);
+  if (!text)
+    return outcome<monitor_state>::failure(text.error);
+  return decode_state(*text.value);
+}
+
+bool path_exists(const std::string& path) {
+  struct stat ignored;
+  return ::lstat(path.c_str(), &ignored) == 0;
+}
+
+// state.json.corrupt-<stamp>, or with -1, -2... when an earlier file took that name.
+std::string unused_corrupt_name(const std::string& path, epoch_seconds now) {
+  const std::string base = path + ".corrupt-" + compact_local_stamp(now);
+  std::string candidate = base;
+  for (int n = 1; path_exists(candidate); ++n)
+    candidate = base + "-" + std::to_string(n);
+  return candidate;
+}
+
+loaded_state set_aside(const std::string& path, epoch_seconds now, const std::string& why) {
+  loaded_state result;
+  result.existed = true;
+  const std::string destination = unused_corrupt_name(path, now);
+  if (::rename(path.c_str(), destination.c_str()) == 0) {
+    result.set_aside_to = destination;
+    result.problem = why;
+  } else {
+    result.problem = why + ", and it could not be moved aside: "
+                     + describe_failure("rename " + path + " to", destination, errno);
+  }
+  return result;
+}
+
+} // namespace
+
+std::string encode_state(const monitor_state& state) {
+  ordered_json out;
+  out["schema_version"] = monitor_state::current_schema_version;
+  out["boot_id"] = state.boot_id;
+  out["last_sample_at"] = state.last_sample_at;
+  out["last_counters"] = encode_counters(state.last_counters);
+  out["cycle"] = encode_cycle(state.cycle);
+  out["cycle_rx_bytes"] = state.cycle_rx_bytes;
+  out["cycle_tx_bytes"] = state.cycle_tx_bytes;
+  out["thresholds_alerted"] = state.thresholds_alerted;
+  out["last_report_at"] = state.last_report_at;
+  out["next_event_id"] = state.next_event_id;
+  out["outbox"] = ordered_json::array();
+  for (const event& e : state.outbox)
+    out["outbox"].push_back(encode_event(e));
+  // Invalid UTF-8 (an odd interface name) becomes U+FFFD instead of failing the save.
+  return out.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+}
+
+outcome<monitor_state> decode_state(std::string_view text) {
+  if (is_blank(text))
+    return outcome<monitor_state>::failure("the state file is empty");
+  try {
+    return outcome<monitor_state>::success(decode_root(json::parse(text.begin(), text.end())));
+  } catch (const json::parse_error& e) {
+    return outcome<monitor_state>::failure("the state file is not valid JSON: "
+                                           + without_exception_tag(e.what()));
+  } catch (const std::exception& e) {
+    return outcome<monitor_state>::failure(without_exception_tag(e.what()));
+  }
+}
+
+loaded_state load_state(const std::string& data_dir, epoch_seconds now) {
+  const std::string path = state_file_path(data_dir);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT)
+    return {};
+  const outcome<monitor_state> decoded =
+      fd < 0 ? outcome<monitor_state>::failure(describe_failure("open", path, errno))
+             : read_and_decode(fd, path);
+  if (!decoded)
+    return set_aside(path, now, decoded.error);
+  loaded_state result;
+  result.state = *decoded.value;
+  result.existed = true;
+  return result;
+}
+
+std::string save_state(const std::string& data_dir, const monitor_state& state) {
+  try {
+    return replace_state_file(data_dir, encode_state(state));
+  } catch (const std::exception& e) {
+    return "cannot save the state in " + data_dir + ": " + e.what();
+  }
+}
+
+std::string state_file_path(const std::string& data_dir) {
+  return data_dir + "/" + state_file_name;
+}
+
+} // namespace tmon

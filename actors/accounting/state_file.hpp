@@ -1,0 +1,47 @@
+// The state file: monitor_state as versioned JSON, written atomically
+// (temporary file, fsync, rename, fsync of the directory).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "actors/accounting/ledger.hpp"
+#include "messages/types.hpp"
+
+namespace tmon {
+
+constexpr const char* state_file_name = "state.json";
+
+// monitor_state as JSON text with "schema_version"; 64-bit counters stay exact integers.
+std::string encode_state(const monitor_state& state);
+
+// Parses encode_state's output. Fails with a sentence for invalid JSON, a missing or
+// mistyped field, a negative or fractional counter, or a schema version this build does
+// not know. Every field is required except "outbox" and "thresholds_alerted", which read as
+// empty when absent; unknown fields are ignored.
+outcome<monitor_state> decode_state(std::string_view text);
+
+struct loaded_state {
+  monitor_state state;
+  // False when there was no state file: a first start.
+  bool existed = false;
+  // Set when the file could not be read or parsed and was moved aside: where it went.
+  std::optional<std::string> set_aside_to;
+  // Why it was set aside, or why setting it aside failed.
+  std::string problem;
+};
+
+// Loads ${data_dir}/state.json. A missing file gives a fresh state. A file that cannot be
+// read or parsed is renamed to state.json.corrupt-<compact local time of `now`> (never
+// deleted) and a fresh state is returned with the reason.
+loaded_state load_state(const std::string& data_dir, epoch_seconds now);
+
+// Replaces ${data_dir}/state.json atomically. Returns an empty string on success, else a
+// sentence naming the failed step and the system error; the old file is then untouched.
+std::string save_state(const std::string& data_dir, const monitor_state& state);
+
+// The path of the state file in `data_dir`.
+std::string state_file_path(const std::string& data_dir);
+
+} // namespace tmon

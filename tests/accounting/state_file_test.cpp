@@ -1,0 +1,527 @@
+#define CAF_SUITE state_file
+#include <caf/test/unit_test.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/accounting/state_file.hpp"
+#include "test_support.hpp"
+
+using namespace tmon;
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::uint64_t max_counter = std::numeric_limits<std::uint64_t>::max();
+// The first integer a double cannot hold: it proves counters never pass through one.
+constexpr std::uint64_t beyond_double = (std::uint64_t{1} << 53) + 1;
+
+usage_figures some_usage(std::uint64_t seed) {
+  usage_figures usage;
+  usage.cycle = {test::utc(2026, 3, 1), test::utc(2026, 4, 1)};
+  usage.rx_bytes = seed + 1;
+  usage.tx_bytes = seed + 2;
+  usage.counted_bytes = seed + 3;
+  usage.quota_bytes = max_counter - seed;
+  return usage;
+}
+
+// Every field set, whatever the kind, so that a field the file forgets shows up.
+event some_event(std::uint64_t id, event_kind kind) {
+  event e;
+  e.id = id;
+  e.kind = kind;
+  e.raised_at = test::utc(2026, 3, 10, 8, 0, static_cast<int>(id));
+  e.usage = some_usage(id * 1000);
+  e.threshold_percent = 92.5;
+  e.late = true;
+  e.projected_bytes = beyond_double + id;
+  e.detail = "moved to /var/lib/x \"quoted\"\n\u00e9tat";
+  return e;
+}
+
+monitor_state rich_state() {
+  monitor_state state;
+  state.boot_id = "5d6c2d8f-3b0e-4c1a-9a55-0c8e2f1b7a01";
+  state.last_counters = {{"eth0", {max_counter, beyond_double}},
+                         {"ens3", {0, 12345}},
+                         {"wg0", {beyond_double, max_counter}}};
+  state.last_sample_at = test::utc(2026, 3, 14, 15, 9, 26);
+  state.cycle = {test::utc(2026, 3, 1), test::utc(2026, 4, 1)};
+  state.cycle_rx_bytes = max_counter;
+  state.cycle_tx_bytes = beyond_double;
+  state.thresholds_alerted = {80, 90, 92.5, 0.1 + 0.2};
+  state.last_report_at = test::utc(2026, 3, 8, 9);
+  state.outbox = {some_event(1, event_kind::monitor_started),
+                  some_event(2, event_kind::threshold_crossed),
+                  some_event(3, event_kind::cycle_closed),
+                  some_event(4, event_kind::usage_report),
+                  some_event(5, event_kind::state_file_reset)};
+  state.outbox[2].late = false;
+  state.outbox[3].threshold_percent = 0;
+  state.next_event_id = 6;
+  return state;
+}
+
+// The rich state's text after `edit` changed its JSON.
+std::string edited(const std::function<void(json&)>& edit) {
+  json document = json::parse(encode_state(rich_state()));
+  edit(document);
+  return document.dump(2);
+}
+
+std::string set_at(const std::string& pointer, json value) {
+  return edited([&](json& document) { document[json::json_pointer(pointer)] = value; });
+}
+
+std::string erased_at(const std::string& parent, const std::string& key) {
+  return edited([&](json& document) { document[json::json_pointer(parent)].erase(key); });
+}
+
+// The state's text with the cycle's rx total written as `number`, byte for byte.
+std::string with_rx_total_written_as(const std::string& number) {
+  monitor_state state;
+  state.cycle_rx_bytes = 777777;
+  std::string text = encode_state(state);
+  const auto at = text.find("777777");
+  return text.replace(at, 6, number);
+}
+
+void check_mentions(const std::string& sentence, const std::string& part) {
+  CAF_CHECK(sentence.find(part) != std::string::npos);
+  if (sentence.find(part) == std::string::npos)
+    CAF_MESSAGE("expected \"" << part << "\" in: " << sentence);
+}
+
+// The sentence decode_state fails with; a failed check when it succeeds.
+std::string decode_error(const std::string& text) {
+  const auto decoded = decode_state(text);
+  CAF_CHECK(!decoded);
+  if (decoded)
+    CAF_MESSAGE("unexpectedly decoded: " << text);
+  CAF_CHECK(!decoded.error.empty());
+  return decoded.error;
+}
+
+std::set<std::string> entries_of(const std::string& dir) {
+  std::set<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir))
+    names.insert(entry.path().filename().string());
+  return names;
+}
+
+std::string temporary_path(const std::string& dir) {
+  return state_file_path(dir) + ".tmp-" + std::to_string(::getpid());
+}
+
+struct data_dir_fixture {
+  test::temp_dir root;
+  std::string dir = root.path() + "/data";
+  std::string path = state_file_path(dir);
+  test::scoped_time_zone zone{"UTC"};
+  epoch_seconds now = test::utc(2026, 2, 28, 23, 59, 50);
+  std::string corrupt_path = path + ".corrupt-20260228T235950";
+
+  data_dir_fixture() {
+    fs::create_directories(dir);
+  }
+};
+
+} // namespace
+
+CAF_TEST(state_file_path_is_state_json_in_the_data_dir) {
+  CAF_CHECK_EQUAL(state_file_path("/data"), "/data/state.json");
+  CAF_CHECK_EQUAL(state_file_path("relative/dir"), "relative/dir/state.json");
+}
+
+CAF_TEST(rich_state_round_trips_exactly) {
+  const monitor_state original = rich_state();
+  const auto decoded = decode_state(encode_state(original));
+  CAF_REQUIRE(decoded);
+  CAF_CHECK(*decoded.value == original);
+  CAF_CHECK_EQUAL(decoded.value->cycle_rx_bytes, max_counter);
+  CAF_CHECK_EQUAL(decoded.value->cycle_tx_bytes, beyond_double);
+  CAF_CHECK_EQUAL(decoded.value->last_counters.at("eth0").tx_bytes, beyond_double);
+  CAF_CHECK_EQUAL(decoded.value->thresholds_alerted.at(2), 92.5);
+  CAF_CHECK_EQUAL(decoded.value->thresholds_alerted.at(3), 0.1 + 0.2);
+  CAF_CHECK_EQUAL(decoded.value->outbox.at(4).detail, original.outbox.at(4).detail);
+}
+
+CAF_TEST(fresh_state_round_trips) {
+  const auto decoded = decode_state(encode_state(monitor_state{}));
+  CAF_REQUIRE(decoded);
+  CAF_CHECK(*decoded.value == monitor_state{});
+}
+
+CAF_TEST(encoding_follows_the_documented_layout) {
+  const std::string text = encode_state(rich_state());
+  CAF_CHECK_EQUAL(text.rfind("{\n  \"schema_version\": 1,\n  \"boot_id\": ", 0), 0u);
+  CAF_CHECK_EQUAL(text.back(), '\n');
+  check_mentions(text, "\"cycle_rx_bytes\": 18446744073709551615");
+  check_mentions(text, "\"cycle_tx_bytes\": 9007199254740993");
+  const json document = json::parse(text);
+  CAF_CHECK_EQUAL(document["last_counters"]["eth0"]["rx_bytes"].get<std::uint64_t>(),
+                  max_counter);
+  CAF_CHECK(document["last_sample_at"].is_number_integer());
+  CAF_CHECK_EQUAL(document["cycle"]["start"].get<epoch_seconds>(), test::utc(2026, 3, 1));
+  CAF_CHECK_EQUAL(document["thresholds_alerted"][2].get<double>(), 92.5);
+  const std::vector<std::string> kinds = {"monitor_started", "threshold_crossed",
+                                          "cycle_closed", "usage_report", "state_file_reset"};
+  CAF_REQUIRE_EQUAL(document["outbox"].size(), kinds.size());
+  for (std::size_t i = 0; i < kinds.size(); ++i)
+    CAF_CHECK_EQUAL(document["outbox"][i]["kind"].get<std::string>(), kinds[i]);
+  CAF_CHECK_EQUAL(document["outbox"][1]["usage"]["cycle"]["end"].get<epoch_seconds>(),
+                  test::utc(2026, 4, 1));
+}
+
+CAF_TEST(decode_rejects_text_that_is_not_json) {
+  check_mentions(decode_error("{not json"), "not valid JSON");
+  check_mentions(decode_error("{\"schema_version\": 1,"), "not valid JSON");
+  const std::string whole = encode_state(rich_state());
+  check_mentions(decode_error(whole.substr(0, whole.size() / 2)), "not valid JSON");
+  check_mentions(decode_error(whole.substr(0, whole.size() - 3)), "not valid JSON");
+  CAF_CHECK(decode_error("{}  trailing").find("[json.exception") == std::string::npos);
+}
+
+CAF_TEST(decode_rejects_empty_text) {
+  check_mentions(decode_error(""), "empty");
+  check_mentions(decode_error(" \n\t\r\n"), "empty");
+}
+
+CAF_TEST(decode_rejects_json_that_is_not_an_object) {
+  check_mentions(decode_error("[1, 2]"), "JSON object");
+  check_mentions(decode_error("null"), "JSON object");
+  check_mentions(decode_error("1"), "JSON object");
+}
+
+CAF_TEST(decode_rejects_a_missing_schema_version) {
+  const std::string error = decode_error(erased_at("", "schema_version"));
+  check_mentions(error, "schema_version");
+  check_mentions(error, "unknown version");
+}
+
+CAF_TEST(decode_rejects_a_newer_schema_version) {
+  const std::string error = decode_error(set_at("/schema_version", 2));
+  check_mentions(error, "schema_version 2");
+  check_mentions(error, "newer version");
+}
+
+CAF_TEST(decode_rejects_schema_versions_no_build_writes) {
+  for (const json& version : {json(0), json(-1), json("1"), json(1.0), json(nullptr)}) {
+    CAF_MESSAGE("schema_version " << version.dump());
+    const std::string error = decode_error(set_at("/schema_version", version));
+    check_mentions(error, "unknown version");
+  }
+}
+
+CAF_TEST(decode_requires_every_top_level_field) {
+  for (const char* key : {"boot_id", "last_sample_at", "last_counters", "cycle",
+                          "cycle_rx_bytes", "cycle_tx_bytes", "last_report_at",
+                          "next_event_id"}) {
+    CAF_MESSAGE("without " << key);
+    check_mentions(decode_error(erased_at("", key)),
+                   std::string("lacks the field \"") + key + "\"");
+  }
+}
+
+CAF_TEST(decode_requires_every_nested_field) {
+  check_mentions(decode_error(erased_at("/cycle", "end")), "lacks the field \"cycle.end\"");
+  check_mentions(decode_error(erased_at("/last_counters/eth0", "tx_bytes")),
+                 "lacks the field \"last_counters.eth0.tx_bytes\"");
+  check_mentions(decode_error(erased_at("/outbox/1/usage/cycle", "start")),
+                 "lacks the field \"outbox[1].usage.cycle.start\"");
+  for (const char* key : {"id", "kind", "raised_at", "usage", "threshold_percent", "late",
+                          "projected_bytes", "detail"}) {
+    CAF_MESSAGE("event without " << key);
+    check_mentions(decode_error(erased_at("/outbox/3", key)),
+                   std::string("lacks the field \"outbox[3].") + key + "\"");
+  }
+  for (const char* key : {"rx_bytes", "tx_bytes", "counted_bytes", "quota_bytes"}) {
+    CAF_MESSAGE("usage without " << key);
+    check_mentions(decode_error(erased_at("/outbox/0/usage", key)),
+                   std::string("lacks the field \"outbox[0].usage.") + key + "\"");
+  }
+}
+
+CAF_TEST(decode_reads_a_missing_outbox_or_thresholds_as_empty) {
+  monitor_state expected = rich_state();
+  expected.outbox.clear();
+  expected.thresholds_alerted.clear();
+  const auto decoded = decode_state(edited([](json& document) {
+    document.erase("outbox");
+    document.erase("thresholds_alerted");
+  }));
+  CAF_REQUIRE(decoded);
+  CAF_CHECK(*decoded.value == expected);
+}
+
+CAF_TEST(decode_rejects_mistyped_fields_naming_them) {
+  struct mistyped {
+    std::string pointer;
+    json value;
+    std::string field;
+  };
+  const std::vector<mistyped> cases = {
+    {"/boot_id", 42, "boot_id"},
+    {"/last_sample_at", "yesterday", "last_sample_at"},
+    {"/last_sample_at", 1.5, "last_sample_at"},
+    {"/last_sample_at", json::number_unsigned_t{9223372036854775808u}, "last_sample_at"},
+    {"/last_counters", json::array(), "last_counters"},
+    {"/last_counters/eth0", 5, "last_counters.eth0"},
+    {"/cycle", "march", "cycle"},
+    {"/cycle/start", json::object(), "cycle.start"},
+    {"/cycle_rx_bytes", "12", "cycle_rx_bytes"},
+    {"/cycle_rx_bytes", true, "cycle_rx_bytes"},
+    {"/cycle_tx_bytes", nullptr, "cycle_tx_bytes"},
+    {"/thresholds_alerted", 80, "thresholds_alerted"},
+    {"/thresholds_alerted/1", "90", "thresholds_alerted[1]"},
+    {"/last_report_at", false, "last_report_at"},
+    {"/next_event_id", -1, "next_event_id"},
+    {"/outbox", json::object(), "outbox"},
+    {"/outbox/2", "event", "outbox[2]"},
+    {"/outbox/0/id", "1", "outbox[0].id"},
+    {"/outbox/0/kind", 3, "outbox[0].kind"},
+    {"/outbox/0/raised_at", "now", "outbox[0].raised_at"},
+    {"/outbox/0/usage", json::array(), "outbox[0].usage"},
+    {"/outbox/0/usage/cycle/end", "x", "outbox[0].usage.cycle.end"},
+    {"/outbox/0/threshold_percent", "92.5", "outbox[0].threshold_percent"},
+    {"/outbox/0/late", 1, "outbox[0].late"},
+    {"/outbox/0/projected_bytes", 2.5, "outbox[0].projected_bytes"},
+    {"/outbox/0/detail", nullptr, "outbox[0].detail"},
+  };
+  for (const auto& [pointer, value, field] : cases) {
+    CAF_MESSAGE(pointer << " = " << value.dump());
+    check_mentions(decode_error(set_at(pointer, value)), "field \"" + field + "\"");
+  }
+}
+
+CAF_TEST(decode_rejects_negative_counters) {
+  const std::string error = decode_error(set_at("/cycle_rx_bytes", -1));
+  check_mentions(error, "\"cycle_rx_bytes\"");
+  check_mentions(error, "-1");
+  check_mentions(decode_error(set_at("/last_counters/eth0/rx_bytes", -5)),
+                 "\"last_counters.eth0.rx_bytes\"");
+  check_mentions(decode_error(set_at("/outbox/1/usage/quota_bytes", -1)),
+                 "\"outbox[1].usage.quota_bytes\"");
+  check_mentions(decode_error(set_at("/outbox/4/id", -3)), "\"outbox[4].id\"");
+}
+
+CAF_TEST(decode_rejects_fractional_float_and_oversized_counters) {
+  CAF_REQUIRE(decode_state(with_rx_total_written_as("777777")));
+  for (const char* number : {"777777.5", "1.0", "1e3", "18446744073709551616"}) {
+    CAF_MESSAGE("cycle_rx_bytes written as " << number);
+    check_mentions(decode_error(with_rx_total_written_as(number)), "\"cycle_rx_bytes\"");
+  }
+}
+
+CAF_TEST(decode_accepts_whole_numbers_as_percentages) {
+  const auto decoded = decode_state(edited([](json& document) {
+    document["thresholds_alerted"][0] = 80;
+    document["outbox"][1]["threshold_percent"] = 90;
+  }));
+  CAF_REQUIRE(decoded);
+  CAF_CHECK_EQUAL(decoded.value->thresholds_alerted.at(0), 80.0);
+  CAF_CHECK_EQUAL(decoded.value->outbox.at(1).threshold_percent, 90.0);
+}
+
+CAF_TEST(decode_rejects_an_unknown_event_kind) {
+  for (const char* kind : {"quota_exceeded", "Threshold_Crossed", ""}) {
+    CAF_MESSAGE("kind \"" << kind << "\"");
+    const std::string error = decode_error(set_at("/outbox/2/kind", kind));
+    check_mentions(error, "\"outbox[2].kind\"");
+    check_mentions(error, std::string("unknown event kind \"") + kind + "\"");
+  }
+}
+
+CAF_TEST(decode_ignores_unknown_fields) {
+  const auto decoded = decode_state(edited([](json& document) {
+    document["comment"] = "edited by hand";
+    document["cycle"]["time_zone"] = "Asia/Shanghai";
+    document["last_counters"]["eth0"]["rx_packets"] = 17;
+    document["outbox"][0]["priority"] = json::array({1, 2});
+  }));
+  CAF_REQUIRE(decoded);
+  CAF_CHECK(*decoded.value == rich_state());
+}
+
+CAF_TEST_FIXTURE_SCOPE(state_file_on_disk, data_dir_fixture)
+
+CAF_TEST(load_without_a_state_file_gives_a_fresh_state) {
+  const loaded_state loaded = load_state(dir, now);
+  CAF_CHECK(!loaded.existed);
+  CAF_CHECK(loaded.state == monitor_state{});
+  CAF_CHECK(!loaded.set_aside_to);
+  CAF_CHECK_EQUAL(loaded.problem, "");
+  CAF_CHECK(entries_of(dir).empty());
+}
+
+CAF_TEST(load_from_a_missing_data_dir_gives_a_fresh_state) {
+  const loaded_state loaded = load_state(dir + "/absent", now);
+  CAF_CHECK(!loaded.existed);
+  CAF_CHECK(loaded.state == monitor_state{});
+  CAF_CHECK(!loaded.set_aside_to);
+  CAF_CHECK_EQUAL(loaded.problem, "");
+}
+
+CAF_TEST(save_then_load_gives_the_same_state) {
+  CAF_REQUIRE_EQUAL(save_state(dir, rich_state()), "");
+  CAF_CHECK_EQUAL(test::read_file(path), encode_state(rich_state()));
+  const loaded_state loaded = load_state(dir, now);
+  CAF_CHECK(loaded.existed);
+  CAF_CHECK(loaded.state == rich_state());
+  CAF_CHECK(!loaded.set_aside_to);
+  CAF_CHECK_EQUAL(loaded.problem, "");
+}
+
+CAF_TEST(save_replaces_an_existing_file_and_leaves_no_temporary_file) {
+  CAF_REQUIRE_EQUAL(save_state(dir, rich_state()), "");
+  monitor_state later;
+  later.boot_id = "after";
+  later.cycle_tx_bytes = 99;
+  CAF_REQUIRE_EQUAL(save_state(dir, later), "");
+  CAF_CHECK_EQUAL(test::read_file(path), encode_state(later));
+  CAF_CHECK(load_state(dir, now).state == later);
+  CAF_CHECK(entries_of(dir) == std::set<std::string>{"state.json"});
+}
+
+CAF_TEST(save_writes_a_file_others_may_read) {
+  CAF_REQUIRE_EQUAL(save_state(dir, rich_state()), "");
+  struct stat status {};
+  CAF_REQUIRE_EQUAL(::stat(path.c_str(), &status), 0);
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  CAF_CHECK_EQUAL(status.st_mode & 0777, 0644u & ~mask);
+}
+
+CAF_TEST(save_into_a_missing_directory_fails_with_a_sentence) {
+  const std::string missing = dir + "/absent";
+  const std::string error = save_state(missing, rich_state());
+  check_mentions(error, "cannot create " + temporary_path(missing));
+  check_mentions(error, "No such file or directory");
+  CAF_CHECK(!test::file_exists(missing));
+}
+
+CAF_TEST(save_into_a_directory_it_cannot_write_keeps_the_old_file) {
+  CAF_REQUIRE_EQUAL(save_state(dir, rich_state()), "");
+  const std::string before = test::read_file(path);
+  if (::geteuid() != 0) {
+    fs::permissions(dir, fs::perms::owner_read | fs::perms::owner_exec);
+    const std::string error = save_state(dir, monitor_state{});
+    fs::permissions(dir, fs::perms::owner_all);
+    check_mentions(error, "cannot create " + temporary_path(dir));
+    check_mentions(error, "Permission denied");
+  } else {
+    // Permissions do not stop root: a data dir below a regular file fails for everyone.
+    const std::string below_file = path + "/nested";
+    const std::string error = save_state(below_file, monitor_state{});
+    check_mentions(error, "cannot create " + temporary_path(below_file));
+    check_mentions(error, "Not a directory");
+  }
+  CAF_CHECK_EQUAL(test::read_file(path), before);
+  CAF_CHECK(entries_of(dir) == std::set<std::string>{"state.json"});
+}
+
+CAF_TEST(failure_to_create_the_temporary_file_keeps_the_old_file_byte_for_byte) {
+  const std::string before = "{ \"hand written\": true }";
+  test::write_file(path, before);
+  test::write_file(temporary_path(dir) + "/blocker", "x");
+  const std::string error = save_state(dir, rich_state());
+  check_mentions(error, "cannot create " + temporary_path(dir));
+  check_mentions(error, "Is a directory");
+  CAF_CHECK_EQUAL(test::read_file(path), before);
+}
+
+CAF_TEST(failed_rename_removes_the_temporary_file) {
+  test::write_file(path + "/inside", "kept");
+  const std::string error = save_state(dir, rich_state());
+  check_mentions(error, "cannot rename " + temporary_path(dir) + " to " + path);
+  check_mentions(error, "Is a directory");
+  CAF_CHECK(!test::file_exists(temporary_path(dir)));
+  CAF_CHECK_EQUAL(test::read_file(path + "/inside"), "kept");
+}
+
+CAF_TEST(a_corrupt_file_is_moved_aside_with_the_local_time) {
+  test::write_file(path, "{garbage");
+  const loaded_state loaded = load_state(dir, now);
+  CAF_CHECK(loaded.existed);
+  CAF_CHECK(loaded.state == monitor_state{});
+  CAF_REQUIRE(loaded.set_aside_to);
+  CAF_CHECK_EQUAL(*loaded.set_aside_to, corrupt_path);
+  check_mentions(loaded.problem, "not valid JSON");
+  CAF_CHECK_EQUAL(test::read_file(corrupt_path), "{garbage");
+  CAF_CHECK(!test::file_exists(path));
+}
+
+CAF_TEST(each_corrupt_file_gets_its_own_name) {
+  const std::vector<std::string> expected = {corrupt_path, corrupt_path + "-1",
+                                             corrupt_path + "-2"};
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    test::write_file(path, "corrupt #" + std::to_string(i));
+    const loaded_state loaded = load_state(dir, now);
+    CAF_REQUIRE(loaded.set_aside_to);
+    CAF_CHECK_EQUAL(*loaded.set_aside_to, expected[i]);
+  }
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    CAF_REQUIRE(test::file_exists(expected[i]));
+    CAF_CHECK_EQUAL(test::read_file(expected[i]), "corrupt #" + std::to_string(i));
+  }
+}
+
+CAF_TEST(an_empty_file_is_moved_aside) {
+  test::write_file(path, "");
+  const loaded_state loaded = load_state(dir, now);
+  CAF_CHECK(loaded.existed);
+  CAF_CHECK(loaded.set_aside_to == corrupt_path);
+  check_mentions(loaded.problem, "empty");
+  CAF_CHECK(test::file_exists(corrupt_path));
+}
+
+CAF_TEST(a_file_from_a_newer_version_is_moved_aside_intact) {
+  const std::string newer = set_at("/schema_version", 2);
+  test::write_file(path, newer);
+  const loaded_state loaded = load_state(dir, now);
+  CAF_CHECK(loaded.existed);
+  CAF_CHECK(loaded.state == monitor_state{});
+  CAF_CHECK(loaded.set_aside_to == corrupt_path);
+  check_mentions(loaded.problem, "newer version");
+  CAF_CHECK_EQUAL(test::read_file(corrupt_path), newer);
+}
+
+CAF_TEST(a_directory_named_state_json_is_moved_aside) {
+  test::write_file(path + "/inside", "kept");
+  const loaded_state loaded = load_state(dir, now);
+  CAF_CHECK(loaded.existed);
+  CAF_CHECK(loaded.state == monitor_state{});
+  CAF_CHECK(loaded.set_aside_to == corrupt_path);
+  check_mentions(loaded.problem, "cannot read " + path);
+  check_mentions(loaded.problem, "Is a directory");
+  CAF_CHECK_EQUAL(test::read_file(corrupt_path + "/inside"), "kept");
+}
+
+CAF_TEST(a_file_that_cannot_be_moved_aside_is_reported_with_both_reasons) {
+  // A data dir below a regular file: neither opening nor renaming can work.
+  const std::string below_file = dir + "/plain";
+  test::write_file(below_file, "not a directory");
+  const loaded_state loaded = load_state(below_file, now);
+  CAF_CHECK(loaded.existed);
+  CAF_CHECK(loaded.state == monitor_state{});
+  CAF_CHECK(!loaded.set_aside_to);
+  check_mentions(loaded.problem, "cannot open " + state_file_path(below_file));
+  check_mentions(loaded.problem, "could not be moved aside");
+  check_mentions(loaded.problem, "cannot rename " + state_file_path(below_file));
+  CAF_CHECK_EQUAL(test::read_file(below_file), "not a directory");
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
