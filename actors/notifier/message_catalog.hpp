@@ -1,0 +1,43 @@
+// Every sentence the monitor sends to people, in Chinese and English, kept in one place.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "messages/types.hpp"
+
+namespace tmon {
+
+enum class message_language { zh, en };
+
+// What a message says about where it comes from and how figures are shown.
+struct message_context {
+  message_language language = message_language::zh;
+  traffic_unit unit{"GiB", 1024ull * 1024 * 1024};
+  traffic_direction direction = traffic_direction::outbound;
+  std::string host_name;
+  // Dotted IPv4, or empty while unknown.
+  std::string public_ipv4;
+};
+
+// The full text of the message for `e`. First line: an emoji and the title; in English the
+// titles contain "Traffic monitor started", "Traffic alert", "Traffic reset",
+// "Traffic report", "State file reset". Then the host name and public IPv4, used / quota /
+// percent, rx and tx, the cycle's first and last local dates, days left; reports add the
+// projection, alerts the threshold, reset notices the closed cycle's figures and whether the
+// notice is late.
+std::string format_message(const event& e, const message_context& context);
+
+// "12.34 GiB": bytes in the unit, two decimals, the unit's true name.
+std::string format_amount(std::uint64_t bytes, const traffic_unit& unit);
+
+// "80.0%": one decimal.
+std::string format_percent(double percent);
+
+// Whole days from `now` until `cycle_end`, rounded up; 0 once the end has passed.
+std::int64_t days_left(epoch_seconds now, epoch_seconds cycle_end);
+
+// "outbound (tx)" and so on, in the message's language.
+std::string direction_label(traffic_direction direction, message_language language);
+
+} // namespace tmon

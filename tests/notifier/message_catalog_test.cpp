@@ -1,0 +1,438 @@
+#define CAF_SUITE message_catalog
+#include <caf/test/unit_test.hpp>
+
+#include <cstdint>
+#include <limits>
+#include <set>
+#include <string>
+
+#include "actors/notifier/message_catalog.hpp"
+#include "test_support.hpp"
+
+using namespace tmon;
+using tmon::test::utc;
+
+namespace {
+
+constexpr std::uint64_t gib = 1024ull * 1024 * 1024;
+constexpr std::uint64_t gb = 1000ull * 1000 * 1000;
+const traffic_unit gib_unit{"GiB", gib};
+const traffic_unit gb_unit{"GB", gb};
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+bool has_line(const std::string& text, const std::string& line) {
+  return contains("\n" + text + "\n", "\n" + line + "\n");
+}
+
+std::string first_line(const std::string& text) {
+  return text.substr(0, text.find('\n'));
+}
+
+struct fixture {
+  test::scoped_time_zone zone{"UTC"};
+
+  // February 2026: 80 GiB of 100 GiB used, 12.5 GiB received, 80 GiB sent, half a day
+  // past the 16th, so 11.5 days remain.
+  event make_event(event_kind kind) const {
+    event e;
+    e.id = 7;
+    e.kind = kind;
+    e.raised_at = utc(2026, 2, 17, 12);
+    e.usage.cycle = {utc(2026, 2, 1), utc(2026, 3, 1)};
+    e.usage.rx_bytes = 12 * gib + gib / 2;
+    e.usage.tx_bytes = 80 * gib;
+    e.usage.counted_bytes = 80 * gib;
+    e.usage.quota_bytes = 100 * gib;
+    return e;
+  }
+
+  message_context context(message_language language) const {
+    message_context c;
+    c.language = language;
+    c.unit = gib_unit;
+    c.direction = traffic_direction::outbound;
+    c.host_name = "vps-tokyo-1";
+    c.public_ipv4 = "203.0.113.7";
+    return c;
+  }
+
+  std::string message(const event& e, message_language language) const {
+    return format_message(e, context(language));
+  }
+
+  std::string message(event_kind kind, message_language language) const {
+    return message(make_event(kind), language);
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(message_catalog_tests, fixture)
+
+// -- format_amount ------------------------------------------------------------------------
+
+CAF_TEST(amounts of nothing and of one byte show zero) {
+  CAF_CHECK_EQUAL(format_amount(0, gib_unit), "0.00 GiB");
+  CAF_CHECK_EQUAL(format_amount(1, gib_unit), "0.00 GiB");
+  CAF_CHECK_EQUAL(format_amount(1, gb_unit), "0.00 GB");
+}
+
+CAF_TEST(amounts carry the unit name and exactly two decimals) {
+  CAF_CHECK_EQUAL(format_amount(gib, gib_unit), "1.00 GiB");
+  CAF_CHECK_EQUAL(format_amount(12 * gib + gib / 2, gib_unit), "12.50 GiB");
+  CAF_CHECK_EQUAL(format_amount(1024 * gib, gib_unit), "1024.00 GiB");
+  CAF_CHECK_EQUAL(format_amount(1024 * gb, gb_unit), "1024.00 GB");
+  CAF_CHECK_EQUAL(format_amount(gib, gb_unit), "1.07 GB");
+}
+
+CAF_TEST(amounts round half a hundredth up) {
+  CAF_CHECK_EQUAL(format_amount(5'000'000, gb_unit), "0.01 GB");
+  CAF_CHECK_EQUAL(format_amount(4'999'999, gb_unit), "0.00 GB");
+  // 1.005 has no exact binary form; a plain double would print 1.00.
+  CAF_CHECK_EQUAL(format_amount(1'005'000'000, gb_unit), "1.01 GB");
+  CAF_CHECK_EQUAL(format_amount(1'004'999'999, gb_unit), "1.00 GB");
+  CAF_CHECK_EQUAL(format_amount(gib / 8, gib_unit), "0.13 GiB");
+  CAF_CHECK_EQUAL(format_amount(3 * gib / 8, gib_unit), "0.38 GiB");
+}
+
+CAF_TEST(amounts just below a whole unit carry into it) {
+  CAF_CHECK_EQUAL(format_amount(gib - 1, gib_unit), "1.00 GiB");
+  CAF_CHECK_EQUAL(format_amount(1023 * gib + gib - 1, gib_unit), "1024.00 GiB");
+  CAF_CHECK_EQUAL(format_amount(995 * gb / 1000 - 1, gb_unit), "0.99 GB");
+}
+
+CAF_TEST(huge amounts keep every digit) {
+  constexpr auto most = std::numeric_limits<std::uint64_t>::max();
+  CAF_CHECK_EQUAL(format_amount(most, gib_unit), "17179869184.00 GiB");
+  CAF_CHECK_EQUAL(format_amount(most, gb_unit), "18446744073.71 GB");
+  CAF_CHECK_EQUAL(format_amount(most, traffic_unit{"B", 1}), "18446744073709551615.00 B");
+  CAF_CHECK_EQUAL(format_amount(most - gib / 2, traffic_unit{"x", most}), "1.00 x");
+}
+
+CAF_TEST(a unit of zero bytes shows raw bytes instead of dividing by zero) {
+  CAF_CHECK_EQUAL(format_amount(1536, traffic_unit{"GiB", 0}), "1536.00 B");
+}
+
+// -- format_percent -----------------------------------------------------------------------
+
+CAF_TEST(percentages have one decimal) {
+  CAF_CHECK_EQUAL(format_percent(0), "0.0%");
+  CAF_CHECK_EQUAL(format_percent(80), "80.0%");
+  CAF_CHECK_EQUAL(format_percent(12.34), "12.3%");
+  CAF_CHECK_EQUAL(format_percent(99.96), "100.0%");
+  CAF_CHECK_EQUAL(format_percent(150), "150.0%");
+  CAF_CHECK_EQUAL(format_percent(percent_of_quota(gib, 3 * gib)), "33.3%");
+}
+
+CAF_TEST(percentages round half a tenth up) {
+  CAF_CHECK_EQUAL(format_percent(12.25), "12.3%");
+  CAF_CHECK_EQUAL(format_percent(0.05), "0.1%");
+  CAF_CHECK_EQUAL(format_percent(0.049), "0.0%");
+}
+
+CAF_TEST(percentages never show a minus zero or nan) {
+  CAF_CHECK_EQUAL(format_percent(-0.0), "0.0%");
+  CAF_CHECK_EQUAL(format_percent(-0.04), "0.0%");
+  CAF_CHECK_EQUAL(format_percent(-12), "0.0%");
+  CAF_CHECK_EQUAL(format_percent(std::numeric_limits<double>::quiet_NaN()), "0.0%");
+  CAF_CHECK_EQUAL(format_percent(std::numeric_limits<double>::infinity()), "0.0%");
+  CAF_CHECK_EQUAL(format_percent(percent_of_quota(5 * gib, 0)), "0.0%");
+}
+
+CAF_TEST(huge percentages print all digits without an exponent) {
+  auto most = std::numeric_limits<std::uint64_t>::max();
+  CAF_CHECK_EQUAL(format_percent(percent_of_quota(most, 1)), "1844674407370955161600.0%");
+}
+
+// -- days_left ----------------------------------------------------------------------------
+
+CAF_TEST(days left round a partial day up) {
+  auto end = utc(2026, 3, 1);
+  CAF_CHECK_EQUAL(days_left(end - 3 * 86400, end), 3);
+  CAF_CHECK_EQUAL(days_left(end - 3 * 86400 - 1, end), 4);
+  CAF_CHECK_EQUAL(days_left(end - 86400, end), 1);
+  CAF_CHECK_EQUAL(days_left(end - 1, end), 1);
+  CAF_CHECK_EQUAL(days_left(utc(2026, 2, 17, 12), end), 12);
+}
+
+CAF_TEST(no days are left at or past the end) {
+  auto end = utc(2026, 3, 1);
+  CAF_CHECK_EQUAL(days_left(end, end), 0);
+  CAF_CHECK_EQUAL(days_left(end + 1, end), 0);
+  CAF_CHECK_EQUAL(days_left(end + 40 * 86400, end), 0);
+}
+
+CAF_TEST(days left survive the widest span of time) {
+  constexpr auto earliest = std::numeric_limits<epoch_seconds>::min();
+  constexpr auto latest = std::numeric_limits<epoch_seconds>::max();
+  CAF_CHECK_EQUAL(days_left(earliest, latest), 213503982334602);
+  CAF_CHECK_EQUAL(days_left(latest, earliest), 0);
+}
+
+// -- direction_label ----------------------------------------------------------------------
+
+CAF_TEST(direction labels in english) {
+  auto en = message_language::en;
+  CAF_CHECK_EQUAL(direction_label(traffic_direction::outbound, en), "outbound (tx)");
+  CAF_CHECK_EQUAL(direction_label(traffic_direction::inbound, en), "inbound (rx)");
+  CAF_CHECK_EQUAL(direction_label(traffic_direction::bidirectional, en),
+                  "both directions (rx + tx)");
+  CAF_CHECK_EQUAL(direction_label(traffic_direction::max, en), "the larger of rx and tx");
+}
+
+CAF_TEST(direction labels in chinese) {
+  auto zh = message_language::zh;
+  CAF_CHECK_EQUAL(direction_label(traffic_direction::outbound, zh), "出站 (tx)");
+  CAF_CHECK_EQUAL(direction_label(traffic_direction::inbound, zh), "入站 (rx)");
+  CAF_CHECK_EQUAL(direction_label(traffic_direction::bidirectional, zh), "双向 (rx + tx)");
+  CAF_CHECK_EQUAL(direction_label(traffic_direction::max, zh), "取 rx 和 tx 中的较大者");
+}
+
+// -- monitor_started ----------------------------------------------------------------------
+
+CAF_TEST(monitor started in english) {
+  auto text = message(event_kind::monitor_started, message_language::en);
+  CAF_MESSAGE(text);
+  CAF_CHECK_EQUAL(first_line(text), "🚀 Traffic monitor started");
+  CAF_CHECK(has_line(text, "Host: vps-tokyo-1"));
+  CAF_CHECK(has_line(text, "Public IPv4: 203.0.113.7"));
+  CAF_CHECK(has_line(text, "Counted traffic: outbound (tx)"));
+  CAF_CHECK(has_line(text, "Used / quota: 80.00 GiB / 100.00 GiB (80.0%)"));
+  CAF_CHECK(has_line(text, "Billing cycle: 2026-02-01 to 2026-02-28"));
+  CAF_CHECK(has_line(text, "Days left: 12"));
+}
+
+CAF_TEST(monitor started in chinese) {
+  auto text = message(event_kind::monitor_started, message_language::zh);
+  CAF_MESSAGE(text);
+  CAF_CHECK_EQUAL(first_line(text), "🚀 流量监控已启动");
+  CAF_CHECK(has_line(text, "主机：vps-tokyo-1"));
+  CAF_CHECK(has_line(text, "公网 IPv4：203.0.113.7"));
+  CAF_CHECK(has_line(text, "统计方式：出站 (tx)"));
+  CAF_CHECK(has_line(text, "已用 / 额度：80.00 GiB / 100.00 GiB（80.0%）"));
+  CAF_CHECK(has_line(text, "计费周期：2026-02-01 至 2026-02-28"));
+  CAF_CHECK(has_line(text, "剩余天数：12 天"));
+  CAF_CHECK(!contains(text, "Traffic"));
+}
+
+CAF_TEST(monitor started names the configured direction and unit) {
+  auto c = context(message_language::en);
+  c.direction = traffic_direction::max;
+  c.unit = gb_unit;
+  auto text = format_message(make_event(event_kind::monitor_started), c);
+  CAF_CHECK(has_line(text, "Counted traffic: the larger of rx and tx"));
+  CAF_CHECK(has_line(text, "Used / quota: 85.90 GB / 107.37 GB (80.0%)"));
+}
+
+CAF_TEST(an unknown address and host read as unknown) {
+  auto en = context(message_language::en);
+  en.public_ipv4.clear();
+  en.host_name.clear();
+  auto text = format_message(make_event(event_kind::monitor_started), en);
+  CAF_CHECK(has_line(text, "Host: unknown"));
+  CAF_CHECK(has_line(text, "Public IPv4: unknown"));
+  auto zh = context(message_language::zh);
+  zh.public_ipv4.clear();
+  text = format_message(make_event(event_kind::threshold_crossed), zh);
+  CAF_CHECK(has_line(text, "主机：vps-tokyo-1"));
+  CAF_CHECK(has_line(text, "公网 IPv4：未知"));
+}
+
+// -- threshold_crossed --------------------------------------------------------------------
+
+CAF_TEST(threshold alert in english) {
+  auto e = make_event(event_kind::threshold_crossed);
+  e.threshold_percent = 80;
+  auto text = message(e, message_language::en);
+  CAF_MESSAGE(text);
+  CAF_CHECK_EQUAL(first_line(text), "⚠️ Traffic alert: 80% of the quota reached");
+  CAF_CHECK(has_line(text, "Host: vps-tokyo-1"));
+  CAF_CHECK(has_line(text, "Public IPv4: 203.0.113.7"));
+  CAF_CHECK(has_line(text, "Used / quota: 80.00 GiB / 100.00 GiB (80.0%)"));
+  CAF_CHECK(has_line(text, "Received (rx): 12.50 GiB"));
+  CAF_CHECK(has_line(text, "Sent (tx): 80.00 GiB"));
+  CAF_CHECK(has_line(text, "Billing cycle: 2026-02-01 to 2026-02-28"));
+  CAF_CHECK(has_line(text, "Days left: 12"));
+}
+
+CAF_TEST(threshold alert in chinese) {
+  auto e = make_event(event_kind::threshold_crossed);
+  e.threshold_percent = 80;
+  auto text = message(e, message_language::zh);
+  CAF_MESSAGE(text);
+  CAF_CHECK_EQUAL(first_line(text), "⚠️ 流量告警：已用流量达到额度的 80%");
+  CAF_CHECK(has_line(text, "主机：vps-tokyo-1"));
+  CAF_CHECK(has_line(text, "公网 IPv4：203.0.113.7"));
+  CAF_CHECK(has_line(text, "已用 / 额度：80.00 GiB / 100.00 GiB（80.0%）"));
+  CAF_CHECK(has_line(text, "接收 (rx)：12.50 GiB"));
+  CAF_CHECK(has_line(text, "发送 (tx)：80.00 GiB"));
+  CAF_CHECK(has_line(text, "计费周期：2026-02-01 至 2026-02-28"));
+  CAF_CHECK(has_line(text, "剩余天数：12 天"));
+}
+
+CAF_TEST(a fractional threshold keeps its decimal) {
+  auto e = make_event(event_kind::threshold_crossed);
+  e.threshold_percent = 92.5;
+  CAF_CHECK_EQUAL(first_line(message(e, message_language::en)),
+                  "⚠️ Traffic alert: 92.5% of the quota reached");
+  CAF_CHECK_EQUAL(first_line(message(e, message_language::zh)), "⚠️ 流量告警：已用流量达到额度的 92.5%");
+  e.threshold_percent = 100;
+  CAF_CHECK_EQUAL(first_line(message(e, message_language::en)),
+                  "⚠️ Traffic alert: 100% of the quota reached");
+}
+
+// -- cycle_closed -------------------------------------------------------------------------
+
+CAF_TEST(cycle reset in english) {
+  auto e = make_event(event_kind::cycle_closed);
+  e.raised_at = utc(2026, 3, 1);
+  auto text = message(e, message_language::en);
+  CAF_MESSAGE(text);
+  CAF_CHECK_EQUAL(first_line(text), "🔄 Traffic reset: new billing cycle");
+  CAF_CHECK(has_line(text, "Host: vps-tokyo-1"));
+  CAF_CHECK(has_line(text, "Public IPv4: 203.0.113.7"));
+  CAF_CHECK(has_line(text, "Closed cycle: 2026-02-01 to 2026-02-28"));
+  CAF_CHECK(has_line(text, "Used / quota: 80.00 GiB / 100.00 GiB (80.0%)"));
+  CAF_CHECK(has_line(text, "Received (rx): 12.50 GiB"));
+  CAF_CHECK(has_line(text, "Sent (tx): 80.00 GiB"));
+  CAF_CHECK(has_line(text, "Counting restarted from zero for the new cycle."));
+  CAF_CHECK(!contains(text, "late"));
+}
+
+CAF_TEST(cycle reset in chinese) {
+  auto e = make_event(event_kind::cycle_closed);
+  e.raised_at = utc(2026, 3, 1);
+  auto text = message(e, message_language::zh);
+  CAF_MESSAGE(text);
+  CAF_CHECK_EQUAL(first_line(text), "🔄 流量已重置：新的计费周期开始");
+  CAF_CHECK(has_line(text, "主机：vps-tokyo-1"));
+  CAF_CHECK(has_line(text, "公网 IPv4：203.0.113.7"));
+  CAF_CHECK(has_line(text, "上一计费周期：2026-02-01 至 2026-02-28"));
+  CAF_CHECK(has_line(text, "已用 / 额度：80.00 GiB / 100.00 GiB（80.0%）"));
+  CAF_CHECK(has_line(text, "接收 (rx)：12.50 GiB"));
+  CAF_CHECK(has_line(text, "发送 (tx)：80.00 GiB"));
+  CAF_CHECK(has_line(text, "新周期的流量已从零开始重新统计。"));
+  CAF_CHECK(!contains(text, "延迟"));
+}
+
+CAF_TEST(a late reset says why it is late) {
+  auto e = make_event(event_kind::cycle_closed);
+  e.raised_at = utc(2026, 3, 4, 8);
+  e.late = true;
+  auto en = message(e, message_language::en);
+  CAF_CHECK(has_line(en, "Note: this notice is late because the monitor was not running at "
+                         "the reset time."));
+  CAF_CHECK(has_line(en, "Closed cycle: 2026-02-01 to 2026-02-28"));
+  auto zh = message(e, message_language::zh);
+  CAF_CHECK(has_line(zh, "注意：本通知有延迟，因为重置时监控程序未在运行。"));
+}
+
+// -- usage_report -------------------------------------------------------------------------
+
+CAF_TEST(usage report in english) {
+  auto e = make_event(event_kind::usage_report);
+  e.projected_bytes = 150 * gib;
+  auto text = message(e, message_language::en);
+  CAF_MESSAGE(text);
+  CAF_CHECK_EQUAL(first_line(text), "📊 Traffic report");
+  CAF_CHECK(has_line(text, "Host: vps-tokyo-1"));
+  CAF_CHECK(has_line(text, "Public IPv4: 203.0.113.7"));
+  CAF_CHECK(has_line(text, "Used / quota: 80.00 GiB / 100.00 GiB (80.0%)"));
+  CAF_CHECK(has_line(text, "Received (rx): 12.50 GiB"));
+  CAF_CHECK(has_line(text, "Sent (tx): 80.00 GiB"));
+  CAF_CHECK(has_line(text, "Billing cycle: 2026-02-01 to 2026-02-28"));
+  CAF_CHECK(has_line(text, "Days left: 12"));
+  CAF_CHECK(has_line(text, "Projected at cycle end: 150.00 GiB (150.0% of the quota)"));
+}
+
+CAF_TEST(usage report in chinese) {
+  auto e = make_event(event_kind::usage_report);
+  e.projected_bytes = 150 * gib;
+  auto text = message(e, message_language::zh);
+  CAF_MESSAGE(text);
+  CAF_CHECK_EQUAL(first_line(text), "📊 流量使用报告");
+  CAF_CHECK(has_line(text, "主机：vps-tokyo-1"));
+  CAF_CHECK(has_line(text, "公网 IPv4：203.0.113.7"));
+  CAF_CHECK(has_line(text, "已用 / 额度：80.00 GiB / 100.00 GiB（80.0%）"));
+  CAF_CHECK(has_line(text, "接收 (rx)：12.50 GiB"));
+  CAF_CHECK(has_line(text, "发送 (tx)：80.00 GiB"));
+  CAF_CHECK(has_line(text, "计费周期：2026-02-01 至 2026-02-28"));
+  CAF_CHECK(has_line(text, "剩余天数：12 天"));
+  CAF_CHECK(has_line(text, "预计周期结束时用量：150.00 GiB（额度的 150.0%）"));
+}
+
+CAF_TEST(a report with a zero quota shows no nan) {
+  auto e = make_event(event_kind::usage_report);
+  e.usage.quota_bytes = 0;
+  e.projected_bytes = 3 * gib;
+  auto text = message(e, message_language::en);
+  CAF_CHECK(has_line(text, "Used / quota: 80.00 GiB / 0.00 GiB (0.0%)"));
+  CAF_CHECK(has_line(text, "Projected at cycle end: 3.00 GiB (0.0% of the quota)"));
+  CAF_CHECK(!contains(text, "nan"));
+}
+
+CAF_TEST(a report after the cycle end has no days left) {
+  auto e = make_event(event_kind::usage_report);
+  e.raised_at = utc(2026, 3, 1, 0, 0, 1);
+  CAF_CHECK(has_line(message(e, message_language::en), "Days left: 0"));
+  CAF_CHECK(has_line(message(e, message_language::zh), "剩余天数：0 天"));
+}
+
+// -- state_file_reset ---------------------------------------------------------------------
+
+CAF_TEST(state file reset in english) {
+  auto e = make_event(event_kind::state_file_reset);
+  e.detail = "/data/state.json.corrupt-20260217T120000";
+  auto text = message(e, message_language::en);
+  CAF_MESSAGE(text);
+  CAF_CHECK_EQUAL(first_line(text), "❗ State file reset");
+  CAF_CHECK(has_line(text, "The state file could not be read. It was moved to "
+                           "/data/state.json.corrupt-20260217T120000 and counting started "
+                           "afresh."));
+  CAF_CHECK(has_line(text, "Host: vps-tokyo-1"));
+  CAF_CHECK(has_line(text, "Public IPv4: 203.0.113.7"));
+}
+
+CAF_TEST(state file reset in chinese) {
+  auto e = make_event(event_kind::state_file_reset);
+  e.detail = "/data/state.json.corrupt-20260217T120000";
+  auto text = message(e, message_language::zh);
+  CAF_MESSAGE(text);
+  CAF_CHECK_EQUAL(first_line(text), "❗ 状态文件已重置");
+  CAF_CHECK(has_line(text, "状态文件无法读取，已移至 /data/state.json.corrupt-20260217T120000，"
+                           "流量已从零开始重新统计。"));
+  CAF_CHECK(has_line(text, "主机：vps-tokyo-1"));
+  CAF_CHECK(has_line(text, "公网 IPv4：203.0.113.7"));
+}
+
+CAF_TEST(braces in a detail are copied as written) {
+  auto e = make_event(event_kind::state_file_reset);
+  e.detail = "/data/{0}/state.json";
+  CAF_CHECK(contains(message(e, message_language::en), "moved to /data/{0}/state.json and"));
+}
+
+// -- dates --------------------------------------------------------------------------------
+
+CAF_TEST(the last day is the day before the end instant) {
+  auto e = make_event(event_kind::usage_report);
+  e.usage.cycle = {utc(2026, 1, 15), utc(2026, 2, 15)};
+  e.raised_at = utc(2026, 2, 1);
+  auto text = message(e, message_language::en);
+  CAF_CHECK(has_line(text, "Billing cycle: 2026-01-15 to 2026-02-14"));
+  CAF_CHECK(!contains(text, "2026-02-15"));
+}
+
+CAF_TEST(dates are local dates of the time zone) {
+  test::scoped_time_zone shanghai{"Asia/Shanghai"};
+  auto e = make_event(event_kind::monitor_started);
+  // Midnight of 1 February in Shanghai is still 31 January in UTC.
+  e.usage.cycle = {utc(2026, 1, 31, 16), utc(2026, 2, 28, 16)};
+  auto text = message(e, message_language::zh);
+  CAF_CHECK(has_line(text, "计费周期：2026-02-01 至 2026-02-28"));
+  CAF_CHECK(!contains(text, "2026-01-31"));
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
