@@ -1,0 +1,791 @@
+#include "main/config.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <sstream>
+#include <utility>
+
+namespace tmon {
+
+namespace {
+
+// The reason a variable is refused; nothing when it is fine.
+using problem = std::optional<std::string>;
+
+constexpr std::string_view white_space = " \t\n\v\f\r";
+
+constexpr std::uint64_t gib_bytes = 1024ull * 1024 * 1024;
+constexpr std::uint64_t gb_bytes = 1000ull * 1000 * 1000;
+
+// ---- text ---------------------------------------------------------------------------------
+
+std::string_view trimmed(std::string_view text) {
+  auto first = text.find_first_not_of(white_space);
+  if (first == std::string_view::npos)
+    return {};
+  auto last = text.find_last_not_of(white_space);
+  return text.substr(first, last - first + 1);
+}
+
+std::string lowercase(std::string_view text) {
+  std::string result{text};
+  for (auto& c : result)
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+  return result;
+}
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+bool all_digits(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), is_digit);
+}
+
+bool is_word_char(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+bool is_control(char c) {
+  auto byte = static_cast<unsigned char>(c);
+  return byte < 0x20 || byte == 0x7f;
+}
+
+std::vector<std::string_view> split(std::string_view text, char separator) {
+  std::vector<std::string_view> parts;
+  for (;;) {
+    auto end = text.find(separator);
+    parts.push_back(text.substr(0, end));
+    if (end == std::string_view::npos)
+      return parts;
+    text.remove_prefix(end + 1);
+  }
+}
+
+std::vector<std::string_view> split_list(std::string_view text) {
+  auto items = split(text, ',');
+  for (auto& item : items)
+    item = trimmed(item);
+  return items;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string result;
+  for (const auto& item : items)
+    result += (result.empty() ? "" : ",") + item;
+  return result;
+}
+
+// "a, b or c"
+std::string one_of(const std::vector<std::string_view>& names) {
+  std::string result;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0)
+      result += i + 1 == names.size() ? " or " : ", ";
+    result += names[i];
+  }
+  return result;
+}
+
+std::string decimal_text(double value) {
+  char buffer[64];
+  auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+  return std::string(buffer, end);
+}
+
+// ---- numbers ------------------------------------------------------------------------------
+
+// Digits only: no sign, no spaces, no other base, and it must fit.
+std::optional<long long> parse_whole(std::string_view text) {
+  long long value = 0;
+  if (!all_digits(text))
+    return std::nullopt;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc{} || end != text.data() + text.size())
+    return std::nullopt;
+  return value;
+}
+
+bool is_plain_decimal(std::string_view text) {
+  auto dot = text.find('.');
+  if (dot == std::string_view::npos)
+    return all_digits(text);
+  return all_digits(text.substr(0, dot)) && all_digits(text.substr(dot + 1));
+}
+
+// digits[.digits], above zero.
+std::optional<double> parse_positive_decimal(std::string_view text) {
+  double value = 0;
+  if (!is_plain_decimal(text))
+    return std::nullopt;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value,
+                                      std::chars_format::fixed);
+  if (error != std::errc{} || end != text.data() + text.size() || !(value > 0))
+    return std::nullopt;
+  return value;
+}
+
+// `decimal` (digits[.digits]) times `unit_bytes`, rounded half up to a whole byte. Computed
+// on the digits rather than on a double so that no quota is off by a rounding error; nothing
+// when the result does not fit.
+std::optional<std::uint64_t> exact_bytes(std::string_view decimal, std::uint64_t unit_bytes) {
+  auto dot = decimal.find('.');
+  auto whole_digits = decimal.substr(0, dot);
+  auto fraction_digits = dot == std::string_view::npos ? std::string_view{}
+                                                       : decimal.substr(dot + 1);
+  std::uint64_t whole = 0;
+  auto parsed = std::from_chars(whole_digits.data(), whole_digits.data() + whole_digits.size(),
+                                whole);
+  if (parsed.ec != std::errc{})
+    return std::nullopt;
+  // floor(2 * 0.fraction * unit_bytes) by Horner's rule from the last digit: flooring every
+  // step is exact because the part dropped before a division by ten is below one.
+  std::uint64_t doubled_fraction = 0;
+  for (auto digit = fraction_digits.rbegin(); digit != fraction_digits.rend(); ++digit)
+    doubled_fraction = (static_cast<std::uint64_t>(*digit - '0') * 2 * unit_bytes
+                        + doubled_fraction)
+                       / 10;
+  auto fraction_bytes = (doubled_fraction + 1) / 2;
+  constexpr auto largest = std::numeric_limits<std::uint64_t>::max();
+  if (whole > largest / unit_bytes || fraction_bytes > largest - whole * unit_bytes)
+    return std::nullopt;
+  return whole * unit_bytes + fraction_bytes;
+}
+
+// ---- shapes of values ---------------------------------------------------------------------
+
+bool is_token_shaped(std::string_view text) {
+  auto colon = text.find(':');
+  if (colon == std::string_view::npos || !all_digits(text.substr(0, colon)))
+    return false;
+  auto secret = text.substr(colon + 1);
+  return !secret.empty() && std::all_of(secret.begin(), secret.end(), [](char c) {
+    return is_word_char(c) || c == '-';
+  });
+}
+
+bool is_chat_id(std::string_view text) {
+  if (!text.empty() && text.front() == '@') {
+    auto name = text.substr(1);
+    return name.size() >= 5 && name.size() <= 32
+           && std::all_of(name.begin(), name.end(), is_word_char);
+  }
+  auto digits = !text.empty() && text.front() == '-' ? text.substr(1) : text;
+  long long ignored = 0;
+  return all_digits(digits) && digits.front() != '0'
+         && std::from_chars(text.data(), text.data() + text.size(), ignored).ec == std::errc{};
+}
+
+// Channel names are case-insensitive in Telegram; numeric ids are canonical already.
+std::string chat_key(std::string_view chat_id) {
+  return lowercase(chat_id);
+}
+
+// The kernel's rule for interface names (dev_valid_name).
+bool is_interface_name(std::string_view text) {
+  return !text.empty() && text.size() <= 15 && text != "." && text != ".."
+         && text.find_first_of("/:") == std::string_view::npos
+         && text.find_first_of(white_space) == std::string_view::npos;
+}
+
+std::string interface_key(std::string_view name) {
+  return std::string{name};
+}
+
+// The authority of a URL ("user@host:port") names a host: a name or address, or an IPv6
+// address in brackets.
+bool has_host(std::string_view authority) {
+  auto at = authority.rfind('@');
+  if (at != std::string_view::npos)
+    authority.remove_prefix(at + 1);
+  if (!authority.empty() && authority.front() == '[') {
+    auto closing = authority.find(']');
+    return closing != std::string_view::npos && closing > 1;
+  }
+  return !authority.substr(0, authority.find(':')).empty();
+}
+
+bool is_http_url(std::string_view text) {
+  if (std::any_of(text.begin(), text.end(), [](char c) { return c == ' ' || is_control(c); }))
+    return false;
+  auto separator = text.find("://");
+  if (separator == std::string_view::npos)
+    return false;
+  auto scheme = lowercase(text.substr(0, separator));
+  if (scheme != "http" && scheme != "https")
+    return false;
+  auto rest = text.substr(separator + 3);
+  return has_host(rest.substr(0, rest.find_first_of("/?#")));
+}
+
+// Characters as UTF-8 code points, so that a name in Chinese gets the same room.
+std::size_t character_count(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+std::optional<time_of_day> parse_time_of_day(std::string_view text) {
+  auto colon = text.find(':');
+  if (colon == std::string_view::npos)
+    return std::nullopt;
+  auto hour_text = text.substr(0, colon);
+  auto minute_text = text.substr(colon + 1);
+  if (hour_text.size() > 2 || minute_text.size() != 2)
+    return std::nullopt;
+  auto hour = parse_whole(hour_text);
+  auto minute = parse_whole(minute_text);
+  if (!hour || !minute || *hour > 23 || *minute > 59)
+    return std::nullopt;
+  return time_of_day{static_cast<int>(*hour), static_cast<int>(*minute)};
+}
+
+// ---- keywords -----------------------------------------------------------------------------
+
+template <class T>
+using keyword_table = std::vector<std::pair<std::string_view, T>>;
+
+const keyword_table<traffic_direction> directions{
+  {"outbound", traffic_direction::outbound},
+  {"inbound", traffic_direction::inbound},
+  {"bidirectional", traffic_direction::bidirectional},
+  {"max", traffic_direction::max},
+};
+
+const keyword_table<std::uint64_t> units{{"GiB", gib_bytes}, {"GB", gb_bytes}};
+
+const keyword_table<log_level> levels{
+  {"trace", log_level::trace}, {"debug", log_level::debug}, {"info", log_level::info},
+  {"warn", log_level::warn},   {"error", log_level::error},
+};
+
+const keyword_table<message_language> languages{
+  {"zh", message_language::zh},
+  {"en", message_language::en},
+};
+
+template <class T>
+std::string name_of(const keyword_table<T>& table, const T& value) {
+  for (const auto& [name, candidate] : table)
+    if (candidate == value)
+      return std::string{name};
+  return {};
+}
+
+template <class T>
+std::vector<std::string_view> names_of(const keyword_table<T>& table) {
+  std::vector<std::string_view> names;
+  for (const auto& entry : table)
+    names.push_back(entry.first);
+  return names;
+}
+
+// ---- errors -------------------------------------------------------------------------------
+
+// A variable's value as the error sentences show it, and where it was read from.
+struct setting {
+  setting(std::string name, std::string value, std::string origin = {})
+    : name(std::move(name)), value(std::move(value)), origin(std::move(origin)) {
+  }
+
+  std::string name;
+  std::string value;
+  // Empty, or " (read from NAME_FILE)".
+  std::string origin;
+};
+
+// Control characters escaped, so that an error stays one line in the log.
+std::string printable(std::string_view text) {
+  std::string result;
+  for (char c : text) {
+    if (!is_control(c)) {
+      result += c;
+      continue;
+    }
+    char escaped[8];
+    std::snprintf(escaped, sizeof escaped, "\\x%02x", static_cast<unsigned char>(c));
+    result += escaped;
+  }
+  return result;
+}
+
+std::string quoted(const setting& s) {
+  return s.name + "=\"" + printable(s.value) + "\"" + s.origin;
+}
+
+problem invalid(const setting& s, std::string_view accepted, std::string_view flaw = {}) {
+  auto sentence = quoted(s) + " is not valid: expected " + std::string{accepted};
+  if (!flaw.empty())
+    sentence += ", but " + std::string{flaw};
+  return sentence + ".";
+}
+
+// ---- reading variables --------------------------------------------------------------------
+
+// The trimmed value; nothing when unset or empty, so that the default applies.
+std::optional<std::string> value_of(const environment_lookup& lookup, const std::string& name) {
+  auto raw = lookup(name);
+  if (!raw)
+    return std::nullopt;
+  std::string text{trimmed(*raw)};
+  if (text.empty())
+    return std::nullopt;
+  return text;
+}
+
+// The whole content of a file, or why it cannot be read.
+outcome<std::string> file_content(const std::string& path) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file{std::fopen(path.c_str(), "rb"),
+                                                      &std::fclose};
+  if (!file)
+    return outcome<std::string>::failure(std::strerror(errno));
+  std::string content;
+  char buffer[4096];
+  std::size_t count = 0;
+  while ((count = std::fread(buffer, 1, sizeof buffer, file.get())) > 0)
+    content.append(buffer, count);
+  if (std::ferror(file.get()))
+    return outcome<std::string>::failure(std::strerror(errno));
+  return outcome<std::string>::success(std::move(content));
+}
+
+// NAME or NAME_FILE (a file holding the value, as Docker secrets are given); `found` stays
+// empty when neither is set.
+problem read_secret(const environment_lookup& lookup, const std::string& name,
+                    std::optional<setting>& found) {
+  auto file_variable = name + "_FILE";
+  auto direct = value_of(lookup, name);
+  auto path = value_of(lookup, file_variable);
+  if (direct && path)
+    return name + " and " + file_variable + " are both set: expected only one of them.";
+  if (direct)
+    found = setting{name, *direct, {}};
+  if (!path)
+    return std::nullopt;
+  auto content = file_content(*path);
+  if (!content)
+    return quoted({file_variable, *path}) + " cannot be read: " + content.error + ".";
+  auto text = trimmed(*content.value);
+  if (text.empty())
+    return invalid({file_variable, *path}, "a file that holds " + name, "the file is empty");
+  found = setting{name, std::string{text}, " (read from " + file_variable + ")"};
+  return std::nullopt;
+}
+
+problem refuse_placeholder(const setting& s, std::string_view placeholder,
+                           std::string_view wanted) {
+  if (s.value != placeholder)
+    return std::nullopt;
+  return quoted(s) + " is the example placeholder, which was not replaced: expected "
+         + std::string{wanted} + ".";
+}
+
+problem check_token(const setting& token) {
+  if (auto refused = refuse_placeholder(token, "YOUR_TELEGRAM_BOT_TOKEN",
+                                        "the bot token that @BotFather gave you"))
+    return refused;
+  if (is_token_shaped(token.value))
+    return std::nullopt;
+  auto shown = token;
+  shown.value = mask_token(token.value);
+  return invalid(shown, "a bot token such as 123456789:ABC-def_ghi (digits, a colon, then letters, "
+                        "digits, '_' or '-')");
+}
+
+// The items of a comma-separated value, each trimmed, non-empty and accepted by `accepts`.
+outcome<std::vector<std::string>> checked_items(const setting& s,
+                                                bool (*accepts)(std::string_view),
+                                                std::string_view accepted) {
+  std::vector<std::string> items;
+  for (auto item : split_list(s.value)) {
+    if (item.empty())
+      return outcome<std::vector<std::string>>::failure(
+        *invalid(s, accepted, "it has an empty item"));
+    if (!accepts(item))
+      return outcome<std::vector<std::string>>::failure(
+        *invalid(s, accepted, "item \"" + printable(item) + "\" is not"));
+    items.emplace_back(item);
+  }
+  return outcome<std::vector<std::string>>::success(std::move(items));
+}
+
+// Items that would be counted or sent to twice are refused rather than silently merged.
+problem refuse_repeats(const setting& s, const std::vector<std::string>& items,
+                       std::string (*key)(std::string_view), std::string_view accepted) {
+  std::vector<std::string> seen;
+  for (const auto& item : items) {
+    auto item_key = key(item);
+    if (std::find(seen.begin(), seen.end(), item_key) != seen.end())
+      return invalid(s, accepted, "\"" + printable(item) + "\" is listed twice");
+    seen.push_back(item_key);
+  }
+  return std::nullopt;
+}
+
+problem read_chat_ids(const setting& chats, std::vector<std::string>& chat_ids) {
+  if (auto refused = refuse_placeholder(chats, "YOUR_TELEGRAM_CHAT_ID",
+                                        "the id of the chat to send alerts to"))
+    return refused;
+  constexpr std::string_view accepted
+    = "a comma-separated list of distinct chat ids, each a whole number without leading zeros "
+      "such as -1001234567890 or an @channel name of 5 to 32 letters, digits or underscores";
+  auto items = checked_items(chats, is_chat_id, accepted);
+  if (!items)
+    return items.error;
+  if (auto repeated = refuse_repeats(chats, *items.value, chat_key, accepted))
+    return repeated;
+  chat_ids = std::move(*items.value);
+  return std::nullopt;
+}
+
+problem read_telegram(const environment_lookup& lookup, config& settings) {
+  std::optional<setting> token;
+  std::optional<setting> chats;
+  if (auto failed = read_secret(lookup, "TELEGRAM_BOT_TOKEN", token))
+    return failed;
+  if (auto failed = read_secret(lookup, "TELEGRAM_CHAT_ID", chats))
+    return failed;
+  if (!token && !chats)
+    return std::nullopt;
+  if (!chats)
+    return std::string{"TELEGRAM_CHAT_ID is not set: expected the chat ids to send alerts to "
+                       "when TELEGRAM_BOT_TOKEN is set, or neither for log-only mode."};
+  if (!token)
+    return std::string{"TELEGRAM_BOT_TOKEN is not set: expected the bot token to send alerts "
+                       "with when TELEGRAM_CHAT_ID is set, or neither for log-only mode."};
+  if (auto refused = check_token(*token))
+    return refused;
+  settings.telegram_bot_token = token->value;
+  return read_chat_ids(*chats, settings.telegram_chat_ids);
+}
+
+problem read_api_base(const environment_lookup& lookup, config& settings) {
+  auto text = value_of(lookup, "TELEGRAM_API_BASE");
+  if (!text)
+    return std::nullopt;
+  if (!is_http_url(*text))
+    return invalid({"TELEGRAM_API_BASE", *text},
+                   "an http:// or https:// URL with a host, such as https://api.telegram.org");
+  settings.telegram_api_base = text->substr(0, text->find_last_not_of('/') + 1);
+  return std::nullopt;
+}
+
+template <class T>
+problem read_keyword(const environment_lookup& lookup, const std::string& name,
+                     const keyword_table<T>& table, T& target) {
+  auto text = value_of(lookup, name);
+  if (!text)
+    return std::nullopt;
+  for (const auto& [keyword, value] : table) {
+    if (lowercase(keyword) == lowercase(*text)) {
+      target = value;
+      return std::nullopt;
+    }
+  }
+  return invalid({name, *text}, one_of(names_of(table)));
+}
+
+problem read_direction(const environment_lookup& lookup, config& settings) {
+  return read_keyword(lookup, "TRAFFIC_DIRECTION", directions, settings.direction);
+}
+
+problem read_unit(const environment_lookup& lookup, config& settings) {
+  auto failed = read_keyword(lookup, "TRAFFIC_UNIT", units, settings.unit.bytes);
+  settings.unit.name = name_of(units, settings.unit.bytes);
+  return failed;
+}
+
+problem read_quota(const environment_lookup& lookup, config& settings) {
+  setting quota{"MONTHLY_TRAFFIC_GB", value_of(lookup, "MONTHLY_TRAFFIC_GB").value_or("1024")};
+  auto amount = parse_positive_decimal(quota.value);
+  if (!amount)
+    return invalid(quota, "a decimal number above 0 such as 1024 or 200.5");
+  auto amount_text = quota.value + " " + settings.unit.name;
+  auto bytes = exact_bytes(quota.value, settings.unit.bytes);
+  if (!bytes)
+    return invalid(quota, "a quota below 2^64 bytes", amount_text + " is more");
+  if (*bytes == 0)
+    return invalid(quota, "a quota of at least one byte", amount_text + " rounds to 0 bytes");
+  settings.monthly_traffic = *amount;
+  settings.quota_bytes = *bytes;
+  return std::nullopt;
+}
+
+problem read_whole_number(const environment_lookup& lookup, const std::string& name,
+                          int lowest, int highest, int& target) {
+  auto text = value_of(lookup, name);
+  if (!text)
+    return std::nullopt;
+  auto number = parse_whole(*text);
+  if (!number || *number < lowest || *number > highest)
+    return invalid({name, *text}, "a whole number from " + std::to_string(lowest) + " to "
+                                    + std::to_string(highest));
+  target = static_cast<int>(*number);
+  return std::nullopt;
+}
+
+problem read_reset_day(const environment_lookup& lookup, config& settings) {
+  return read_whole_number(lookup, "RESET_DAY", 1, 31, settings.reset_day);
+}
+
+problem read_check_interval(const environment_lookup& lookup, config& settings) {
+  return read_whole_number(lookup, "CHECK_INTERVAL_SECONDS", 1, 86400,
+                           settings.check_interval_seconds);
+}
+
+problem read_report_interval(const environment_lookup& lookup, config& settings) {
+  return read_whole_number(lookup, "REPORT_INTERVAL_DAYS", 0, 15,
+                           settings.report_interval_days);
+}
+
+bool is_threshold(std::string_view text) {
+  return parse_positive_decimal(text).has_value();
+}
+
+problem read_thresholds(const environment_lookup& lookup, config& settings) {
+  auto text = value_of(lookup, "THRESHOLDS");
+  if (!text)
+    return std::nullopt;
+  auto items = checked_items({"THRESHOLDS", *text}, is_threshold,
+                             "a comma-separated list of percentages, each a decimal number "
+                             "above 0 such as 80 or 92.5");
+  if (!items)
+    return items.error;
+  std::vector<double> thresholds;
+  for (const auto& item : *items.value)
+    thresholds.push_back(*parse_positive_decimal(item));
+  std::sort(thresholds.begin(), thresholds.end());
+  thresholds.erase(std::unique(thresholds.begin(), thresholds.end()), thresholds.end());
+  settings.thresholds = std::move(thresholds);
+  return std::nullopt;
+}
+
+problem read_interfaces(const environment_lookup& lookup, config& settings) {
+  auto text = value_of(lookup, "NETWORK_INTERFACE");
+  if (!text)
+    return std::nullopt;
+  setting interfaces{"NETWORK_INTERFACE", *text};
+  constexpr std::string_view accepted
+    = "a comma-separated list of distinct interface names, each 1 to 15 characters without "
+      "'/', ':' or white space and not \".\" or \"..\"";
+  auto items = checked_items(interfaces, is_interface_name, accepted);
+  if (!items)
+    return items.error;
+  if (auto repeated = refuse_repeats(interfaces, *items.value, interface_key, accepted))
+    return repeated;
+  settings.interfaces = std::move(*items.value);
+  return std::nullopt;
+}
+
+problem read_report_time(const environment_lookup& lookup, config& settings) {
+  auto text = value_of(lookup, "REPORT_TIME");
+  if (!text)
+    return std::nullopt;
+  auto time = parse_time_of_day(*text);
+  if (!time)
+    return invalid({"REPORT_TIME", *text},
+                   "H:MM or HH:MM with an hour from 0 to 23 and a two-digit minute from 00 to 59");
+  settings.report_time = *time;
+  return std::nullopt;
+}
+
+// glibc reads TZ as a zone file unless it starts with ':' or is a POSIX rule, which always
+// has a digit (the offset); an absolute path is a file whatever its characters.
+bool names_zone_file(std::string_view zone) {
+  if (zone.front() == '/')
+    return true;
+  return zone != "UTC" && zone.front() != ':'
+         && std::none_of(zone.begin(), zone.end(), is_digit);
+}
+
+// Where glibc looks for a zone file: TZDIR when set and not empty.
+std::string zone_directory(const environment_lookup& lookup) {
+  auto directory = lookup("TZDIR");
+  return directory && !directory->empty() ? *directory : "/usr/share/zoneinfo";
+}
+
+problem read_time_zone(const environment_lookup& lookup, config& settings) {
+  auto raw = lookup("TZ");
+  if (!raw || trimmed(*raw).empty())
+    return std::nullopt;
+  const auto& zone = *raw;
+  // The C library takes TZ as it is, so white space around a zone name would silently
+  // select UTC.
+  if (trimmed(zone) != zone)
+    return invalid({"TZ", zone}, "a zone name or POSIX rule without surrounding white space");
+  auto directory = zone_directory(lookup);
+  auto file = zone.front() == '/' ? zone : directory + "/" + zone;
+  std::error_code no_file;
+  if (names_zone_file(zone) && !std::filesystem::is_regular_file(file, no_file))
+    return quoted({"TZ", zone}) + " is not a known time zone: expected a zone name found under "
+           + printable(directory) + " such as Asia/Shanghai or UTC, or a POSIX rule such as CST-8.";
+  settings.time_zone = zone;
+  return std::nullopt;
+}
+
+problem read_data_dir(const environment_lookup& lookup, config& settings) {
+  settings.data_dir = value_of(lookup, "DATA_DIR").value_or(settings.data_dir);
+  return std::nullopt;
+}
+
+problem read_log_file(const environment_lookup& lookup, config& settings) {
+  auto raw = lookup("LOG_FILE");
+  if (raw)
+    settings.log_file = std::string{trimmed(*raw)};
+  else
+    settings.log_file = (std::filesystem::path{settings.data_dir} / "traffic-monitor.log").string();
+  return std::nullopt;
+}
+
+problem read_log_level(const environment_lookup& lookup, config& settings) {
+  return read_keyword(lookup, "LOG_LEVEL", levels, settings.level);
+}
+
+problem read_host_proc(const environment_lookup& lookup, config& settings) {
+  settings.host_proc = value_of(lookup, "HOST_PROC").value_or(settings.host_proc);
+  return std::nullopt;
+}
+
+problem read_language(const environment_lookup& lookup, config& settings) {
+  return read_keyword(lookup, "MESSAGE_LANG", languages, settings.language);
+}
+
+problem read_server_name(const environment_lookup& lookup, config& settings) {
+  auto text = value_of(lookup, "SERVER_NAME");
+  if (!text)
+    return std::nullopt;
+  if (character_count(*text) > 64 || std::any_of(text->begin(), text->end(), is_control))
+    return invalid({"SERVER_NAME", *text}, "a name of up to 64 characters without control "
+                                           "characters");
+  settings.server_name = *text;
+  return std::nullopt;
+}
+
+problem read_public_ip(const environment_lookup& lookup, config& settings) {
+  auto text = value_of(lookup, "PUBLIC_IP");
+  if (!text)
+    return std::nullopt;
+  if (!is_dotted_ipv4(*text))
+    return invalid({"PUBLIC_IP", *text}, "a dotted IPv4 address such as 203.0.113.7");
+  settings.public_ip = *text;
+  return std::nullopt;
+}
+
+problem read_public_ip_urls(const environment_lookup& lookup, config& settings) {
+  auto text = value_of(lookup, "PUBLIC_IP_URLS");
+  if (!text)
+    return std::nullopt;
+  auto items = checked_items({"PUBLIC_IP_URLS", *text}, is_http_url,
+                             "a comma-separated list of http:// or https:// URLs with a host");
+  if (!items)
+    return items.error;
+  settings.public_ip_urls = std::move(*items.value);
+  return std::nullopt;
+}
+
+using reader = problem (*)(const environment_lookup&, config&);
+
+// In the order of describe_config; DATA_DIR comes before LOG_FILE, which defaults into it,
+// and TRAFFIC_UNIT before the quota given in it.
+constexpr reader readers[] = {
+  read_telegram,     read_api_base,       read_direction,   read_unit,
+  read_quota,        read_reset_day,      read_thresholds,  read_check_interval,
+  read_interfaces,   read_report_interval, read_report_time, read_time_zone,
+  read_data_dir,     read_log_file,       read_log_level,   read_host_proc,
+  read_language,     read_server_name,    read_public_ip,   read_public_ip_urls,
+};
+
+// ---- describing ---------------------------------------------------------------------------
+
+std::string or_placeholder(const std::string& value, const char* placeholder) {
+  return value.empty() ? placeholder : value;
+}
+
+std::string thresholds_text(const std::vector<double>& thresholds) {
+  std::vector<std::string> items;
+  for (auto threshold : thresholds)
+    items.push_back(decimal_text(threshold));
+  return joined(items);
+}
+
+std::string time_text(time_of_day time) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%02d:%02d", time.hour, time.minute);
+  return buffer;
+}
+
+} // namespace
+
+outcome<config> parse_config(const environment_lookup& lookup) {
+  config settings;
+  for (auto read : readers)
+    if (auto failed = read(lookup, settings))
+      return outcome<config>::failure(std::move(*failed));
+  return outcome<config>::success(std::move(settings));
+}
+
+environment_lookup process_environment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr)
+      return std::nullopt;
+    return std::string{value};
+  };
+}
+
+std::string describe_config(const config& settings) {
+  const std::pair<const char*, std::string> lines[] = {
+    {"TELEGRAM_BOT_TOKEN", or_placeholder(mask_token(settings.telegram_bot_token), "(none)")},
+    {"TELEGRAM_CHAT_ID", or_placeholder(joined(settings.telegram_chat_ids), "(none)")},
+    {"TELEGRAM_API_BASE", settings.telegram_api_base},
+    {"TRAFFIC_DIRECTION", name_of(directions, settings.direction)},
+    {"TRAFFIC_UNIT", settings.unit.name},
+    {"MONTHLY_TRAFFIC_GB", decimal_text(settings.monthly_traffic)},
+    {"RESET_DAY", std::to_string(settings.reset_day)},
+    {"THRESHOLDS", thresholds_text(settings.thresholds)},
+    {"CHECK_INTERVAL_SECONDS", std::to_string(settings.check_interval_seconds)},
+    {"NETWORK_INTERFACE", or_placeholder(joined(settings.interfaces), "(default route)")},
+    {"REPORT_INTERVAL_DAYS", std::to_string(settings.report_interval_days)},
+    {"REPORT_TIME", time_text(settings.report_time)},
+    {"TZ", or_placeholder(settings.time_zone, "(system default)")},
+    {"DATA_DIR", settings.data_dir},
+    {"LOG_FILE", or_placeholder(settings.log_file, "(none)")},
+    {"LOG_LEVEL", name_of(levels, settings.level)},
+    {"HOST_PROC", settings.host_proc},
+    {"MESSAGE_LANG", name_of(languages, settings.language)},
+    {"SERVER_NAME", or_placeholder(settings.server_name, "(host name)")},
+    {"PUBLIC_IP", or_placeholder(settings.public_ip, "(looked up)")},
+    {"PUBLIC_IP_URLS", joined(settings.public_ip_urls)},
+  };
+  std::string text;
+  for (const auto& [name, value] : lines)
+    text += std::string{name} + "=" + value + "\n";
+  return text;
+}
+
+std::string mask_token(const std::string& token) {
+  if (token.empty())
+    return {};
+  if (!is_token_shaped(token))
+    return "***";
+  return token.substr(0, token.find(':')) + ":***";
+}
+
+bool is_dotted_ipv4(std::string_view text) {
+  auto octets = split(text, '.');
+  return octets.size() == 4 && std::all_of(octets.begin(), octets.end(), [](auto octet) {
+    auto value = parse_whole(octet);
+    return value && octet.size() <= 3 && *value <= 255
+           && (octet.size() == 1 || octet.front() != '0');
+  });
+}
+
+} // namespace tmon

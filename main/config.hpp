@@ -1,0 +1,74 @@
+// The monitor's settings, read from the environment and checked strictly: a bad value is
+// refused with a sentence that names the variable, repeats the value and says what is
+// accepted.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "actors/notifier/message_catalog.hpp"
+#include "actors/scheduler/calendar.hpp"
+#include "messages/types.hpp"
+
+namespace tmon {
+
+// Looks up one environment variable; nothing when it is unset.
+using environment_lookup = std::function<std::optional<std::string>(const std::string&)>;
+
+enum class log_level { trace, debug, info, warn, error };
+
+struct config {
+  // Both empty: log-only mode.
+  std::string telegram_bot_token;
+  std::vector<std::string> telegram_chat_ids;
+  // No trailing slash.
+  std::string telegram_api_base = "https://api.telegram.org";
+  traffic_direction direction = traffic_direction::outbound;
+  // MONTHLY_TRAFFIC_GB as written, in `unit`.
+  double monthly_traffic = 1024;
+  traffic_unit unit{"GiB", 1024ull * 1024 * 1024};
+  std::uint64_t quota_bytes = 0;
+  int reset_day = 1;
+  std::vector<double> thresholds{80, 90, 95};
+  int check_interval_seconds = 60;
+  // Empty: the interface of the default route, resolved at start.
+  std::vector<std::string> interfaces;
+  int report_interval_days = 7;
+  time_of_day report_time{9, 0};
+  // TZ as given; empty: the system's zone. The C library reads TZ itself, this is for show.
+  std::string time_zone;
+  std::string data_dir = "/data";
+  // Empty: no log file.
+  std::string log_file;
+  log_level level = log_level::info;
+  std::string host_proc = "/proc";
+  message_language language = message_language::zh;
+  // Empty: the caller uses the host name.
+  std::string server_name;
+  // Dotted IPv4; empty: looked up through public_ip_urls.
+  std::string public_ip;
+  std::vector<std::string> public_ip_urls{"https://api.ipify.org", "https://ipv4.icanhazip.com",
+                                          "https://4.ipw.cn", "https://v4.ident.me"};
+};
+
+// Reads and checks every variable. On failure, `error` is one sentence naming the variable.
+outcome<config> parse_config(const environment_lookup& lookup);
+
+// The process environment as an environment_lookup.
+environment_lookup process_environment();
+
+// The effective configuration, one "NAME=value" per line, secrets masked.
+std::string describe_config(const config& settings);
+
+// A secret shown safely: a bot token keeps its numeric bot id ("123456789:***"), anything
+// else becomes "***"; empty stays empty.
+std::string mask_token(const std::string& token);
+
+// True for four decimal octets 0-255 joined by dots, without leading zeros or anything else.
+bool is_dotted_ipv4(std::string_view text);
+
+} // namespace tmon
