@@ -134,4 +134,13 @@ std::string compact_local_stamp(epoch_seconds t) {
   return format_local(t, "%Y%m%dT%H%M%S");
 }
 
+std::chrono::seconds sleep_until_next_boundary(epoch_seconds now, const cycle_bounds& cycle,
+                                               std::optional<epoch_seconds> next_report,
+                                               std::chrono::seconds max_sleep) {
+  auto next = std::min(cycle.end, now + static_cast<epoch_seconds>(max_sleep.count()));
+  if (next_report)
+    next = std::min(next, *next_report);
+  return std::chrono::seconds{std::max<epoch_seconds>(1, next - now)};
+}
+
 } // namespace tmon

@@ -2,6 +2,7 @@
 // (TZ), read through the C library, so daylight-saving shifts are handled by mktime.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -33,6 +34,12 @@ std::optional<epoch_seconds> latest_report_at_or_before(const cycle_bounds& cycl
 // The first report instant after `now`, if any.
 std::optional<epoch_seconds> next_report_after(const cycle_bounds& cycle, epoch_seconds now,
                                                int interval_days, time_of_day report_time);
+
+// How long to sleep from `now`: until the earlier of the cycle's end and the next report,
+// at most max_sleep, at least one second.
+std::chrono::seconds sleep_until_next_boundary(epoch_seconds now, const cycle_bounds& cycle,
+                                               std::optional<epoch_seconds> next_report,
+                                               std::chrono::seconds max_sleep);
 
 // Local calendar date and time of an instant, for people and file names.
 std::string local_date(epoch_seconds t);      // "2026-02-28"

@@ -236,9 +236,10 @@ CAF_TEST(weekly reports fall 7 14 21 and 28 days into a 31 day cycle) {
     CAF_CHECK_EQUAL(latest_report_at_or_before(march, instant, 7, nine), instant);
     CAF_CHECK_EQUAL(latest_report_at_or_before(march, instant + 1, 7, nine), instant);
     CAF_CHECK_EQUAL(next_report_after(march, instant - 1, 7, nine), instant);
-    const auto following = k + 1 < expected.size() ? std::optional<epoch_seconds>(expected[k + 1])
-                                                   : std::nullopt;
-    CAF_CHECK_EQUAL(next_report_after(march, instant, 7, nine), following);
+    if (k + 1 < expected.size())
+      CAF_CHECK_EQUAL(next_report_after(march, instant, 7, nine), expected[k + 1]);
+    else
+      CAF_CHECK_EQUAL(next_report_after(march, instant, 7, nine), std::nullopt);
   }
   CAF_CHECK_EQUAL(latest_report_at_or_before(march, march.end - 1, 7, nine), expected.back());
   CAF_CHECK_EQUAL(next_report_after(march, march.end - 1, 7, nine), std::nullopt);
@@ -362,4 +363,15 @@ CAF_TEST(iso8601 carries the offset of the instant) {
     scoped_time_zone zone("America/St_Johns");
     CAF_CHECK_EQUAL(local_iso8601(utc(2026, 1, 15, 12)), "2026-01-15T08:30:00-03:30");
   }
+}
+
+CAF_TEST(the sleep ends at the nearest boundary and lasts between one second and the cap) {
+  using std::chrono::seconds;
+  const cycle_bounds cycle{0, 10'000};
+  const seconds hour{3600};
+  CAF_CHECK_EQUAL(sleep_until_next_boundary(100, cycle, std::nullopt, hour), hour);
+  CAF_CHECK_EQUAL(sleep_until_next_boundary(9'000, cycle, std::nullopt, hour), seconds{1000});
+  CAF_CHECK_EQUAL(sleep_until_next_boundary(100, cycle, 160, hour), seconds{60});
+  CAF_CHECK_EQUAL(sleep_until_next_boundary(10'000, cycle, std::nullopt, hour), seconds{1});
+  CAF_CHECK_EQUAL(sleep_until_next_boundary(20'000, cycle, 15'000, hour), seconds{1});
 }
