@@ -1,0 +1,190 @@
+#include "actors/accounting/accounting.hpp"
+
+#include <caf/all.hpp>
+
+#include "actors/accounting/state_file.hpp"
+
+namespace tmon {
+
+namespace {
+
+using self_pointer = accounting_actor::stateful_pointer<accounting_state>;
+
+void save(accounting_state& state) {
+  auto error = save_state(state.settings.data_dir, state.persisted);
+  if (error.empty()) {
+    if (!state.save_error.empty())
+      state.settings.log->info("the state file is written again");
+    state.save_error.clear();
+    return;
+  }
+  // Counting goes on in memory; every later change tries the write again.
+  if (error != state.save_error)
+    state.settings.log->error("{}; counting goes on in memory and the write is retried", error);
+  state.save_error = std::move(error);
+}
+
+void deliver(self_pointer self, const event& e) {
+  auto& state = self->state;
+  if (!state.in_delivery.insert(e.id).second)
+    return;
+  auto id = e.id;
+  self->request(state.settings.notifier, caf::infinite, deliver_atom::value, e)
+    .then(
+      [=](delivered_atom, std::uint64_t delivered_id) {
+        self->state.in_delivery.erase(delivered_id);
+        if (acknowledge_event(self->state.persisted, delivered_id))
+          save(self->state);
+      },
+      [=](caf::error& failure) {
+        self->state.in_delivery.erase(id);
+        self->state.settings.log->error("event {} was not delivered: {}", id,
+                                        caf::to_string(failure));
+      });
+}
+
+// Puts `e` into the outbox; the caller saves, then delivers.
+event raise(accounting_state& state, event e) {
+  std::vector<event> dropped;
+  auto stored = raise_event(state.persisted, std::move(e), state.settings.rules.outbox_limit,
+                            dropped);
+  for (const auto& old : dropped)
+    state.settings.log->warn("outbox full: dropped undelivered event {} raised at {}", old.id,
+                             old.raised_at);
+  return stored;
+}
+
+void deliver_outbox(self_pointer self) {
+  for (const auto& e : self->state.persisted.outbox)
+    deliver(self, e);
+}
+
+void apply(self_pointer self, const sample& s) {
+  auto& state = self->state;
+  auto changed = apply_sample(state.persisted, s);
+  auto alert = newly_crossed_threshold(state.persisted, state.settings.rules, s.taken_at);
+  if (alert)
+    raise(state, std::move(*alert));
+  if (changed || alert)
+    save(state);
+  if (alert)
+    deliver_outbox(self);
+}
+
+void close(self_pointer self, const cycle_bounds& next) {
+  auto& state = self->state;
+  auto closed = close_cycle(state.persisted, state.settings.rules, next, state.settings.now());
+  state.settings.log->info("cycle {} to {} closed{}", closed.usage.cycle.start,
+                           closed.usage.cycle.end, closed.late ? " late" : "");
+  raise(state, std::move(closed));
+  save(state);
+  deliver_outbox(self);
+}
+
+// The first cycle of this run is settled: announce the start, hand over what the outbox
+// still holds, and only now start sampling.
+void start_sampling(self_pointer self) {
+  auto& state = self->state;
+  event started;
+  started.kind = event_kind::monitor_started;
+  started.raised_at = state.settings.now();
+  started.usage = current_usage(state.persisted, state.settings.rules);
+  raise(state, std::move(started));
+  save(state);
+  deliver_outbox(self);
+  state.sampling = true;
+  self->send(state.settings.sampler, subscribe_atom::value, accounting_actor{self});
+}
+
+void settle_cycle(self_pointer self, const cycle_bounds& current) {
+  auto& persisted = self->state.persisted;
+  if (persisted.cycle == cycle_bounds{}) {
+    // A first start owes no report for the time before it.
+    persisted.cycle = current;
+    persisted.last_report_at = self->state.settings.now();
+    save(self->state);
+    return;
+  }
+  // Only ever forward: a clock that jumped back must not reopen or repeat a reset.
+  if (current.start <= persisted.cycle.start)
+    return;
+  if (!self->state.sampling) {
+    close(self, current);
+    return;
+  }
+  // Count the traffic up to the boundary in the cycle it belongs to, then close. await keeps
+  // every other message queued until then.
+  self->request(self->state.settings.sampler, self->state.settings.sample_timeout,
+                sample_atom::value)
+    .await(
+      [=](const sample& s) {
+        apply(self, s);
+        close(self, current);
+      },
+      [=](caf::error& failure) {
+        self->state.settings.log->warn("no reading at the cycle boundary ({}); closing the "
+                                       "cycle with the last one",
+                                       caf::to_string(failure));
+        close(self, current);
+      });
+}
+
+} // namespace
+
+accounting_actor::behavior_type
+accounting(accounting_actor::stateful_pointer<accounting_state> self,
+           accounting_settings settings) {
+  auto& state = self->state;
+  state.settings = std::move(settings);
+  auto loaded = load_state(state.settings.data_dir, state.settings.now());
+  state.persisted = std::move(loaded.state);
+  if (!loaded.problem.empty()) {
+    state.settings.log->error("the state file could not be used: {}; starting afresh",
+                              loaded.problem);
+    event reset;
+    reset.kind = event_kind::state_file_reset;
+    reset.raised_at = state.settings.now();
+    reset.detail = loaded.set_aside_to.value_or(state_file_path(state.settings.data_dir));
+    raise(state, std::move(reset));
+  } else if (!loaded.existed) {
+    state.settings.log->info("no state file yet: counting starts from the first sample");
+  }
+  return {
+    [=](sample_atom, const sample& s) { apply(self, s); },
+    [=](cycle_atom, const cycle_bounds& current) {
+      settle_cycle(self, current);
+      if (!self->state.sampling)
+        start_sampling(self);
+    },
+    [=](report_atom, const cycle_bounds& cycle, epoch_seconds due_at) {
+      auto& state = self->state;
+      if (cycle != state.persisted.cycle)
+        return;
+      auto report = report_if_due(state.persisted, state.settings.rules, due_at,
+                                  state.settings.now());
+      if (!report)
+        return;
+      raise(state, std::move(*report));
+      save(state);
+      deliver_outbox(self);
+    },
+    [=](usage_atom) { return current_usage(self->state.persisted, self->state.settings.rules); },
+    [=](flush_atom) -> caf::result<bool> {
+      auto promise = self->make_response_promise<bool>();
+      self->request(self->state.settings.sampler, self->state.settings.sample_timeout,
+                    sample_atom::value)
+        .then(
+          [=](const sample& s) mutable {
+            apply(self, s);
+            promise.deliver(self->state.save_error.empty());
+          },
+          [=](caf::error&) mutable {
+            save(self->state);
+            promise.deliver(self->state.save_error.empty());
+          });
+      return promise;
+    },
+  };
+}
+
+} // namespace tmon

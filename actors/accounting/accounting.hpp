@@ -1,0 +1,46 @@
+// The accounting actor: the only owner and writer of the persisted state. Applies samples,
+// closes cycles, raises events into the outbox and hands them to the notifier.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+
+#include <spdlog/logger.h>
+
+#include "actors/accounting/ledger.hpp"
+#include "messages/messages.hpp"
+
+namespace tmon {
+
+struct accounting_settings {
+  std::string data_dir;
+  ledger_rules rules;
+  wall_clock now;
+  std::shared_ptr<spdlog::logger> log;
+  sampler_actor sampler;
+  notifier_actor notifier;
+  // How long to wait for the sampler's reading at a cycle boundary or at shutdown.
+  std::chrono::seconds sample_timeout{5};
+};
+
+struct accounting_state {
+  static inline const char* name = "accounting";
+  accounting_settings settings;
+  monitor_state persisted;
+  // Samples are taken only once the first cycle is settled, so that traffic which passed
+  // while the monitor was stopped lands in the right cycle.
+  bool sampling = false;
+  // Events handed to the notifier and not yet acknowledged.
+  std::set<std::uint64_t> in_delivery;
+  // The last save error, logged once until it changes or saving works again.
+  std::string save_error;
+};
+
+accounting_actor::behavior_type
+accounting(accounting_actor::stateful_pointer<accounting_state> self,
+           accounting_settings settings);
+
+} // namespace tmon

@@ -1,0 +1,91 @@
+#include "actors/sampler/sampler.hpp"
+
+#include <caf/all.hpp>
+
+#include "actors/sampler/proc_net.hpp"
+
+namespace tmon {
+
+namespace {
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string joined;
+  for (const auto& name : names)
+    joined += (joined.empty() ? "" : ", ") + name;
+  return joined;
+}
+
+std::vector<std::string> names_of(const std::vector<interface_counters>& interfaces) {
+  std::vector<std::string> names;
+  for (const auto& x : interfaces)
+    names.push_back(x.name);
+  return names;
+}
+
+void report_missing(sampler_state& state, const interface_selection& selection,
+                    const std::vector<interface_counters>& all, epoch_seconds now) {
+  if (state.missing_reported_at
+      && now - *state.missing_reported_at < missing_interface_report_every
+      && now >= *state.missing_reported_at)
+    return;
+  state.missing_reported_at = now;
+  auto hint = looks_like_container_network(all)
+                ? "; this looks like a container's own network: run it with host networking "
+                  "(network_mode: host) to see the host's interfaces"
+                : "";
+  state.settings.log->error("network interface {} not found; interfaces present: {}{}",
+                            join_names(selection.missing), join_names(names_of(all)), hint);
+}
+
+// Reads the counters and boot id now; nothing when either cannot be read or parsed.
+std::optional<sample> take_sample(sampler_state& state) {
+  const auto& settings = state.settings;
+  auto table = read_net_dev(settings.proc_root);
+  if (!table) {
+    settings.log->warn("skipping this sample: {}", table.error);
+    return std::nullopt;
+  }
+  auto boot_id = read_boot_id(settings.proc_root);
+  if (!boot_id) {
+    settings.log->warn("skipping this sample: {}", boot_id.error);
+    return std::nullopt;
+  }
+  auto now = settings.now();
+  auto selection = select_interfaces(*table.value, settings.interfaces);
+  if (!selection.missing.empty())
+    report_missing(state, selection, *table.value, now);
+  return sample{now, std::move(*boot_id.value), std::move(selection.present)};
+}
+
+void sample_and_send(sampler_actor::stateful_pointer<sampler_state> self) {
+  if (auto reading = take_sample(self->state))
+    self->send(self->state.subscriber, sample_atom::value, std::move(*reading));
+}
+
+} // namespace
+
+sampler_actor::behavior_type sampler(sampler_actor::stateful_pointer<sampler_state> self,
+                                     sampler_settings settings) {
+  self->state.settings = std::move(settings);
+  return {
+    [=](subscribe_atom, accounting_actor subscriber) {
+      self->state.subscriber = std::move(subscriber);
+      sample_and_send(self);
+      if (!self->state.timer_armed) {
+        self->state.timer_armed = true;
+        self->delayed_send(self, self->state.settings.interval, tick_atom::value);
+      }
+    },
+    [=](tick_atom) {
+      sample_and_send(self);
+      self->delayed_send(self, self->state.settings.interval, tick_atom::value);
+    },
+    [=](sample_atom) -> caf::result<sample> {
+      if (auto reading = take_sample(self->state))
+        return std::move(*reading);
+      return caf::make_error(caf::sec::runtime_error, "the counters could not be read");
+    },
+  };
+}
+
+} // namespace tmon

@@ -1,0 +1,39 @@
+// The sampler: reads the configured interfaces' counters on a timer and sends each reading
+// to accounting; also answers for a reading taken right now.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <spdlog/logger.h>
+
+#include "messages/messages.hpp"
+
+namespace tmon {
+
+struct sampler_settings {
+  std::string proc_root;
+  std::vector<std::string> interfaces;
+  std::chrono::seconds interval{60};
+  wall_clock now;
+  std::shared_ptr<spdlog::logger> log;
+};
+
+// How often a missing interface is reported at most.
+constexpr epoch_seconds missing_interface_report_every = 600;
+
+struct sampler_state {
+  static inline const char* name = "sampler";
+  sampler_settings settings;
+  accounting_actor subscriber;
+  bool timer_armed = false;
+  // When a missing interface was last reported (the first one always is).
+  std::optional<epoch_seconds> missing_reported_at;
+};
+
+sampler_actor::behavior_type sampler(sampler_actor::stateful_pointer<sampler_state> self,
+                                     sampler_settings settings);
+
+} // namespace tmon

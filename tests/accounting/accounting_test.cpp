@@ -1,0 +1,243 @@
+#define CAF_SUITE accounting
+#include <caf/test/unit_test.hpp>
+
+#include "actor_fixture.hpp"
+
+#include "actors/accounting/accounting.hpp"
+#include "actors/accounting/state_file.hpp"
+#include "actors/sampler/sampler.hpp"
+
+using namespace tmon;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A notifier that takes events and never confirms them, as while Telegram is unreachable.
+notifier_actor::behavior_type silent_notifier(notifier_actor::pointer self,
+                                              std::shared_ptr<std::vector<event>> received) {
+  return {
+    [=](deliver_atom, const event& e) -> caf::result<delivered_atom, std::uint64_t> {
+      received->push_back(e);
+      return self->make_response_promise<delivered_atom, std::uint64_t>();
+    },
+  };
+}
+
+struct fixture : test::actor_fixture {
+  test::fake_proc proc;
+  test::temp_dir data;
+  std::shared_ptr<std::vector<event>> delivered = std::make_shared<std::vector<event>>();
+  sampler_actor sampler_handle;
+  notifier_actor notifier_handle;
+  accounting_actor subject;
+  // 28 Feb 2026 00:00 UTC is the cycle boundary when the fixture's calendar starts on
+  // 27 Feb 23:59:50 with reset day 28.
+  cycle_bounds february{test::utc(2026, 1, 28), test::utc(2026, 2, 28)};
+  cycle_bounds march{test::utc(2026, 2, 28), test::utc(2026, 3, 28)};
+
+  fixture() {
+    proc.set_counters({{"eth0", 1000, 5000}});
+  }
+
+  ~fixture() override {
+    for (auto handle : {caf::actor_cast<caf::actor>(subject),
+                        caf::actor_cast<caf::actor>(sampler_handle),
+                        caf::actor_cast<caf::actor>(notifier_handle)})
+      self->send_exit(handle, caf::exit_reason::user_shutdown);
+    sched.run();
+  }
+
+  ledger_rules rules() {
+    ledger_rules result;
+    result.direction = traffic_direction::outbound;
+    result.quota_bytes = 10000;
+    result.thresholds = {50, 80};
+    return result;
+  }
+
+  void start(bool confirming_notifier = true) {
+    sched.run();
+    sampler_handle = sys.spawn(sampler, sampler_settings{proc.root(), {"eth0"}, 60s, wall(),
+                                                         logger("sampler")});
+    notifier_handle = confirming_notifier ? sys.spawn(test::recording_notifier, delivered)
+                                          : sys.spawn(silent_notifier, delivered);
+    accounting_settings settings;
+    settings.data_dir = data.path();
+    settings.rules = rules();
+    settings.now = wall();
+    settings.log = logger("accounting");
+    settings.sampler = sampler_handle;
+    settings.notifier = notifier_handle;
+    subject = sys.spawn(accounting, std::move(settings));
+    sched.run();
+  }
+
+  void tell_cycle(const cycle_bounds& cycle) {
+    self->send(subject, cycle_atom::value, cycle);
+    sched.run();
+  }
+
+  monitor_state on_disk() {
+    auto decoded = decode_state(test::read_file(state_file_path(data.path())));
+    CAF_REQUIRE(decoded.value.has_value());
+    return *decoded.value;
+  }
+
+  std::vector<event_kind> delivered_kinds() {
+    std::vector<event_kind> kinds;
+    for (const auto& e : *delivered)
+      kinds.push_back(e.kind);
+    return kinds;
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(accounting_tests, fixture)
+
+CAF_TEST(a first start baselines the counters of today and counts from zero) {
+  start();
+  CAF_CHECK(!test::file_exists(state_file_path(data.path())));
+  tell_cycle(february);
+  CAF_CHECK_EQUAL(delivered_kinds(), std::vector<event_kind>{event_kind::monitor_started});
+  auto state = on_disk();
+  CAF_CHECK_EQUAL(state.cycle, february);
+  CAF_CHECK_EQUAL(state.cycle_tx_bytes, 0u);
+  CAF_CHECK_EQUAL(state.last_counters.at("eth0"), (counter_reading{1000, 5000}));
+  CAF_CHECK(state.outbox.empty());
+  proc.set_counters({{"eth0", 1100, 5300}});
+  pass(60s);
+  state = on_disk();
+  CAF_CHECK_EQUAL(state.cycle_rx_bytes, 100u);
+  CAF_CHECK_EQUAL(state.cycle_tx_bytes, 300u);
+}
+
+CAF_TEST(crossing two thresholds at once alerts once naming the higher) {
+  start();
+  tell_cycle(february);
+  proc.set_counters({{"eth0", 1000, 5000 + 8500}});
+  pass(60s);
+  CAF_REQUIRE_EQUAL(delivered->size(), 2u);
+  CAF_CHECK_EQUAL(delivered->back().kind, event_kind::threshold_crossed);
+  CAF_CHECK_EQUAL(delivered->back().threshold_percent, 80.0);
+  CAF_CHECK_EQUAL(delivered->back().usage.counted_bytes, 8500u);
+  auto state = on_disk();
+  CAF_CHECK_EQUAL(state.thresholds_alerted, (std::vector<double>{50, 80}));
+  CAF_CHECK(state.outbox.empty());
+  proc.set_counters({{"eth0", 1000, 5000 + 9900}});
+  pass(60s);
+  CAF_CHECK_EQUAL(delivered->size(), 2u);
+}
+
+CAF_TEST(a reset at the boundary counts traffic up to that instant in the old cycle) {
+  start();
+  tell_cycle(february);
+  proc.set_counters({{"eth0", 1000, 5000 + 700}});
+  pass(10s); // 28 Feb 00:00:00
+  CAF_REQUIRE_EQUAL(now(), march.start);
+  tell_cycle(march);
+  CAF_REQUIRE_EQUAL(delivered->size(), 2u);
+  const auto& reset = delivered->back();
+  CAF_CHECK_EQUAL(reset.kind, event_kind::cycle_closed);
+  CAF_CHECK_EQUAL(reset.usage.cycle, february);
+  CAF_CHECK_EQUAL(reset.usage.counted_bytes, 700u);
+  CAF_CHECK(!reset.late);
+  auto state = on_disk();
+  CAF_CHECK_EQUAL(state.cycle, march);
+  CAF_CHECK_EQUAL(state.cycle_tx_bytes, 0u);
+  CAF_CHECK(state.thresholds_alerted.empty());
+  proc.set_counters({{"eth0", 1000, 5000 + 750}});
+  pass(60s);
+  CAF_CHECK_EQUAL(on_disk().cycle_tx_bytes, 50u);
+}
+
+CAF_TEST(a clock that moved back does not reopen or repeat a cycle) {
+  start();
+  tell_cycle(march);
+  tell_cycle(february);
+  tell_cycle(march);
+  CAF_CHECK_EQUAL(delivered_kinds(), std::vector<event_kind>{event_kind::monitor_started});
+  CAF_CHECK_EQUAL(on_disk().cycle, march);
+}
+
+CAF_TEST(a cycle that ended while stopped is closed late and the gap counts in the new one) {
+  monitor_state earlier;
+  earlier.boot_id = "5d6c2d8f-3b0e-4c1a-9a55-0c8e2f1b7a01";
+  earlier.last_counters["eth0"] = {1000, 5000};
+  earlier.last_sample_at = test::utc(2026, 1, 20);
+  earlier.cycle = {test::utc(2025, 12, 28), test::utc(2026, 1, 28)};
+  earlier.cycle_tx_bytes = 4000;
+  CAF_REQUIRE_EQUAL(save_state(data.path(), earlier), "");
+  proc.set_counters({{"eth0", 1000, 5000 + 2500}});
+  start();
+  tell_cycle(february);
+  CAF_REQUIRE_EQUAL(delivered->size(), 2u);
+  const auto& reset = delivered->at(0);
+  CAF_CHECK_EQUAL(reset.kind, event_kind::cycle_closed);
+  CAF_CHECK(reset.late);
+  CAF_CHECK_EQUAL(reset.usage.cycle, earlier.cycle);
+  CAF_CHECK_EQUAL(reset.usage.counted_bytes, 4000u);
+  CAF_CHECK_EQUAL(delivered->at(1).kind, event_kind::monitor_started);
+  auto state = on_disk();
+  CAF_CHECK_EQUAL(state.cycle, february);
+  CAF_CHECK_EQUAL(state.cycle_tx_bytes, 2500u);
+}
+
+CAF_TEST(a due report is sent once) {
+  start();
+  tell_cycle(february);
+  auto due = test::utc(2026, 2, 25, 9);
+  self->send(subject, report_atom::value, february, due);
+  sched.run();
+  self->send(subject, report_atom::value, february, due);
+  sched.run();
+  CAF_CHECK_EQUAL(delivered_kinds(), (std::vector<event_kind>{event_kind::monitor_started}));
+  CAF_CHECK_EQUAL(on_disk().last_report_at, now());
+  // A first start owes no report for earlier instants; a later one is sent.
+  pass(5s);
+  self->send(subject, report_atom::value, february, now());
+  sched.run();
+  self->send(subject, report_atom::value, february, now());
+  sched.run();
+  CAF_CHECK_EQUAL(delivered_kinds(), (std::vector<event_kind>{event_kind::monitor_started,
+                                                              event_kind::usage_report}));
+}
+
+CAF_TEST(undelivered events stay in the state file) {
+  start(false);
+  tell_cycle(february);
+  proc.set_counters({{"eth0", 1000, 5000 + 6000}});
+  pass(60s);
+  auto state = on_disk();
+  CAF_REQUIRE_EQUAL(state.outbox.size(), 2u);
+  CAF_CHECK_EQUAL(state.outbox[0].kind, event_kind::monitor_started);
+  CAF_CHECK_EQUAL(state.outbox[1].kind, event_kind::threshold_crossed);
+  CAF_CHECK_EQUAL(state.thresholds_alerted, std::vector<double>{50});
+}
+
+CAF_TEST(an unreadable state file is set aside and reported) {
+  test::write_file(state_file_path(data.path()), "{\"schema_version\": 1, \"cycle\": [");
+  start();
+  tell_cycle(february);
+  CAF_REQUIRE_EQUAL(delivered->size(), 2u);
+  CAF_CHECK_EQUAL(delivered->at(0).kind, event_kind::state_file_reset);
+  CAF_CHECK(delivered->at(0).detail.find("state.json.corrupt-") != std::string::npos);
+  CAF_CHECK(test::file_exists(delivered->at(0).detail));
+  CAF_CHECK_EQUAL(on_disk().cycle, february);
+}
+
+CAF_TEST(a flush takes a last sample and saves it) {
+  start();
+  tell_cycle(february);
+  proc.set_counters({{"eth0", 1000, 5000 + 42}});
+  pass(5s);
+  auto pending = self->request(subject, caf::infinite, flush_atom::value);
+  sched.run();
+  bool saved = false;
+  pending.receive([&](bool ok) { saved = ok; },
+                  [&](caf::error& e) { CAF_FAIL(caf::to_string(e)); });
+  CAF_CHECK(saved);
+  CAF_CHECK_EQUAL(on_disk().cycle_tx_bytes, 42u);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()

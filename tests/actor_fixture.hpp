@@ -1,0 +1,102 @@
+// A test-coordinator fixture whose wall clock follows CAF's virtual clock, so advancing
+// virtual time moves the calendar; plus loggers whose lines the test can read, and stand-ins
+// for the actors on the far side of the one under test.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <caf/test/dsl.hpp>
+#include <spdlog/logger.h>
+#include <spdlog/sinks/ostream_sink.h>
+
+#include "messages/messages.hpp"
+#include "test_support.hpp"
+
+namespace tmon::test {
+
+struct actor_fixture : test_coordinator_fixture<> {
+  // The wall-clock time at which the virtual clock started.
+  epoch_seconds calendar_start;
+  caf::actor_clock::time_point clock_start;
+  std::ostringstream log_lines;
+  std::shared_ptr<spdlog::sinks::ostream_sink_mt> log_sink;
+
+  explicit actor_fixture(epoch_seconds start_at = utc(2026, 2, 27, 23, 59, 50))
+    : calendar_start(start_at),
+      clock_start(sched.clock().now()),
+      log_sink(std::make_shared<spdlog::sinks::ostream_sink_mt>(log_lines)) {
+    log_sink->set_pattern("[%n] %l %v");
+  }
+
+  wall_clock wall() {
+    return [this] {
+      return calendar_start
+             + std::chrono::duration_cast<std::chrono::seconds>(sched.clock().now()
+                                                                 - clock_start)
+                 .count();
+    };
+  }
+
+  epoch_seconds now() {
+    return wall()();
+  }
+
+  std::shared_ptr<spdlog::logger> logger(const std::string& name) {
+    auto result = std::make_shared<spdlog::logger>(name, log_sink);
+    result->set_level(spdlog::level::trace);
+    return result;
+  }
+
+  // How many logged lines contain `text`.
+  std::size_t lines_containing(const std::string& text) {
+    std::size_t count = 0;
+    std::istringstream lines(log_lines.str());
+    for (std::string line; std::getline(lines, line);)
+      if (line.find(text) != std::string::npos)
+        ++count;
+    return count;
+  }
+
+  // Moves virtual time (and so the calendar) forward and lets every actor react.
+  void pass(std::chrono::seconds duration) {
+    advance_time(duration);
+    sched.run();
+  }
+};
+
+// Stand-in notifier: records each event and acknowledges it at once.
+inline notifier_actor::behavior_type
+recording_notifier(notifier_actor::pointer, std::shared_ptr<std::vector<event>> received) {
+  return {
+    [=](deliver_atom, const event& e) {
+      received->push_back(e);
+      return std::make_tuple(delivered_atom::value, e.id);
+    },
+  };
+}
+
+// Stand-in accounting: records the samples, cycles and reports it is sent.
+struct accounting_record {
+  std::vector<sample> samples;
+  std::vector<cycle_bounds> cycles;
+  std::vector<epoch_seconds> reports;
+};
+
+inline accounting_actor::behavior_type
+recording_accounting(accounting_actor::pointer, std::shared_ptr<accounting_record> record) {
+  return {
+    [=](sample_atom, const sample& s) { record->samples.push_back(s); },
+    [=](cycle_atom, const cycle_bounds& cycle) { record->cycles.push_back(cycle); },
+    [=](report_atom, const cycle_bounds&, epoch_seconds due_at) {
+      record->reports.push_back(due_at);
+    },
+    [=](usage_atom) { return usage_figures{}; },
+    [=](flush_atom) { return true; },
+  };
+}
+
+} // namespace tmon::test

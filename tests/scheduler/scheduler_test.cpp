@@ -1,0 +1,95 @@
+#define CAF_SUITE scheduler
+#include <caf/test/unit_test.hpp>
+
+#include "actor_fixture.hpp"
+
+#include "actors/scheduler/scheduler.hpp"
+
+using namespace tmon;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct fixture : test::actor_fixture {
+  test::scoped_time_zone zone{"UTC"};
+  std::shared_ptr<test::accounting_record> record = std::make_shared<test::accounting_record>();
+  accounting_actor sink = sys.spawn(test::recording_accounting, record);
+  scheduler_actor subject;
+
+  explicit fixture(epoch_seconds start_at = test::utc(2026, 2, 27, 23, 59, 50))
+    : actor_fixture(start_at) {
+  }
+
+  ~fixture() override {
+    self->send_exit(subject, caf::exit_reason::user_shutdown);
+    sched.run();
+  }
+
+  void start(int reset_day, int report_interval_days = 0) {
+    scheduler_settings settings;
+    settings.reset_day = reset_day;
+    settings.report_interval_days = report_interval_days;
+    settings.report_time = {9, 0};
+    settings.now = wall();
+    settings.log = logger("scheduler");
+    settings.accounting = sink;
+    subject = sys.spawn(scheduler, std::move(settings));
+    sched.run();
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(scheduler_tests, fixture)
+
+CAF_TEST(the cycle is announced at start and again exactly at the reset) {
+  start(28);
+  cycle_bounds february{test::utc(2026, 1, 28), test::utc(2026, 2, 28)};
+  cycle_bounds march{test::utc(2026, 2, 28), test::utc(2026, 3, 28)};
+  CAF_REQUIRE_EQUAL(record->cycles.size(), 1u);
+  CAF_CHECK_EQUAL(record->cycles[0], february);
+  pass(9s);
+  CAF_CHECK_EQUAL(record->cycles.size(), 1u);
+  pass(1s);
+  CAF_REQUIRE_EQUAL(record->cycles.size(), 2u);
+  CAF_CHECK_EQUAL(record->cycles[1], march);
+  CAF_CHECK_EQUAL(now(), march.start);
+}
+
+CAF_TEST(a reset day missing from the month falls on its last day) {
+  start(31);
+  CAF_REQUIRE_EQUAL(record->cycles.size(), 1u);
+  CAF_CHECK_EQUAL(record->cycles[0].end, test::utc(2026, 2, 28));
+  pass(10s);
+  CAF_REQUIRE_EQUAL(record->cycles.size(), 2u);
+  CAF_CHECK_EQUAL(record->cycles[1], (cycle_bounds{test::utc(2026, 2, 28), test::utc(2026, 3, 31)}));
+}
+
+CAF_TEST(it never sleeps longer than an hour) {
+  start(15);
+  CAF_REQUIRE_EQUAL(record->cycles.size(), 1u);
+  pass(3599s);
+  CAF_CHECK_EQUAL(record->cycles.size(), 1u);
+  pass(1s);
+  CAF_CHECK_EQUAL(record->cycles.size(), 2u);
+  CAF_CHECK_EQUAL(record->cycles[1], record->cycles[0]);
+  pass(3600s);
+  CAF_CHECK_EQUAL(record->cycles.size(), 3u);
+}
+
+CAF_TEST(reports fall due at the report time and are announced then) {
+  start(28, 7);
+  // At start the latest instant already due is named; accounting decides whether it is owed.
+  CAF_REQUIRE_EQUAL(record->reports.size(), 1u);
+  CAF_CHECK_EQUAL(record->reports[0], test::utc(2026, 2, 25, 9));
+  // The cycle that begins on 28 Feb has its first report on 7 March at 09:00.
+  auto first_report = test::utc(2026, 3, 7, 9);
+  while (now() < first_report - 3600)
+    pass(3600s);
+  pass(std::chrono::seconds{first_report - 1 - now()});
+  CAF_CHECK(record->reports.back() != first_report);
+  pass(1s);
+  CAF_CHECK_EQUAL(record->reports.back(), first_report);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
