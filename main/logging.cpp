@@ -1,0 +1,66 @@
+#include "main/logging.hpp"
+
+#include <vector>
+
+#include <spdlog/sinks/rotating_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+namespace tmon {
+
+namespace {
+
+constexpr std::size_t log_file_bytes = 10 * 1024 * 1024;
+constexpr std::size_t log_files_kept = 3;
+
+// ISO 8601 local time with offset, level, the writing actor, the text.
+constexpr const char* line_pattern = "%Y-%m-%dT%H:%M:%S.%e%z %^%-5l%$ [%n] %v";
+
+std::vector<spdlog::sink_ptr> shared_sinks;
+spdlog::level::level_enum shared_level = spdlog::level::info;
+
+spdlog::level::level_enum to_spdlog(log_level level) {
+  switch (level) {
+    case log_level::trace:
+      return spdlog::level::trace;
+    case log_level::debug:
+      return spdlog::level::debug;
+    case log_level::info:
+      return spdlog::level::info;
+    case log_level::warn:
+      return spdlog::level::warn;
+    case log_level::error:
+      return spdlog::level::err;
+  }
+  return spdlog::level::info;
+}
+
+} // namespace
+
+std::string setup_logging(log_level level, const std::string& log_file) {
+  shared_level = to_spdlog(level);
+  shared_sinks.clear();
+  shared_sinks.push_back(
+    std::make_shared<spdlog::sinks::stdout_color_sink_mt>(spdlog::color_mode::automatic));
+  if (!log_file.empty()) {
+    try {
+      shared_sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
+        log_file, log_file_bytes, log_files_kept));
+    } catch (const spdlog::spdlog_ex& failure) {
+      return failure.what();
+    }
+  }
+  for (auto& sink : shared_sinks)
+    sink->set_pattern(line_pattern);
+  return {};
+}
+
+std::shared_ptr<spdlog::logger> make_logger(const std::string& name) {
+  auto logger = std::make_shared<spdlog::logger>(name, shared_sinks.begin(), shared_sinks.end());
+  logger->set_level(shared_level);
+  // Warnings and errors reach the file at once; a crash must not swallow them.
+  logger->flush_on(spdlog::level::warn);
+  return logger;
+}
+
+} // namespace tmon

@@ -1,0 +1,203 @@
+// traffic-monitor: counts a server's traffic per billing cycle and warns before the quota
+// runs out. This file reads the command line and the environment and runs the actors.
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include <unistd.h>
+
+#include <caf/all.hpp>
+
+#include "actors/accounting/accounting.hpp"
+#include "actors/notifier/notifier.hpp"
+#include "actors/sampler/proc_net.hpp"
+#include "actors/sampler/sampler.hpp"
+#include "actors/scheduler/scheduler.hpp"
+#include "main/config.hpp"
+#include "main/logging.hpp"
+#include "main/status.hpp"
+
+namespace {
+
+using namespace tmon;
+
+constexpr const char* usage_text =
+  R"(Usage: traffic-monitor [COMMAND]
+
+Counts this server's network traffic per billing cycle and sends alerts, cycle-reset
+notices and periodic reports to Telegram (or to the log when no bot is configured).
+
+Commands:
+  (none)          run the monitor until SIGTERM or SIGINT
+  status          print the current cycle from the state file
+  status --json   the same as one JSON object
+  --check-config  check the environment and print the effective configuration
+  --version       print the version
+  --help          print this text
+
+Configuration is read from environment variables; see the README.
+)";
+
+epoch_seconds system_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+std::string host_name(const config& settings) {
+  if (!settings.server_name.empty())
+    return settings.server_name;
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0)
+    return "unknown";
+  return name;
+}
+
+// The configured interfaces, or the default route's, or eth0 when there is none.
+std::vector<std::string> counted_interfaces(const config& settings,
+                                            spdlog::logger* log = nullptr) {
+  if (!settings.interfaces.empty())
+    return settings.interfaces;
+  auto route = read_default_route_interface(settings.host_proc);
+  if (route) {
+    if (log)
+      log->info("counting {}, the interface of the default route", *route.value);
+    return {*route.value};
+  }
+  if (log)
+    log->warn("{}; counting eth0 (set NETWORK_INTERFACE to choose)", route.error);
+  return {"eth0"};
+}
+
+std::string one_line(std::string text) {
+  while (!text.empty() && text.back() == '\n')
+    text.pop_back();
+  for (auto& c : text)
+    if (c == '\n')
+      c = ' ';
+  return text;
+}
+
+int run_monitor(const config& settings) {
+  std::error_code failure;
+  std::filesystem::create_directories(settings.data_dir, failure);
+  if (failure) {
+    std::cerr << "DATA_DIR=\"" << settings.data_dir
+              << "\" cannot be created: " << failure.message() << '\n';
+    return 2;
+  }
+  if (auto error = setup_logging(settings.level, settings.log_file); !error.empty()) {
+    std::cerr << "LOG_FILE=\"" << settings.log_file << "\" cannot be opened: " << error
+              << '\n';
+    return 2;
+  }
+  auto log = make_logger("main");
+  log->info("traffic-monitor {} starting: {}", TMON_VERSION,
+            one_line(describe_config(settings)));
+  if (settings.telegram_bot_token.empty())
+    log->warn("TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID are not set: messages only go to the log");
+
+  // Blocked before any thread starts, so every thread inherits the mask and the signals
+  // wait for sigwait below.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  caf::actor_system_config system_config;
+  // The sharing policy sleeps while idle; work stealing polls hundreds of times a second.
+  system_config.set("scheduler.policy", caf::atom("sharing"));
+  system_config.set("scheduler.max-threads", 2);
+  caf::actor_system system{system_config};
+
+  message_context context;
+  context.language = settings.language;
+  context.unit = settings.unit;
+  context.direction = settings.direction;
+  context.host_name = host_name(settings);
+  auto notifier_handle = system.spawn(notifier, notifier_settings{context, make_logger("notifier")});
+
+  auto sampler_log = make_logger("sampler");
+  sampler_settings sampling{settings.host_proc, counted_interfaces(settings, sampler_log.get()),
+                            std::chrono::seconds{settings.check_interval_seconds}, system_now,
+                            sampler_log};
+  auto sampler_handle = system.spawn(sampler, std::move(sampling));
+
+  accounting_settings accounts;
+  accounts.data_dir = settings.data_dir;
+  accounts.rules.direction = settings.direction;
+  accounts.rules.quota_bytes = settings.quota_bytes;
+  accounts.rules.thresholds = settings.thresholds;
+  accounts.now = system_now;
+  accounts.log = make_logger("accounting");
+  accounts.sampler = sampler_handle;
+  accounts.notifier = notifier_handle;
+  auto accounting_handle = system.spawn(accounting, std::move(accounts));
+
+  scheduler_settings calendar;
+  calendar.reset_day = settings.reset_day;
+  calendar.report_interval_days = settings.report_interval_days;
+  calendar.report_time = settings.report_time;
+  calendar.now = system_now;
+  calendar.log = make_logger("scheduler");
+  calendar.accounting = accounting_handle;
+  auto scheduler_handle = system.spawn(scheduler, std::move(calendar));
+
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  log->info("{} received: taking a last sample and stopping", strsignal(received));
+
+  caf::scoped_actor self{system};
+  self->request(accounting_handle, std::chrono::seconds{4}, flush_atom::value)
+    .receive([&](bool saved) { if (!saved) log->error("the last sample could not be saved"); },
+             [&](caf::error& error) {
+               log->error("no last sample: {}", caf::to_string(error));
+             });
+  for (const auto& handle : {caf::actor_cast<caf::actor>(scheduler_handle),
+                             caf::actor_cast<caf::actor>(accounting_handle),
+                             caf::actor_cast<caf::actor>(sampler_handle),
+                             caf::actor_cast<caf::actor>(notifier_handle)})
+    self->send_exit(handle, caf::exit_reason::user_shutdown);
+  log->info("stopped");
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args == std::vector<std::string>{"--version"}) {
+    std::cout << "traffic-monitor " << TMON_VERSION << '\n';
+    return 0;
+  }
+  if (args == std::vector<std::string>{"--help"}) {
+    std::cout << usage_text;
+    return 0;
+  }
+  bool status = !args.empty() && args[0] == "status";
+  bool known = args.empty() || args == std::vector<std::string>{"--check-config"}
+               || (status && args.size() == 1)
+               || args == std::vector<std::string>{"status", "--json"};
+  if (!known) {
+    std::cerr << "unknown arguments; see traffic-monitor --help\n";
+    return 2;
+  }
+  auto parsed = parse_config(process_environment());
+  if (!parsed) {
+    std::cerr << parsed.error << '\n';
+    return 2;
+  }
+  const auto& settings = *parsed.value;
+  if (args == std::vector<std::string>{"--check-config"}) {
+    std::cout << describe_config(settings);
+    return 0;
+  }
+  if (status)
+    return print_status(status_context{settings, counted_interfaces(settings)}, args.size() == 2,
+                        std::cout, std::cerr);
+  return run_monitor(settings);
+}
