@@ -1,0 +1,231 @@
+"""Helpers for end-to-end tests of the real traffic-monitor binary.
+
+A fake proc tree stands in for /proc (HOST_PROC), a temporary directory for DATA_DIR, and a
+fake Telegram Bot API server listens on 127.0.0.1. Standard library only.
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+BINARY = os.environ.get("TRAFFIC_MONITOR_BIN", "traffic-monitor")
+
+NET_DEV_HEADER = (
+    "Inter-|   Receive                                                |  Transmit\n"
+    " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs "
+    "drop fifo colls carrier compressed\n"
+)
+
+
+class FakeProc:
+    """A proc tree whose counters and boot id the test sets."""
+
+    def __init__(self, root):
+        self.root = root
+        self.boot_id = "0e4f8a52-8c1d-4d7e-9f3b-6a2c5b1d7e90"
+        self.counters = {}
+        os.makedirs(os.path.join(root, "net"), exist_ok=True)
+        os.makedirs(os.path.join(root, "sys/kernel/random"), exist_ok=True)
+        with open(os.path.join(root, "net/route"), "w") as route:
+            route.write(
+                "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+                "eth0\t00000000\t0101A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n"
+            )
+        self.set_boot_id(self.boot_id)
+        self.set_counters({"eth0": (0, 0)})
+
+    def _replace(self, relative, text):
+        # Written to a temporary name and renamed, as the kernel's view never shows a
+        # half-written table.
+        path = os.path.join(self.root, relative)
+        with open(path + ".tmp", "w") as out:
+            out.write(text)
+        os.replace(path + ".tmp", path)
+
+    def set_counters(self, counters):
+        self.counters = dict(counters)
+        lines = ["    lo:  1000 10 0 0 0 0 0 0  1000 10 0 0 0 0 0 0\n"]
+        for name, (rx, tx) in self.counters.items():
+            lines.append(f"  {name}: {rx} 0 0 0 0 0 0 0 {tx} 0 0 0 0 0 0 0\n")
+        self._replace("net/dev", NET_DEV_HEADER + "".join(lines))
+
+    def set_boot_id(self, boot_id):
+        self.boot_id = boot_id
+        self._replace("sys/kernel/random/boot_id", boot_id + "\n")
+
+
+class Monitor:
+    """One run of the binary with its own environment; its output goes to a file."""
+
+    def __init__(self, env, log_path):
+        self.log_path = log_path
+        self.log = open(log_path, "ab")
+        self.process = subprocess.Popen(
+            [BINARY], env=env, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
+
+    def stop(self, sig=signal.SIGTERM, timeout=5):
+        """Sends `sig` and returns the exit status; fails if it takes longer than `timeout`."""
+        self.process.send_signal(sig)
+        try:
+            return self.process.wait(timeout=timeout)
+        finally:
+            self.log.close()
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait()
+        self.log.close()
+
+
+class MonitorTestCase(unittest.TestCase):
+    """A fresh proc tree and data directory per test, and ways to run the binary on them."""
+
+    def setUp(self):
+        self.workdir = tempfile.mkdtemp(prefix="tmon-e2e-")
+        self.proc = FakeProc(os.path.join(self.workdir, "proc"))
+        self.data_dir = os.path.join(self.workdir, "data")
+        self.log_path = os.path.join(self.workdir, "output.log")
+        self.monitors = []
+
+    def tearDown(self):
+        for monitor in self.monitors:
+            if monitor.process.poll() is None:
+                monitor.kill()
+        if self._outcome_failed():
+            print(f"--- output of the monitor ({self.log_path}):")
+            print(self.output()[-6000:])
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def _outcome_failed(self):
+        outcome = getattr(self, "_outcome", None)
+        result = getattr(outcome, "result", None)
+        if result is None:
+            return False
+        return any(test is self for test, _ in result.failures + result.errors)
+
+    def environment(self, **overrides):
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "TZ": "UTC",
+            "HOST_PROC": self.proc.root,
+            "DATA_DIR": self.data_dir,
+            "CHECK_INTERVAL_SECONDS": "1",
+            "MESSAGE_LANG": "en",
+            "SERVER_NAME": "e2e-host",
+            "PUBLIC_IP": "203.0.113.7",
+        }
+        env.update({key: str(value) for key, value in overrides.items()})
+        return {key: value for key, value in env.items() if value is not None}
+
+    def start(self, **overrides):
+        monitor = Monitor(self.environment(**overrides), self.log_path)
+        self.monitors.append(monitor)
+        return monitor
+
+    def run_command(self, *args, **overrides):
+        return subprocess.run(
+            [BINARY, *args],
+            env=self.environment(**overrides),
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+
+    def status(self, **overrides):
+        result = self.run_command("status", "--json", **overrides)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return json.loads(result.stdout)
+
+    def state(self):
+        with open(os.path.join(self.data_dir, "state.json")) as state_file:
+            return json.load(state_file)
+
+    def output(self):
+        try:
+            with open(self.log_path, errors="replace") as log:
+                return log.read()
+        except FileNotFoundError:
+            return ""
+
+    def wait_for(self, condition, timeout=15, what="the condition"):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if condition():
+                    return
+            except (FileNotFoundError, json.JSONDecodeError, KeyError):
+                pass
+            time.sleep(0.05)
+        self.fail(f"timed out after {timeout} s waiting for {what}")
+
+    def wait_for_sample_after(self, moment, timeout=15):
+        """Waits until the state records a sample taken at or after `moment` (epoch seconds)."""
+        self.wait_for(
+            lambda: self.state()["last_sample_at"] >= moment,
+            timeout,
+            f"a sample taken at or after {moment}",
+        )
+
+
+class FakeTelegram:
+    """A Bot API stand-in on 127.0.0.1: records sendMessage calls and answers as told.
+
+    `responses` is a list of (status, json body) used in order for sendMessage calls; once it
+    is empty every call succeeds.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.messages = []
+        self.requests = []
+        self.responses = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(length)
+                with fake.lock:
+                    fake.requests.append((self.path, body))
+                    status, reply = fake.responses.pop(0) if fake.responses else (200, None)
+                    if status == 200 and reply is None:
+                        payload = json.loads(body)
+                        fake.messages.append(payload)
+                        reply = {"ok": True, "result": {"message_id": len(fake.messages)}}
+                data = json.dumps(reply).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def base_url(self):
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def texts(self):
+        with self.lock:
+            return [message["text"] for message in self.messages]
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def run_tests():
+    unittest.main(verbosity=2)

@@ -1,0 +1,80 @@
+"""The command line and configuration errors of the real binary."""
+
+import os
+
+from harness import MonitorTestCase, run_tests
+
+
+class CommandLine(MonitorTestCase):
+    def test_version_and_help(self):
+        version = self.run_command("--version")
+        self.assertEqual(version.returncode, 0)
+        self.assertRegex(version.stdout, r"^traffic-monitor \d+\.\d+\.\d+\n$")
+        usage = self.run_command("--help")
+        self.assertEqual(usage.returncode, 0)
+        self.assertIn("status --json", usage.stdout)
+
+    def test_unknown_arguments_exit_2(self):
+        for args in (["--frobnicate"], ["status", "--xml"], ["status", "--json", "x"]):
+            result = self.run_command(*args)
+            self.assertEqual(result.returncode, 2, args)
+            self.assertIn("--help", result.stderr)
+
+    def test_check_config_prints_effective_values_with_the_token_masked(self):
+        token = "123456789:AAFakeTokenValue_abcdefghijklmnop"
+        result = self.run_command(
+            "--check-config", TELEGRAM_BOT_TOKEN=token, TELEGRAM_CHAT_ID="-1001234567890"
+        )
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("MONTHLY_TRAFFIC_GB=1024", result.stdout)
+        self.assertIn("RESET_DAY=1", result.stdout)
+        self.assertIn("THRESHOLDS=80,90,95", result.stdout)
+        self.assertIn("123456789:***", result.stdout)
+        self.assertNotIn("AAFakeTokenValue", result.stdout + result.stderr)
+        self.assertFalse(os.path.exists(self.data_dir), "checking must not create DATA_DIR")
+
+    def test_every_bad_setting_exits_2_naming_the_variable_and_value(self):
+        cases = {
+            "RESET_DAY": "32",
+            "MONTHLY_TRAFFIC_GB": "-5",
+            "THRESHOLDS": "80,,90",
+            "CHECK_INTERVAL_SECONDS": "60s",
+            "TRAFFIC_DIRECTION": "sideways",
+            "TRAFFIC_UNIT": "TB",
+            "REPORT_INTERVAL_DAYS": "16",
+            "REPORT_TIME": "25:00",
+            "LOG_LEVEL": "loud",
+            "MESSAGE_LANG": "fr",
+            "NETWORK_INTERFACE": "eth0,,eth1",
+            "TZ": "Asia/Shangai",
+        }
+        for variable, value in cases.items():
+            with self.subTest(variable=variable):
+                result = self.run_command("--check-config", **{variable: value})
+                self.assertEqual(result.returncode, 2, result.stdout)
+                self.assertIn(variable, result.stderr)
+                self.assertIn(value, result.stderr)
+                self.assertEqual(len(result.stderr.strip().splitlines()), 1, result.stderr)
+
+    def test_a_bad_setting_stops_the_monitor_before_it_starts(self):
+        monitor = self.start(RESET_DAY="0")
+        self.assertEqual(monitor.process.wait(timeout=10), 2)
+        self.assertIn("RESET_DAY", self.output())
+        self.assertFalse(os.path.exists(self.data_dir))
+
+    def test_a_bot_token_without_a_chat_is_refused(self):
+        result = self.run_command("--check-config", TELEGRAM_BOT_TOKEN="123456789:AAabc")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("TELEGRAM_CHAT_ID", result.stderr)
+        result = self.run_command("--check-config", TELEGRAM_CHAT_ID="12345")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("TELEGRAM_BOT_TOKEN", result.stderr)
+
+    def test_status_without_state_says_so(self):
+        result = self.run_command("status")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("state.json", result.stderr)
+
+
+if __name__ == "__main__":
+    run_tests()
