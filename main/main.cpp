@@ -34,6 +34,7 @@ Commands:
   (none)          run the monitor until SIGTERM or SIGINT
   status          print the current cycle from the state file
   status --json   the same as one JSON object
+  health          exit 0 when the state file is fresh, else say why and exit 1
   --check-config  check the environment and print the effective configuration
   --version       print the version
   --help          print this text
@@ -181,7 +182,8 @@ int main(int argc, char** argv) {
   bool status = !args.empty() && args[0] == "status";
   bool known = args.empty() || args == std::vector<std::string>{"--check-config"}
                || (status && args.size() == 1)
-               || args == std::vector<std::string>{"status", "--json"};
+               || args == std::vector<std::string>{"status", "--json"}
+               || args == std::vector<std::string>{"health"};
   if (!known) {
     std::cerr << "unknown arguments; see traffic-monitor --help\n";
     return 2;
@@ -196,6 +198,8 @@ int main(int argc, char** argv) {
     std::cout << describe_config(settings);
     return 0;
   }
+  if (args == std::vector<std::string>{"health"})
+    return check_health(settings, system_now(), std::cout);
   if (status)
     return print_status(status_context{settings, counted_interfaces(settings)}, args.size() == 2,
                         std::cout, std::cerr);

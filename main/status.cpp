@@ -6,6 +6,8 @@
 #include <ostream>
 #include <sstream>
 
+#include <sys/stat.h>
+
 #include <nlohmann/json.hpp>
 
 #include "actors/accounting/state_file.hpp"
@@ -56,8 +58,10 @@ std::string status_text(const monitor_state& state, const status_context& contex
       << format_amount(usage.quota_bytes, settings.unit) << " ("
       << format_percent(percent_of_quota(usage.counted_bytes, usage.quota_bytes)) << ", "
       << direction_name(settings.direction) << ")\n"
-      << "received:   " << format_amount(usage.rx_bytes, settings.unit) << '\n'
-      << "sent:       " << format_amount(usage.tx_bytes, settings.unit) << '\n'
+      << "received:   " << format_amount(usage.rx_bytes, settings.unit) << " (" << usage.rx_bytes
+      << " bytes)\n"
+      << "sent:       " << format_amount(usage.tx_bytes, settings.unit) << " (" << usage.tx_bytes
+      << " bytes)\n"
       << "interfaces: " << joined(context.interfaces) << '\n'
       << "alerted:    ";
   if (state.thresholds_alerted.empty())
@@ -92,6 +96,31 @@ std::string status_json(const monitor_state& state, const status_context& contex
     {"events_pending", state.outbox.size()},
   };
   return status.dump();
+}
+
+std::optional<std::string> health_problem(std::optional<epoch_seconds> written_at,
+                                          epoch_seconds now, int check_interval_seconds) {
+  if (!written_at)
+    return std::string{"the state file has not been written yet"};
+  auto allowed = 3 * static_cast<epoch_seconds>(check_interval_seconds) + 30;
+  auto age = now - *written_at;
+  if (age > allowed)
+    return "the state file was last written " + std::to_string(age)
+           + " s ago, more than the " + std::to_string(allowed) + " s allowed";
+  return std::nullopt;
+}
+
+int check_health(const config& settings, epoch_seconds now, std::ostream& out) {
+  auto path = state_file_path(settings.data_dir);
+  struct stat info {};
+  std::optional<epoch_seconds> written_at;
+  if (stat(path.c_str(), &info) == 0)
+    written_at = info.st_mtim.tv_sec;
+  if (auto problem = health_problem(written_at, now, settings.check_interval_seconds)) {
+    out << "unhealthy: " << *problem << " (" << path << ")\n";
+    return 1;
+  }
+  return 0;
 }
 
 int print_status(const status_context& context, bool as_json, std::ostream& out,

@@ -1,7 +1,9 @@
-// `traffic-monitor status`: the current cycle read from the state file, for people or as JSON.
+// `traffic-monitor status` and `health`: what the state file says, for people, as JSON, and
+// for a container healthcheck.
 #pragma once
 
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,14 @@ std::string status_text(const monitor_state& state, const status_context& contex
 // counted_bytes, quota_bytes, percent, thresholds_alerted, direction, interfaces, unit,
 // last_sample_at, events_pending.
 std::string status_json(const monitor_state& state, const status_context& context);
+
+// Why the monitor is unhealthy, or nothing: healthy means the state file was written
+// within 3 check intervals plus 30 s of `now`, since every sample writes it.
+std::optional<std::string> health_problem(std::optional<epoch_seconds> written_at,
+                                          epoch_seconds now, int check_interval_seconds);
+
+// `traffic-monitor health`: 0 when healthy, else prints why and returns 1.
+int check_health(const config& settings, epoch_seconds now, std::ostream& out);
 
 // Reads the state file without changing it and prints it. Returns the exit status: 0, or 1
 // when there is no readable state yet.

@@ -1,6 +1,7 @@
 """The command line and configuration errors of the real binary."""
 
 import os
+import time
 
 from harness import MonitorTestCase, run_tests
 
@@ -69,6 +70,19 @@ class CommandLine(MonitorTestCase):
         result = self.run_command("--check-config", TELEGRAM_CHAT_ID="12345")
         self.assertEqual(result.returncode, 2)
         self.assertIn("TELEGRAM_BOT_TOKEN", result.stderr)
+
+    def test_health_follows_the_state_file(self):
+        result = self.run_command("health")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("not been written yet", result.stdout)
+        monitor = self.start()
+        self.wait_for(lambda: self.run_command("health").returncode == 0, what="a healthy monitor")
+        self.assertEqual(monitor.stop(), 0)
+        stale = time.time() - (3 * 1 + 31)
+        os.utime(os.path.join(self.data_dir, "state.json"), (stale, stale))
+        result = self.run_command("health")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("allowed", result.stdout)
 
     def test_status_without_state_says_so(self):
         result = self.run_command("status")
