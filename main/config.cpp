@@ -12,6 +12,8 @@
 #include <sstream>
 #include <utility>
 
+#include "actors/notifier/telegram.hpp"
+
 namespace tmon {
 
 namespace {
@@ -777,15 +779,6 @@ std::string mask_token(const std::string& token) {
   if (!is_token_shaped(token))
     return "***";
   return token.substr(0, token.find(':')) + ":***";
-}
-
-bool is_dotted_ipv4(std::string_view text) {
-  auto octets = split(text, '.');
-  return octets.size() == 4 && std::all_of(octets.begin(), octets.end(), [](auto octet) {
-    auto value = parse_whole(octet);
-    return value && octet.size() <= 3 && *value <= 255
-           && (octet.size() == 1 || octet.front() != '0');
-  });
 }
 
 } // namespace tmon

@@ -68,7 +68,4 @@ std::string describe_config(const config& settings);
 // else becomes "***"; empty stays empty.
 std::string mask_token(const std::string& token);
 
-// True for four decimal octets 0-255 joined by dots, without leading zeros or anything else.
-bool is_dotted_ipv4(std::string_view text);
-
 } // namespace tmon

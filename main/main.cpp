@@ -1,6 +1,8 @@
 // traffic-monitor: counts a server's traffic per billing cycle and warns before the quota
 // runs out. This file reads the command line and the environment and runs the actors.
+#include <atomic>
 #include <csignal>
+#include <random>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -10,9 +12,13 @@
 #include <unistd.h>
 
 #include <caf/all.hpp>
+#include <curl/curl.h>
 
 #include "actors/accounting/accounting.hpp"
+#include "actors/notifier/curl_transport.hpp"
+#include "actors/notifier/http_client.hpp"
 #include "actors/notifier/notifier.hpp"
+#include "actors/notifier/telegram.hpp"
 #include "actors/sampler/proc_net.hpp"
 #include "actors/sampler/sampler.hpp"
 #include "actors/scheduler/scheduler.hpp"
@@ -109,18 +115,39 @@ int run_monitor(const config& settings) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  // libcurl's global set-up is not thread-safe: done before any thread starts.
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+
   caf::actor_system_config system_config;
   // The sharing policy sleeps while idle; work stealing polls hundreds of times a second.
   system_config.set("scheduler.policy", caf::atom("sharing"));
   system_config.set("scheduler.max-threads", 2);
   caf::actor_system system{system_config};
 
-  message_context context;
-  context.language = settings.language;
-  context.unit = settings.unit;
-  context.direction = settings.direction;
-  context.host_name = host_name(settings);
-  auto notifier_handle = system.spawn(notifier, notifier_settings{context, make_logger("notifier")});
+  auto stop_http = std::make_shared<std::atomic<bool>>(false);
+  auto transport = make_curl_transport(settings.telegram_bot_token,
+                                       mask_token(settings.telegram_bot_token), stop_http);
+  // Blocking HTTP calls each get a thread of their own, away from the scheduler's workers.
+  auto telegram_http = system.spawn<caf::detached>(http_client, transport);
+  auto lookup_http = system.spawn<caf::detached>(http_client, transport);
+
+  notifier_settings delivery;
+  delivery.context.language = settings.language;
+  delivery.context.unit = settings.unit;
+  delivery.context.direction = settings.direction;
+  delivery.context.host_name = host_name(settings);
+  delivery.context.public_ipv4 = settings.public_ip;
+  delivery.log = make_logger("notifier");
+  delivery.chat_ids = settings.telegram_chat_ids;
+  delivery.send_url = send_message_url(settings.telegram_api_base, settings.telegram_bot_token);
+  delivery.telegram = telegram_http;
+  if (settings.public_ip.empty())
+    delivery.public_ip_urls = settings.public_ip_urls;
+  delivery.lookups = lookup_http;
+  delivery.jitter = [random = std::mt19937{std::random_device{}()}]() mutable {
+    return std::uniform_real_distribution<double>{0.0, 1.0}(random);
+  };
+  auto notifier_handle = system.spawn(notifier, std::move(delivery));
 
   auto sampler_log = make_logger("sampler");
   sampler_settings sampling{settings.host_proc, counted_interfaces(settings, sampler_log.get()),
@@ -158,10 +185,14 @@ int run_monitor(const config& settings) {
              [&](caf::error& error) {
                log->error("no last sample: {}", caf::to_string(error));
              });
+  // Messages still on their way stay in the outbox for the next start.
+  stop_http->store(true);
   for (const auto& handle : {caf::actor_cast<caf::actor>(scheduler_handle),
                              caf::actor_cast<caf::actor>(accounting_handle),
                              caf::actor_cast<caf::actor>(sampler_handle),
-                             caf::actor_cast<caf::actor>(notifier_handle)})
+                             caf::actor_cast<caf::actor>(notifier_handle),
+                             caf::actor_cast<caf::actor>(telegram_http),
+                             caf::actor_cast<caf::actor>(lookup_http)})
     self->send_exit(handle, caf::exit_reason::user_shutdown);
   log->info("stopped");
   return 0;

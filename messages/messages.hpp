@@ -22,6 +22,9 @@ using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using deliver_atom = caf::atom_constant<caf::atom("deliver")>;
 using delivered_atom = caf::atom_constant<caf::atom("delivered")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using http_atom = caf::atom_constant<caf::atom("http")>;
+using retry_atom = caf::atom_constant<caf::atom("retry")>;
+using lookup_atom = caf::atom_constant<caf::atom("lookup")>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, interface_counters& x) {
@@ -48,6 +51,17 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, event& x) {
   return f(caf::meta::type_name("event"), x.id, x.kind, x.raised_at, x.usage,
            x.threshold_percent, x.late, x.projected_bytes, x.detail);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, http_request& x) {
+  return f(caf::meta::type_name("http_request"), x.method, x.url, x.body, x.connect_timeout,
+           x.total_timeout, x.ipv4_only);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, http_response& x) {
+  return f(caf::meta::type_name("http_response"), x.status, x.body, x.error);
 }
 
 // Owns the persisted state: applies samples, closes cycles, raises events.
@@ -77,9 +91,18 @@ using scheduler_actor = caf::typed_actor<
   // Self-sent timer: recompute the calendar from the wall clock and re-arm.
   caf::reacts_to<tick_atom>>;
 
+// Performs blocking HTTP calls, one at a time; runs on a thread of its own in production.
+using http_client_actor = caf::typed_actor<
+  // One HTTP exchange.
+  caf::replies_to<http_atom, http_request>::with<http_response>>;
+
 // Turns events into messages and delivers them.
 using notifier_actor = caf::typed_actor<
-  // Delivers one event; answered with its id once every recipient has it.
-  caf::replies_to<deliver_atom, event>::with<delivered_atom, std::uint64_t>>;
+  // Delivers one event; answered with its id once every recipient has it or refused it.
+  caf::replies_to<deliver_atom, event>::with<delivered_atom, std::uint64_t>,
+  // Self-sent timer: the back-off for the chat at this index is over; try its next message.
+  caf::reacts_to<retry_atom, std::size_t>,
+  // Self-sent timer: look up the public IPv4 address again.
+  caf::reacts_to<lookup_atom>>;
 
 } // namespace tmon

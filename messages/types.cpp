@@ -33,6 +33,15 @@ bool operator==(const event& x, const event& y) {
                      y.projected_bytes, y.detail);
 }
 
+bool operator==(const http_request& x, const http_request& y) {
+  return std::tie(x.method, x.url, x.body, x.connect_timeout, x.total_timeout, x.ipv4_only)
+         == std::tie(y.method, y.url, y.body, y.connect_timeout, y.total_timeout, y.ipv4_only);
+}
+
+bool operator==(const http_response& x, const http_response& y) {
+  return std::tie(x.status, x.body, x.error) == std::tie(y.status, y.body, y.error);
+}
+
 double percent_of_quota(std::uint64_t counted_bytes, std::uint64_t quota_bytes) {
   if (quota_bytes == 0)
     return 0;

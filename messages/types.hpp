@@ -2,6 +2,7 @@
 // pure logic and its tests use it without an actor system; messages.hpp adds inspect().
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -115,6 +116,32 @@ struct event {
 };
 
 bool operator==(const event& x, const event& y);
+
+// One HTTP exchange for the notifier: a Telegram message or a public-IP lookup.
+struct http_request {
+  // "GET" or "POST"; a POST sends `body` as JSON.
+  std::string method = "POST";
+  std::string url;
+  std::string body;
+  std::chrono::seconds connect_timeout{10};
+  std::chrono::seconds total_timeout{30};
+  bool ipv4_only = false;
+};
+
+bool operator==(const http_request& x, const http_request& y);
+
+struct http_response {
+  // The HTTP status; 0 when no response arrived (no connection, timeout, aborted).
+  long status = 0;
+  std::string body;
+  // Why no response arrived, with any secret already redacted.
+  std::string error;
+};
+
+bool operator==(const http_response& x, const http_response& y);
+
+// Performs one HTTP exchange; blocks until it is done.
+using http_transport = std::function<http_response(const http_request&)>;
 
 // Percent of the quota that `counted_bytes` is; 0 for a zero quota.
 double percent_of_quota(std::uint64_t counted_bytes, std::uint64_t quota_bytes);

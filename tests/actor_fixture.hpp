@@ -76,6 +76,8 @@ recording_notifier(notifier_actor::pointer, std::shared_ptr<std::vector<event>> 
       received->push_back(e);
       return std::make_tuple(delivered_atom::value, e.id);
     },
+    [](retry_atom, std::size_t) {},
+    [](lookup_atom) {},
   };
 }
 

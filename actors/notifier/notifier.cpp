@@ -1,18 +1,162 @@
 #include "actors/notifier/notifier.hpp"
 
+#include <algorithm>
+
 #include <caf/all.hpp>
 
+#include "actors/notifier/telegram.hpp"
+
 namespace tmon {
+
+namespace {
+
+using self_pointer = notifier_actor::stateful_pointer<notifier_state>;
+
+constexpr std::chrono::seconds lookup_timeout{5};
+
+std::string seconds_text(std::chrono::milliseconds delay) {
+  auto tenths = (delay.count() + 50) / 100;
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
+}
+
+// One chat is done with the event; the event is done once every chat is.
+void chat_finished(self_pointer self, std::uint64_t event_id) {
+  auto found = self->state.pending.find(event_id);
+  if (found == self->state.pending.end() || --found->second.chats_left > 0)
+    return;
+  found->second.promise.deliver(delivered_atom::value, event_id);
+  self->state.pending.erase(found);
+}
+
+void send_next(self_pointer self, std::size_t index);
+
+void handle_reply(self_pointer self, std::size_t index, const http_response& reply) {
+  auto& chat = self->state.chats[index];
+  auto& log = *self->state.settings.log;
+  auto event_id = chat.waiting.front().event_id;
+  auto verdict = judge_send_reply(reply);
+  switch (verdict.action) {
+    case send_verdict::next_step::delivered:
+      log.info("message {} delivered to chat {}", event_id, chat.chat_id);
+      break;
+    case send_verdict::next_step::drop:
+      log.error("Telegram refused message {} for chat {} ({}); {}. The message is dropped for "
+                "this chat",
+                event_id, chat.chat_id, verdict.reason, hint_for_rejection(reply.status));
+      break;
+    case send_verdict::next_step::retry: {
+      ++chat.failures;
+      auto delay = backoff_delay(chat.failures, self->state.settings.jitter());
+      if (verdict.retry_after)
+        delay = std::max<std::chrono::milliseconds>(delay, *verdict.retry_after);
+      log.warn("message {} not delivered to chat {} ({}); attempt {} failed, next in {}",
+               event_id, chat.chat_id, verdict.reason, chat.failures, seconds_text(delay));
+      self->delayed_send(self, delay, retry_atom::value, index);
+      return;
+    }
+  }
+  chat.waiting.pop_front();
+  chat.failures = 0;
+  chat.busy = false;
+  chat_finished(self, event_id);
+  send_next(self, index);
+}
+
+void send_next(self_pointer self, std::size_t index) {
+  auto& chat = self->state.chats[index];
+  if (chat.busy || chat.waiting.empty())
+    return;
+  chat.busy = true;
+  http_request request;
+  request.url = self->state.settings.send_url;
+  request.body = send_message_body(chat.chat_id, chat.waiting.front().text);
+  // The transport's own timeouts bound the call; the actor only waits for it.
+  self->request(self->state.settings.telegram, caf::infinite, http_atom::value, request)
+    .then([=](const http_response& reply) { handle_reply(self, index, reply); },
+          [=](caf::error& failure) {
+            handle_reply(self, index, http_response{0, {}, caf::to_string(failure)});
+          });
+}
+
+void schedule_lookup(self_pointer self) {
+  const auto& settings = self->state.settings;
+  auto known = !settings.context.public_ipv4.empty();
+  self->delayed_send(self, known ? settings.lookup_every : settings.lookup_retry,
+                     lookup_atom::value);
+}
+
+// Asks the services one after another until one names a valid address.
+void look_up_from(self_pointer self, std::size_t index) {
+  const auto& urls = self->state.settings.public_ip_urls;
+  if (index == urls.size()) {
+    self->state.settings.log->warn("no public IP service answered with an IPv4 address; "
+                                   "messages show {}",
+                                   self->state.settings.context.public_ipv4.empty()
+                                     ? std::string{"it as unknown"}
+                                     : "the last one, " + self->state.settings.context.public_ipv4);
+    schedule_lookup(self);
+    return;
+  }
+  http_request request;
+  request.method = "GET";
+  request.url = urls[index];
+  request.connect_timeout = lookup_timeout;
+  request.total_timeout = lookup_timeout;
+  request.ipv4_only = true;
+  auto try_next = [=](const std::string& why) {
+    self->state.settings.log->debug("public IP from {} failed: {}", urls[index], why);
+    look_up_from(self, index + 1);
+  };
+  self->request(self->state.settings.lookups, caf::infinite, http_atom::value, request)
+    .then(
+      [=](const http_response& reply) {
+        auto address = reply.status == 200 ? parse_public_ip_reply(reply.body) : std::nullopt;
+        if (!address) {
+          try_next(reply.status == 0 ? reply.error
+                                     : "HTTP " + std::to_string(reply.status)
+                                         + " without an IPv4 address");
+          return;
+        }
+        auto& current = self->state.settings.context.public_ipv4;
+        if (*address != current)
+          self->state.settings.log->info("public IPv4 address: {}", *address);
+        current = *address;
+        schedule_lookup(self);
+      },
+      [=](caf::error& failure) { try_next(caf::to_string(failure)); });
+}
+
+} // namespace
 
 notifier_actor::behavior_type notifier(notifier_actor::stateful_pointer<notifier_state> self,
                                        notifier_settings settings) {
   self->state.settings = std::move(settings);
+  for (const auto& id : self->state.settings.chat_ids)
+    self->state.chats.push_back(chat_queue{id, {}, false, 0});
+  if (!self->state.settings.public_ip_urls.empty())
+    look_up_from(self, 0);
   return {
-    [=](deliver_atom, const event& e) {
-      const auto& settings = self->state.settings;
-      settings.log->info("message (log only):\n{}", format_message(e, settings.context));
-      return std::make_tuple(delivered_atom::value, e.id);
+    [=](deliver_atom, const event& e) -> caf::result<delivered_atom, std::uint64_t> {
+      auto& state = self->state;
+      auto text = format_message(e, state.settings.context);
+      if (state.chats.empty()) {
+        state.settings.log->info("message {} (log only):\n{}", e.id, text);
+        return {delivered_atom::value, e.id};
+      }
+      state.settings.log->info("message {} for {} chat(s):\n{}", e.id, state.chats.size(), text);
+      auto promise = self->make_response_promise<delivered_atom, std::uint64_t>();
+      state.pending.emplace(e.id, notifier_state::pending_event{state.chats.size(), promise});
+      for (std::size_t index = 0; index < state.chats.size(); ++index) {
+        state.chats[index].waiting.push_back({e.id, text});
+        send_next(self, index);
+      }
+      return promise;
     },
+    [=](retry_atom, std::size_t index) {
+      self->state.chats[index].busy = false;
+      send_next(self, index);
+    },
+    [=](lookup_atom) { look_up_from(self, 0); },
   };
 }
 

@@ -1,9 +1,19 @@
-// The notifier: turns events into messages and delivers them, answering each event once it
-// is delivered so that accounting can drop it from the outbox.
+// The notifier: turns events into messages and delivers them to every configured Telegram
+// chat, in order per chat, retrying transient failures with back-off; answers each event once
+// every chat has it (or refused it for good), so that accounting can drop it from the outbox.
+// Without a bot it only logs. It also keeps the public IPv4 address that messages show.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
+#include <caf/typed_response_promise.hpp>
 #include <spdlog/logger.h>
 
 #include "actors/notifier/message_catalog.hpp"
@@ -14,11 +24,44 @@ namespace tmon {
 struct notifier_settings {
   message_context context;
   std::shared_ptr<spdlog::logger> log;
+  // No chats: log-only mode.
+  std::vector<std::string> chat_ids;
+  // `${TELEGRAM_API_BASE}/bot<token>/sendMessage`.
+  std::string send_url;
+  http_client_actor telegram;
+  // Where to look up the public IPv4 address; none when PUBLIC_IP fixed it.
+  std::vector<std::string> public_ip_urls;
+  http_client_actor lookups;
+  std::chrono::seconds lookup_every{6 * 3600};
+  // While no address is known yet, the next try comes sooner.
+  std::chrono::seconds lookup_retry{300};
+  // A number in [0, 1) for back-off jitter.
+  std::function<double()> jitter;
+};
+
+// One chat's messages in the order they were raised.
+struct chat_queue {
+  struct message {
+    std::uint64_t event_id;
+    std::string text;
+  };
+  std::string chat_id;
+  std::deque<message> waiting;
+  // A request for the front message is under way, or its back-off timer is.
+  bool busy = false;
+  // Failed attempts of the front message.
+  int failures = 0;
 };
 
 struct notifier_state {
   static inline const char* name = "notifier";
   notifier_settings settings;
+  std::vector<chat_queue> chats;
+  struct pending_event {
+    std::size_t chats_left;
+    caf::typed_response_promise<delivered_atom, std::uint64_t> promise;
+  };
+  std::map<std::uint64_t, pending_event> pending;
 };
 
 notifier_actor::behavior_type notifier(notifier_actor::stateful_pointer<notifier_state> self,

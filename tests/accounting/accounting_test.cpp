@@ -20,6 +20,8 @@ notifier_actor::behavior_type silent_notifier(notifier_actor::pointer self,
       received->push_back(e);
       return self->make_response_promise<delivered_atom, std::uint64_t>();
     },
+    [](retry_atom, std::size_t) {},
+    [](lookup_atom) {},
   };
 }
 

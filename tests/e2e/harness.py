@@ -122,8 +122,8 @@ class MonitorTestCase(unittest.TestCase):
             "SERVER_NAME": "e2e-host",
             "PUBLIC_IP": "203.0.113.7",
         }
-        env.update({key: str(value) for key, value in overrides.items()})
-        return {key: value for key, value in env.items() if value is not None}
+        env.update(overrides)
+        return {key: str(value) for key, value in env.items() if value is not None}
 
     def start(self, **overrides):
         monitor = Monitor(self.environment(**overrides), self.log_path)
@@ -179,25 +179,39 @@ class FakeTelegram:
     """A Bot API stand-in on 127.0.0.1: records sendMessage calls and answers as told.
 
     `responses` is a list of (status, json body) used in order for sendMessage calls; once it
-    is empty every call succeeds.
+    is empty every call succeeds, or, with `always` set, every call gets that (status, body).
+    A GET of /ip answers `public_ip`, as a plain-text public-IP service does.
     """
 
     def __init__(self):
         self.lock = threading.Lock()
         self.messages = []
         self.requests = []
+        self.request_times = []
         self.responses = []
+        self.always = None
+        self.public_ip = "203.0.113.9"
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):
                 pass
 
+            def do_GET(self):
+                data = (fake.public_ip + "\n").encode() if self.path == "/ip" else b""
+                self.send_response(200 if data else 404)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)
                 with fake.lock:
                     fake.requests.append((self.path, body))
+                    fake.request_times.append(time.monotonic())
+                    if fake.always is not None and not fake.responses:
+                        fake.responses.append(fake.always)
                     status, reply = fake.responses.pop(0) if fake.responses else (200, None)
                     if status == 200 and reply is None:
                         payload = json.loads(body)

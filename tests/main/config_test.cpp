@@ -1,6 +1,7 @@
 #define CAF_SUITE config
 #include <caf/test/unit_test.hpp>
 
+#include "actors/notifier/telegram.hpp"
 #include "main/config.hpp"
 
 #include <cstdlib>

@@ -1,16 +1,132 @@
 #define CAF_SUITE notifier
 #include <caf/test/unit_test.hpp>
 
+#include <deque>
+
+#include <nlohmann/json.hpp>
+
 #include "actor_fixture.hpp"
 
+#include "actors/accounting/accounting.hpp"
+#include "actors/accounting/state_file.hpp"
+#include "actors/notifier/http_client.hpp"
 #include "actors/notifier/notifier.hpp"
+#include "actors/sampler/sampler.hpp"
 
 using namespace tmon;
+using namespace std::chrono_literals;
 
 namespace {
 
+const http_response sent{200, R"({"ok":true,"result":{"message_id":1}})", {}};
+const http_response timed_out{0, {}, "Operation timed out after 30000 milliseconds"};
+const http_response server_error{502, "<html>Bad Gateway</html>", {}};
+const http_response unauthorized{401, R"({"ok":false,"error_code":401,"description":"Unauthorized"})", {}};
+
+http_response too_many_requests(int retry_after) {
+  return {429,
+          R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after )"
+            + std::to_string(retry_after) + R"(","parameters":{"retry_after":)"
+            + std::to_string(retry_after) + "}}",
+          {}};
+}
+
+// A server that answers from a script (then succeeds) and remembers every request and when.
+struct fake_server {
+  struct call {
+    epoch_seconds at;
+    http_request request;
+  };
+  std::deque<http_response> script;
+  std::vector<call> calls;
+  http_response otherwise = sent;
+};
+
 struct fixture : test::actor_fixture {
   test::scoped_time_zone zone{"UTC"};
+  std::shared_ptr<fake_server> telegram = std::make_shared<fake_server>();
+  std::shared_ptr<fake_server> ip_service = std::make_shared<fake_server>();
+  std::vector<caf::actor> actors;
+  notifier_actor subject;
+
+  ~fixture() override {
+    for (auto& handle : actors)
+      self->send_exit(handle, caf::exit_reason::user_shutdown);
+    sched.run();
+  }
+
+  http_transport transport_of(std::shared_ptr<fake_server> server) {
+    return [this, server](const http_request& request) {
+      server->calls.push_back({now(), request});
+      if (server->script.empty())
+        return server->otherwise;
+      auto reply = server->script.front();
+      server->script.pop_front();
+      return reply;
+    };
+  }
+
+  template <class Handle>
+  Handle keep(Handle handle) {
+    actors.push_back(caf::actor_cast<caf::actor>(handle));
+    return handle;
+  }
+
+  notifier_settings settings(std::vector<std::string> chats) {
+    notifier_settings result;
+    result.context.language = message_language::en;
+    result.context.host_name = "vps-tokyo-1";
+    result.log = logger("notifier");
+    result.chat_ids = std::move(chats);
+    result.send_url = "http://127.0.0.1:1/bot123456:secret/sendMessage";
+    result.telegram = keep(sys.spawn(http_client, transport_of(telegram)));
+    result.lookups = keep(sys.spawn(http_client, transport_of(ip_service)));
+    result.jitter = [] { return 0.0; };
+    return result;
+  }
+
+  void start(notifier_settings given) {
+    subject = keep(sys.spawn(notifier, std::move(given)));
+    sched.run();
+  }
+
+  void start(std::vector<std::string> chats = {"-1001"}) {
+    start(settings(std::move(chats)));
+  }
+
+  event alert(std::uint64_t id) {
+    event e;
+    e.id = id;
+    e.kind = event_kind::threshold_crossed;
+    e.raised_at = now();
+    e.threshold_percent = 80;
+    e.usage = {{test::utc(2026, 2, 1), test::utc(2026, 3, 1)}, 0, 800, 800, 1000};
+    return e;
+  }
+
+  // Hands over an event; `confirmed` receives its id once the notifier answers.
+  void deliver(const event& e, std::vector<std::uint64_t>& confirmed) {
+    auto* answers = &confirmed;
+    auto target = subject;
+    sys.spawn([=](caf::event_based_actor* client) {
+      client->request(target, caf::infinite, deliver_atom::value, e)
+        .then([=](delivered_atom, std::uint64_t id) { answers->push_back(id); },
+              [](caf::error& failure) { CAF_FAIL(caf::to_string(failure)); });
+    });
+    sched.run();
+  }
+
+  // Seconds of each call after the first.
+  std::vector<epoch_seconds> call_offsets() {
+    std::vector<epoch_seconds> offsets;
+    for (const auto& c : telegram->calls)
+      offsets.push_back(c.at - telegram->calls.front().at);
+    return offsets;
+  }
+
+  std::string text_of(const fake_server::call& c) {
+    return nlohmann::json::parse(c.request.body).at("text").get<std::string>();
+  }
 };
 
 } // namespace
@@ -18,26 +134,197 @@ struct fixture : test::actor_fixture {
 CAF_TEST_FIXTURE_SCOPE(notifier_tests, fixture)
 
 CAF_TEST(without a bot the message goes to the log and the event is confirmed) {
-  message_context context;
-  context.language = message_language::en;
-  context.host_name = "vps-tokyo-1";
-  auto subject = sys.spawn(notifier, notifier_settings{context, logger("notifier")});
-  sched.run();
-  event alert;
-  alert.id = 7;
-  alert.kind = event_kind::threshold_crossed;
-  alert.raised_at = now();
-  alert.threshold_percent = 80;
-  alert.usage = {{test::utc(2026, 2, 1), test::utc(2026, 3, 1)}, 0, 800, 800, 1000};
-  auto pending = self->request(subject, caf::infinite, deliver_atom::value, alert);
-  sched.run();
-  std::uint64_t confirmed = 0;
-  pending.receive([&](delivered_atom, std::uint64_t id) { confirmed = id; },
-                  [&](caf::error& e) { CAF_FAIL(caf::to_string(e)); });
-  CAF_CHECK_EQUAL(confirmed, 7u);
-  CAF_CHECK_EQUAL(lines_containing("[notifier] info message (log only):"), 1u);
+  start(std::vector<std::string>{});
+  std::vector<std::uint64_t> confirmed;
+  deliver(alert(7), confirmed);
+  CAF_CHECK_EQUAL(confirmed, std::vector<std::uint64_t>{7});
+  CAF_CHECK_EQUAL(lines_containing("[notifier] info message 7 (log only):"), 1u);
   CAF_CHECK_EQUAL(lines_containing("Traffic alert"), 1u);
   CAF_CHECK_EQUAL(lines_containing("vps-tokyo-1"), 1u);
+  CAF_CHECK(telegram->calls.empty());
+}
+
+CAF_TEST(a message is posted as JSON and confirmed once Telegram accepts it) {
+  start();
+  std::vector<std::uint64_t> confirmed;
+  deliver(alert(3), confirmed);
+  CAF_CHECK_EQUAL(confirmed, std::vector<std::uint64_t>{3});
+  CAF_REQUIRE_EQUAL(telegram->calls.size(), 1u);
+  const auto& request = telegram->calls[0].request;
+  CAF_CHECK_EQUAL(request.method, "POST");
+  CAF_CHECK_EQUAL(request.url, "http://127.0.0.1:1/bot123456:secret/sendMessage");
+  CAF_CHECK_EQUAL(request.connect_timeout, 10s);
+  CAF_CHECK_EQUAL(request.total_timeout, 30s);
+  auto body = nlohmann::json::parse(request.body);
+  CAF_CHECK_EQUAL(body.at("chat_id").get<std::int64_t>(), -1001);
+  CAF_CHECK(body.at("disable_web_page_preview").get<bool>());
+  CAF_CHECK(text_of(telegram->calls[0]).find("Traffic alert") != std::string::npos);
+  CAF_CHECK_EQUAL(lines_containing("message 3 delivered to chat -1001"), 1u);
+}
+
+CAF_TEST(transient failures back off from one second and double) {
+  telegram->script = {timed_out, timed_out, server_error, timed_out, timed_out};
+  start();
+  std::vector<std::uint64_t> confirmed;
+  deliver(alert(1), confirmed);
+  for (int second = 0; second < 40 && confirmed.empty(); ++second)
+    pass(1s);
+  CAF_CHECK_EQUAL(call_offsets(), (std::vector<epoch_seconds>{0, 1, 3, 7, 15, 31}));
+  CAF_CHECK_EQUAL(confirmed, std::vector<std::uint64_t>{1});
+  CAF_CHECK_EQUAL(lines_containing("attempt 5 failed, next in 16.0 s"), 1u);
+  CAF_CHECK_EQUAL(lines_containing("Operation timed out"), 4u);
+}
+
+CAF_TEST(the back-off stops growing at five minutes) {
+  telegram->script.assign(12, timed_out);
+  start();
+  std::vector<std::uint64_t> confirmed;
+  deliver(alert(1), confirmed);
+  for (int minute = 0; minute < 60 && confirmed.empty(); ++minute)
+    pass(60s);
+  auto offsets = call_offsets();
+  CAF_REQUIRE_EQUAL(offsets.size(), 13u);
+  // Retries 1..9 wait 1, 2, ..., 256 s; from the tenth on, the cap.
+  for (std::size_t i = 10; i < offsets.size(); ++i)
+    CAF_CHECK_LESS_OR_EQUAL(offsets[i] - offsets[i - 1], 300 + 60);
+  CAF_CHECK_EQUAL(lines_containing("next in 300.0 s"), 3u);
+  CAF_CHECK_EQUAL(confirmed, std::vector<std::uint64_t>{1});
+}
+
+CAF_TEST(a 429 waits at least as long as Telegram asks) {
+  telegram->script = {too_many_requests(30)};
+  start();
+  std::vector<std::uint64_t> confirmed;
+  deliver(alert(1), confirmed);
+  pass(29s);
+  CAF_CHECK_EQUAL(telegram->calls.size(), 1u);
+  pass(1s);
+  CAF_CHECK_EQUAL(call_offsets(), (std::vector<epoch_seconds>{0, 30}));
+  CAF_CHECK_EQUAL(confirmed, std::vector<std::uint64_t>{1});
+}
+
+CAF_TEST(a 5xx is retried and then delivered) {
+  telegram->script = {server_error};
+  start();
+  std::vector<std::uint64_t> confirmed;
+  deliver(alert(1), confirmed);
+  CAF_CHECK(confirmed.empty());
+  pass(1s);
+  CAF_CHECK_EQUAL(call_offsets(), (std::vector<epoch_seconds>{0, 1}));
+  CAF_CHECK_EQUAL(confirmed, std::vector<std::uint64_t>{1});
+  CAF_CHECK_EQUAL(lines_containing("HTTP 502"), 1u);
+}
+
+CAF_TEST(a 401 is not retried and says which setting to check) {
+  telegram->script = {unauthorized, unauthorized};
+  start();
+  std::vector<std::uint64_t> confirmed;
+  deliver(alert(1), confirmed);
+  pass(600s);
+  CAF_CHECK_EQUAL(telegram->calls.size(), 1u);
+  CAF_CHECK_EQUAL(confirmed, std::vector<std::uint64_t>{1});
+  CAF_CHECK_EQUAL(lines_containing("HTTP 401: Unauthorized"), 1u);
+  CAF_CHECK_EQUAL(lines_containing("check TELEGRAM_BOT_TOKEN"), 1u);
+  CAF_CHECK_EQUAL(lines_containing("secret"), 0u);
+}
+
+CAF_TEST(messages to one chat keep their order through failures) {
+  telegram->script = {timed_out, timed_out};
+  start();
+  std::vector<std::uint64_t> confirmed;
+  auto first = alert(1);
+  auto second = alert(2);
+  second.kind = event_kind::usage_report;
+  deliver(first, confirmed);
+  deliver(second, confirmed);
+  CAF_CHECK_EQUAL(telegram->calls.size(), 1u);
+  pass(1s);
+  pass(2s);
+  CAF_REQUIRE_EQUAL(telegram->calls.size(), 4u);
+  CAF_CHECK(text_of(telegram->calls[2]).find("Traffic alert") != std::string::npos);
+  CAF_CHECK(text_of(telegram->calls[3]).find("Traffic report") != std::string::npos);
+  CAF_CHECK_EQUAL(confirmed, (std::vector<std::uint64_t>{1, 2}));
+}
+
+CAF_TEST(each chat is retried on its own and the event waits for all) {
+  telegram->script = {timed_out};
+  start({"-1001", "@ops_channel"});
+  std::vector<std::uint64_t> confirmed;
+  deliver(alert(1), confirmed);
+  CAF_REQUIRE_EQUAL(telegram->calls.size(), 2u);
+  CAF_CHECK_EQUAL(
+    nlohmann::json::parse(telegram->calls[1].request.body).at("chat_id").get<std::string>(),
+    "@ops_channel");
+  CAF_CHECK_EQUAL(lines_containing("message 1 delivered to chat @ops_channel"), 1u);
+  CAF_CHECK(confirmed.empty());
+  pass(1s);
+  CAF_CHECK_EQUAL(telegram->calls.size(), 3u);
+  CAF_CHECK_EQUAL(confirmed, std::vector<std::uint64_t>{1});
+}
+
+CAF_TEST(the public IPv4 comes from the first service that names one) {
+  ip_service->script = {{200, "<html>captive portal</html>", {}}, {200, " 203.0.113.9\n", {}}};
+  auto given = settings({"-1001"});
+  given.public_ip_urls = {"http://127.0.0.1:2/a", "http://127.0.0.1:2/b"};
+  start(std::move(given));
+  CAF_REQUIRE_EQUAL(ip_service->calls.size(), 2u);
+  CAF_CHECK(ip_service->calls[0].request.ipv4_only);
+  CAF_CHECK_EQUAL(ip_service->calls[0].request.method, "GET");
+  CAF_CHECK_EQUAL(ip_service->calls[0].request.total_timeout, 5s);
+  std::vector<std::uint64_t> confirmed;
+  deliver(alert(1), confirmed);
+  CAF_CHECK(text_of(telegram->calls.at(0)).find("203.0.113.9") != std::string::npos);
+  ip_service->otherwise = {200, "198.51.100.4", {}};
+  pass(6h - 1s);
+  CAF_CHECK_EQUAL(ip_service->calls.size(), 2u);
+  pass(1s);
+  CAF_CHECK_EQUAL(ip_service->calls.size(), 3u);
+  CAF_CHECK_EQUAL(lines_containing("public IPv4 address: 198.51.100.4"), 1u);
+}
+
+CAF_TEST(while no service answers the address shows as unknown and is asked again soon) {
+  ip_service->otherwise = timed_out;
+  auto given = settings({"-1001"});
+  given.public_ip_urls = {"http://127.0.0.1:2/a"};
+  start(std::move(given));
+  std::vector<std::uint64_t> confirmed;
+  deliver(alert(1), confirmed);
+  CAF_CHECK(text_of(telegram->calls.at(0)).find("unknown") != std::string::npos);
+  CAF_CHECK_EQUAL(confirmed, std::vector<std::uint64_t>{1});
+  pass(300s);
+  CAF_CHECK_EQUAL(ip_service->calls.size(), 2u);
+}
+
+CAF_TEST(an alert raised during an outage leaves the outbox once delivered) {
+  test::fake_proc proc;
+  test::temp_dir data;
+  proc.set_counters({{"eth0", 0, 0}});
+  telegram->otherwise = timed_out;
+  start();
+  auto sampler_handle = keep(sys.spawn(sampler, sampler_settings{proc.root(), {"eth0"}, 60s,
+                                                                 wall(), logger("sampler")}));
+  accounting_settings accounts;
+  accounts.data_dir = data.path();
+  accounts.rules.quota_bytes = 1000;
+  accounts.rules.thresholds = {80};
+  accounts.now = wall();
+  accounts.log = logger("accounting");
+  accounts.sampler = sampler_handle;
+  accounts.notifier = subject;
+  auto accounting_handle = keep(sys.spawn(accounting, std::move(accounts)));
+  sched.run();
+  self->send(accounting_handle, cycle_atom::value,
+             cycle_bounds{test::utc(2026, 2, 1), test::utc(2026, 3, 1)});
+  sched.run();
+  proc.set_counters({{"eth0", 0, 900}});
+  pass(60s);
+  auto outbox_size = [&] {
+    return decode_state(test::read_file(state_file_path(data.path()))).value->outbox.size();
+  };
+  CAF_CHECK_EQUAL(outbox_size(), 2u);
+  telegram->otherwise = sent;
+  pass(60s);
+  CAF_CHECK_EQUAL(outbox_size(), 0u);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

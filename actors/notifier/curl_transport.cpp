@@ -1,0 +1,98 @@
+#include "actors/notifier/curl_transport.hpp"
+
+#include <memory>
+
+#include <curl/curl.h>
+
+#include "actors/notifier/telegram.hpp"
+
+namespace tmon {
+
+namespace {
+
+// Bot API and IP-service answers are small; a larger body is not one of them.
+constexpr std::size_t max_body_bytes = 1 << 20;
+
+struct transfer {
+  std::string body;
+  const std::atomic<bool>* aborted;
+};
+
+size_t collect_body(char* data, size_t size, size_t count, void* user) {
+  auto& current = *static_cast<transfer*>(user);
+  auto bytes = size * count;
+  if (current.body.size() + bytes > max_body_bytes)
+    return 0; // makes libcurl fail the transfer
+  current.body.append(data, bytes);
+  return bytes;
+}
+
+int check_abort(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<transfer*>(user)->aborted->load() ? 1 : 0;
+}
+
+struct easy_deleter {
+  void operator()(CURL* handle) const {
+    curl_easy_cleanup(handle);
+  }
+};
+
+struct header_list_deleter {
+  void operator()(curl_slist* list) const {
+    curl_slist_free_all(list);
+  }
+};
+
+http_response perform(const http_request& request, const std::atomic<bool>& aborted) {
+  if (aborted.load())
+    return {0, {}, "stopping"};
+  std::unique_ptr<CURL, easy_deleter> handle{curl_easy_init()};
+  if (!handle)
+    return {0, {}, "libcurl could not create a handle"};
+  auto* easy = handle.get();
+  transfer current{{}, &aborted};
+  char error_text[CURL_ERROR_SIZE] = {};
+  std::unique_ptr<curl_slist, header_list_deleter> headers;
+  curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, static_cast<long>(request.connect_timeout.count()));
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT, static_cast<long>(request.total_timeout.count()));
+  curl_easy_setopt(easy, CURLOPT_USERAGENT, "traffic-monitor/" TMON_VERSION);
+  curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_text);
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, collect_body);
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, &current);
+  curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, check_abort);
+  curl_easy_setopt(easy, CURLOPT_XFERINFODATA, &current);
+  if (request.ipv4_only)
+    curl_easy_setopt(easy, CURLOPT_IPRESOLVE, CURL_IPRESOLVE_V4);
+  if (request.method == "POST") {
+    headers.reset(curl_slist_append(nullptr, "Content-Type: application/json"));
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers.get());
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
+    curl_easy_setopt(easy, CURLOPT_POSTFIELDS, request.body.c_str());
+  }
+  auto code = curl_easy_perform(easy);
+  if (code != CURLE_OK) {
+    std::string why = error_text[0] != '\0' ? error_text : curl_easy_strerror(code);
+    return {0, {}, why};
+  }
+  long status = 0;
+  curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+  return {status, std::move(current.body), {}};
+}
+
+} // namespace
+
+http_transport make_curl_transport(std::string secret, std::string secret_mask,
+                                   std::shared_ptr<std::atomic<bool>> abort_flag) {
+  return [secret = std::move(secret), secret_mask = std::move(secret_mask),
+          abort_flag = std::move(abort_flag)](const http_request& request) {
+    auto response = perform(request, *abort_flag);
+    response.error = redact(std::move(response.error), secret, secret_mask);
+    return response;
+  };
+}
+
+} // namespace tmon

@@ -1,0 +1,169 @@
+#include "actors/notifier/telegram.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <tuple>
+
+#include <nlohmann/json.hpp>
+
+namespace tmon {
+
+namespace {
+
+bool is_numeric_chat_id(const std::string& chat_id) {
+  std::int64_t value = 0;
+  auto first = chat_id.data();
+  auto last = chat_id.data() + chat_id.size();
+  auto [end, failure] = std::from_chars(first, last, value);
+  return failure == std::errc{} && end == last;
+}
+
+std::string_view trimmed(std::string_view text) {
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!text.empty() && is_space(text.front()))
+    text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back()))
+    text.remove_suffix(1);
+  return text;
+}
+
+// Telegram's "description", if the body is a JSON object that has one.
+std::string description_of(const nlohmann::json& reply) {
+  if (reply.is_object()) {
+    auto found = reply.find("description");
+    if (found != reply.end() && found->is_string())
+      return found->get<std::string>();
+  }
+  return {};
+}
+
+std::optional<std::chrono::seconds> retry_after_of(const nlohmann::json& reply) {
+  if (!reply.is_object())
+    return std::nullopt;
+  auto parameters = reply.find("parameters");
+  if (parameters == reply.end() || !parameters->is_object())
+    return std::nullopt;
+  auto seconds = parameters->find("retry_after");
+  if (seconds == parameters->end() || !seconds->is_number_integer())
+    return std::nullopt;
+  auto value = seconds->get<std::int64_t>();
+  if (value < 0)
+    return std::nullopt;
+  // A day is far more than Telegram ever asks; a larger figure is a broken reply.
+  return std::chrono::seconds{std::min<std::int64_t>(value, 86400)};
+}
+
+std::string status_reason(long status, const std::string& description) {
+  auto reason = "HTTP " + std::to_string(status);
+  if (!description.empty())
+    reason += ": " + description;
+  return reason;
+}
+
+} // namespace
+
+std::string send_message_url(const std::string& api_base, const std::string& token) {
+  return api_base + "/bot" + token + "/sendMessage";
+}
+
+std::string send_message_body(const std::string& chat_id, const std::string& text) {
+  nlohmann::json body;
+  if (is_numeric_chat_id(chat_id))
+    body["chat_id"] = std::stoll(chat_id);
+  else
+    body["chat_id"] = chat_id;
+  body["text"] = text;
+  body["disable_web_page_preview"] = true;
+  // Invalid UTF-8 (an odd host name) is replaced rather than failing the message.
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+send_verdict judge_send_reply(const http_response& reply) {
+  using next_step = send_verdict::next_step;
+  if (reply.status == 0)
+    return {next_step::retry, std::nullopt,
+            reply.error.empty() ? std::string{"no response"} : reply.error};
+  auto parsed = nlohmann::json::parse(reply.body, nullptr, false);
+  auto description = description_of(parsed);
+  auto reason = status_reason(reply.status, description);
+  if (reply.status >= 200 && reply.status < 300) {
+    auto ok = parsed.is_object() ? parsed.find("ok") : parsed.end();
+    if (parsed.is_object() && ok != parsed.end() && ok->is_boolean() && ok->get<bool>())
+      return {next_step::delivered, std::nullopt, reason};
+    // A proxy's page or a cut-off body: not a delivery, and not Telegram refusing it.
+    return {next_step::retry, std::nullopt, reason + " without a readable Bot API answer"};
+  }
+  if (reply.status == 429)
+    return {next_step::retry, retry_after_of(parsed), reason};
+  if (reply.status >= 400 && reply.status < 500)
+    return {next_step::drop, std::nullopt, reason};
+  return {next_step::retry, std::nullopt, reason};
+}
+
+std::string hint_for_rejection(long status) {
+  switch (status) {
+    case 400:
+      return "check TELEGRAM_CHAT_ID: Telegram does not know this chat, or the bot may not "
+             "write to it";
+    case 401:
+      return "check TELEGRAM_BOT_TOKEN: Telegram does not accept it";
+    case 403:
+      return "check TELEGRAM_CHAT_ID: the bot was blocked, removed from the chat, or never "
+             "started there (send /start to the bot)";
+    case 404:
+      return "check TELEGRAM_BOT_TOKEN and TELEGRAM_API_BASE: no Bot API method answers at "
+             "this address";
+    default:
+      return "check TELEGRAM_BOT_TOKEN, TELEGRAM_CHAT_ID and TELEGRAM_API_BASE";
+  }
+}
+
+std::chrono::milliseconds backoff_delay(int attempt, double jitter) {
+  using std::chrono::milliseconds;
+  const auto cap = milliseconds{backoff_cap};
+  // 2^9 s already passes the cap; larger attempts must not overflow the shift.
+  auto doubling = std::clamp(attempt, 1, 10) - 1;
+  auto base = std::min(milliseconds{1000LL << doubling}, cap);
+  auto stretch = std::clamp(jitter, 0.0, 1.0) * 0.2;
+  auto stretched = milliseconds{static_cast<long long>(std::llround(base.count() * (1 + stretch)))};
+  return std::min(stretched, cap);
+}
+
+bool is_dotted_ipv4(std::string_view text) {
+  int octets = 0;
+  while (true) {
+    auto dot = text.find('.');
+    auto octet = text.substr(0, dot);
+    unsigned value = 0;
+    auto [end, failure] = std::from_chars(octet.data(), octet.data() + octet.size(), value);
+    if (octet.empty() || octet.size() > 3 || failure != std::errc{}
+        || end != octet.data() + octet.size() || value > 255
+        || (octet.size() > 1 && octet.front() == '0'))
+      return false;
+    ++octets;
+    if (dot == std::string_view::npos)
+      return octets == 4;
+    if (octets == 4)
+      return false;
+    text.remove_prefix(dot + 1);
+  }
+}
+
+std::optional<std::string> parse_public_ip_reply(std::string_view body) {
+  auto address = trimmed(body);
+  if (!is_dotted_ipv4(address))
+    return std::nullopt;
+  return std::string{address};
+}
+
+std::string redact(std::string text, const std::string& secret, const std::string& mask) {
+  if (secret.empty())
+    return text;
+  for (auto at = text.find(secret); at != std::string::npos;
+       at = text.find(secret, at + mask.size()))
+    text.replace(at, secret.size(), mask);
+  return text;
+}
+
+} // namespace tmon

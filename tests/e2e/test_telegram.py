@@ -1,0 +1,132 @@
+"""Telegram delivery by the real binary, against a fake Bot API server on 127.0.0.1."""
+
+import json
+import os
+import socket
+import time
+
+from harness import FakeTelegram, MonitorTestCase, run_tests
+
+TOKEN = "123456789:AAE_e2eSecretPart-xyz0123456789"
+CHAT = "-1001234567890"
+# 1 MiB in GiB, so a few hundred KiB cross the thresholds.
+SMALL_QUOTA = {"MONTHLY_TRAFFIC_GB": "0.0009765625", "THRESHOLDS": "50,80"}
+
+
+def closed_port():
+    """A port on 127.0.0.1 where nothing listens."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Telegram(MonitorTestCase):
+    def setUp(self):
+        super().setUp()
+        self.telegram = FakeTelegram()
+
+    def tearDown(self):
+        super().tearDown()
+        self.telegram.close()
+
+    def start_with_bot(self, api_base=None, **overrides):
+        settings = {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_CHAT_ID": CHAT,
+            "TELEGRAM_API_BASE": api_base or self.telegram.base_url,
+            **SMALL_QUOTA,
+        }
+        settings.update(overrides)
+        return self.start(**settings)
+
+    def grow_tx(self, amount):
+        rx, tx = self.proc.counters["eth0"]
+        self.proc.set_counters({"eth0": (rx, tx + amount)})
+
+    def alerts(self):
+        return [text for text in self.telegram.texts() if "Traffic alert" in text]
+
+    def assert_no_token_anywhere(self):
+        secret = TOKEN.split(":")[1]
+        self.assertNotIn(secret, self.output())
+        log_file = os.path.join(self.data_dir, "traffic-monitor.log")
+        with open(log_file, errors="replace") as log:
+            self.assertNotIn(secret, log.read())
+
+    def test_an_alert_arrives_with_host_name_and_public_ip(self):
+        monitor = self.start_with_bot(
+            PUBLIC_IP=None, PUBLIC_IP_URLS=f"{self.telegram.base_url}/ip"
+        )
+        self.wait_for(lambda: "public IPv4 address: 203.0.113.9" in self.output(),
+                      what="the public IP lookup")
+        self.wait_for_sample_after(time.time())
+        self.grow_tx(600 * 1024)
+        self.wait_for(lambda: self.alerts(), what="the alert")
+        self.assertEqual(monitor.stop(), 0)
+        alert = self.alerts()[0]
+        self.assertTrue(alert.startswith("⚠️ Traffic alert: 50% of the quota reached"), alert)
+        self.assertIn("e2e-host", alert)
+        self.assertIn("203.0.113.9", alert)
+        self.assertIn("(58.6%)", alert)
+        path, body = self.telegram.requests[-1]
+        self.assertEqual(path, f"/bot{TOKEN}/sendMessage")
+        payload = json.loads(body)
+        self.assertEqual(payload["chat_id"], int(CHAT))
+        self.assertTrue(payload["disable_web_page_preview"])
+        self.assertTrue(self.telegram.texts()[0].startswith("🚀 Traffic monitor started"))
+        self.assert_no_token_anywhere()
+
+    def test_a_429_is_honoured(self):
+        self.telegram.responses = [
+            (429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 3",
+                   "parameters": {"retry_after": 3}}),
+        ]
+        monitor = self.start_with_bot()
+        self.wait_for(lambda: self.telegram.texts(), timeout=20, what="the retried message")
+        self.assertEqual(monitor.stop(), 0)
+        first, second = self.telegram.request_times[:2]
+        self.assertGreaterEqual(second - first, 3.0)
+        self.assertLess(second - first, 6.0)
+        self.assertIn("retry after 3", self.output())
+
+    def test_an_alert_raised_during_an_outage_survives_sigkill_and_arrives_once(self):
+        unreachable = f"http://127.0.0.1:{closed_port()}"
+        monitor = self.start_with_bot(api_base=unreachable)
+        self.wait_for_sample_after(time.time())
+        self.grow_tx(900 * 1024)
+        self.wait_for(
+            lambda: any(e["kind"] == "threshold_crossed" for e in self.state()["outbox"]),
+            what="the alert in the outbox",
+        )
+        self.assertIn("not delivered to chat", self.output())
+        monitor.kill()
+        monitor = self.start_with_bot()
+        self.wait_for(lambda: self.alerts(), what="the alert after the restart")
+        self.wait_for(lambda: not self.state()["outbox"], what="an empty outbox")
+        self.assertEqual(monitor.stop(), 0)
+        monitor = self.start_with_bot()
+        self.wait_for_sample_after(time.time())
+        self.wait_for(lambda: len(self.telegram.texts()) >= 3, what="the second start notice")
+        self.assertEqual(monitor.stop(), 0)
+        self.assertEqual(len(self.alerts()), 1)
+        self.assertIn("80% of the quota reached", self.alerts()[0])
+        self.assert_no_token_anywhere()
+
+    def test_a_401_is_not_hammered(self):
+        self.telegram.always = (401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+        monitor = self.start_with_bot()
+        self.wait_for(lambda: "HTTP 401: Unauthorized" in self.output(), what="the refusal")
+        self.wait_for_sample_after(time.time())
+        self.grow_tx(600 * 1024)
+        self.wait_for(lambda: len(self.telegram.requests) >= 2, what="the alert's one attempt")
+        # Several check intervals later: still one attempt per message.
+        self.wait_for_sample_after(time.time() + 3)
+        self.assertEqual(monitor.stop(), 0)
+        self.assertEqual(len(self.telegram.requests), 2)
+        self.assertIn("check TELEGRAM_BOT_TOKEN", self.output())
+        self.assertEqual(self.state()["outbox"], [])
+        self.assert_no_token_anywhere()
+
+
+if __name__ == "__main__":
+    run_tests()

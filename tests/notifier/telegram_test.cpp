@@ -1,0 +1,119 @@
+#define CAF_SUITE telegram
+#include <caf/test/unit_test.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/notifier/telegram.hpp"
+
+using namespace tmon;
+using namespace std::chrono_literals;
+using next_step = send_verdict::next_step;
+
+CAF_TEST(the request names the bot and carries the chat and the plain text) {
+  CAF_CHECK_EQUAL(send_message_url("https://api.telegram.org", "123:abc"),
+                  "https://api.telegram.org/bot123:abc/sendMessage");
+  auto numeric = nlohmann::json::parse(send_message_body("-1001234567890", "用量 80%\n<b>&"));
+  CAF_CHECK(numeric.at("chat_id").is_number_integer());
+  CAF_CHECK_EQUAL(numeric.at("chat_id").get<std::int64_t>(), -1001234567890);
+  CAF_CHECK_EQUAL(numeric.at("text").get<std::string>(), "用量 80%\n<b>&");
+  CAF_CHECK_EQUAL(numeric.at("disable_web_page_preview").get<bool>(), true);
+  CAF_CHECK(numeric.find("parse_mode") == numeric.end());
+  auto channel = nlohmann::json::parse(send_message_body("@ops_channel", "x"));
+  CAF_CHECK_EQUAL(channel.at("chat_id").get<std::string>(), "@ops_channel");
+  // A broken byte in a host name must not cost the message.
+  auto broken = nlohmann::json::parse(send_message_body("1", std::string{"host \xff"}));
+  CAF_CHECK_EQUAL(broken.at("text").get<std::string>(), "host \xef\xbf\xbd");
+}
+
+CAF_TEST(an accepted message is delivered) {
+  auto verdict = judge_send_reply({200, R"({"ok":true,"result":{"message_id":5}})", {}});
+  CAF_CHECK(verdict.action == next_step::delivered);
+}
+
+CAF_TEST(a 2xx without a readable ok answer is retried) {
+  for (auto body : {"", "<html>proxy</html>", R"({"ok":false})", R"({"ok":"true"})", "[1]",
+                    R"({"ok":tru)"}) {
+    CAF_MESSAGE("body " << body);
+    CAF_CHECK(judge_send_reply({200, body, {}}).action == next_step::retry);
+  }
+}
+
+CAF_TEST(no response and 5xx and 429 are retried) {
+  auto none = judge_send_reply({0, {}, "Could not connect to server"});
+  CAF_CHECK(none.action == next_step::retry);
+  CAF_CHECK_EQUAL(none.reason, "Could not connect to server");
+  auto bad_gateway = judge_send_reply({502, "<html>Bad Gateway</html>", {}});
+  CAF_CHECK(bad_gateway.action == next_step::retry);
+  CAF_CHECK_EQUAL(bad_gateway.reason, "HTTP 502");
+  auto limited = judge_send_reply(
+    {429, R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 7","parameters":{"retry_after":7}})",
+     {}});
+  CAF_CHECK(limited.action == next_step::retry);
+  CAF_REQUIRE(limited.retry_after.has_value());
+  CAF_CHECK_EQUAL(*limited.retry_after, 7s);
+  CAF_CHECK_EQUAL(limited.reason, "HTTP 429: Too Many Requests: retry after 7");
+}
+
+CAF_TEST(odd retry_after values are bounded or ignored) {
+  auto huge = judge_send_reply({429, R"({"parameters":{"retry_after":99999999}})", {}});
+  CAF_CHECK_EQUAL(huge.retry_after.value_or(0s), 86400s);
+  auto negative = judge_send_reply({429, R"({"parameters":{"retry_after":-5}})", {}});
+  CAF_CHECK(!negative.retry_after.has_value());
+  auto text = judge_send_reply({429, R"({"parameters":{"retry_after":"5"}})", {}});
+  CAF_CHECK(!text.retry_after.has_value());
+  auto garbage = judge_send_reply({429, "slow down", {}});
+  CAF_CHECK(garbage.action == next_step::retry);
+  CAF_CHECK(!garbage.retry_after.has_value());
+}
+
+CAF_TEST(client errors drop the message with the description Telegram gave) {
+  for (long status : {400L, 401L, 403L, 404L, 413L}) {
+    auto verdict = judge_send_reply(
+      {status, R"({"ok":false,"description":"Bad Request: chat not found"})", {}});
+    CAF_CHECK(verdict.action == next_step::drop);
+    CAF_CHECK_EQUAL(verdict.reason,
+                    "HTTP " + std::to_string(status) + ": Bad Request: chat not found");
+  }
+}
+
+CAF_TEST(each refusal points at the setting that is probably wrong) {
+  CAF_CHECK(hint_for_rejection(401).find("TELEGRAM_BOT_TOKEN") != std::string::npos);
+  CAF_CHECK(hint_for_rejection(400).find("TELEGRAM_CHAT_ID") != std::string::npos);
+  CAF_CHECK(hint_for_rejection(403).find("/start") != std::string::npos);
+  CAF_CHECK(hint_for_rejection(404).find("TELEGRAM_API_BASE") != std::string::npos);
+  CAF_CHECK(hint_for_rejection(418).find("TELEGRAM_API_BASE") != std::string::npos);
+}
+
+CAF_TEST(back-off doubles from one second and is capped at five minutes) {
+  std::vector<long long> delays;
+  for (int attempt = 1; attempt <= 12; ++attempt)
+    delays.push_back(backoff_delay(attempt, 0.0).count());
+  CAF_CHECK_EQUAL(delays, (std::vector<long long>{1000, 2000, 4000, 8000, 16000, 32000, 64000,
+                                                  128000, 256000, 300000, 300000, 300000}));
+  CAF_CHECK_EQUAL(backoff_delay(1, 0.5).count(), 1100);
+  CAF_CHECK_EQUAL(backoff_delay(3, 0.999).count(), 4799);
+  CAF_CHECK_EQUAL(backoff_delay(9, 0.99).count(), 300000);
+  CAF_CHECK_EQUAL(backoff_delay(0, 0.0).count(), 1000);
+  CAF_CHECK_EQUAL(backoff_delay(1'000'000, 0.0).count(), 300000);
+  CAF_CHECK_EQUAL(backoff_delay(2, 7.0).count(), 2400);
+}
+
+CAF_TEST(a public IP answer must be exactly one dotted IPv4 address) {
+  CAF_CHECK_EQUAL(parse_public_ip_reply("203.0.113.7"), std::optional<std::string>{"203.0.113.7"});
+  CAF_CHECK_EQUAL(parse_public_ip_reply("  203.0.113.7\r\n"),
+                  std::optional<std::string>{"203.0.113.7"});
+  for (auto bad : {"", "2001:db8::1", "203.0.113", "203.0.113.7.1", "203.0.113.256",
+                   "203.0.113.07", "203.0.113.7 198.51.100.1", "<html>", "ip=203.0.113.7",
+                   "203.0.113.-1", "203..113.7", "+1.2.3.4"}) {
+    CAF_MESSAGE("answer " << bad);
+    CAF_CHECK(!parse_public_ip_reply(bad).has_value());
+  }
+}
+
+CAF_TEST(redaction replaces every occurrence of the secret) {
+  CAF_CHECK_EQUAL(redact("GET /bot1:abc/x failed; /bot1:abc/y", "1:abc", "1:***"),
+                  "GET /bot1:***/x failed; /bot1:***/y");
+  CAF_CHECK_EQUAL(redact("nothing here", "1:abc", "1:***"), "nothing here");
+  CAF_CHECK_EQUAL(redact("keep", "", "***"), "keep");
+  CAF_CHECK_EQUAL(redact("aaaa", "aa", "aa-"), "aa-aa-");
+}
