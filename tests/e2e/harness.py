@@ -183,7 +183,7 @@ class FakeTelegram:
     A GET of /ip answers `public_ip`, as a plain-text public-IP service does.
     """
 
-    def __init__(self):
+    def __init__(self, port=0):
         self.lock = threading.Lock()
         self.messages = []
         self.requests = []
@@ -191,6 +191,9 @@ class FakeTelegram:
         self.responses = []
         self.always = None
         self.public_ip = "203.0.113.9"
+        # None, or how to fail every sendMessage: "hang", "slow", "garbage", "cut".
+        self.fault = None
+        self.faulty_requests = 0
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -207,6 +210,8 @@ class FakeTelegram:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)
+                if fake.misbehave(self):
+                    return
                 with fake.lock:
                     fake.requests.append((self.path, body))
                     fake.request_times.append(time.monotonic())
@@ -224,9 +229,36 @@ class FakeTelegram:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
+
+    def misbehave(self, handler):
+        """Fails the request as `fault` says; False when it is to be answered normally."""
+        fault = self.fault
+        if fault is None:
+            return False
+        with self.lock:
+            self.faulty_requests += 1
+        if fault == "hang":
+            # Longer than the client's 30 s limit; the client gives up first.
+            time.sleep(40)
+            return True
+        if fault == "slow":
+            time.sleep(2)
+            return False
+        if fault == "garbage":
+            data = b"<html><body>502 upstream confused</body></html>"
+        else:  # "cut": promises more than it sends, then hangs up
+            data = b'{"ok":true,"res'
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(data) * (1 if fault == "garbage" else 10)))
+        handler.end_headers()
+        handler.wfile.write(data)
+        handler.wfile.flush()
+        handler.close_connection = True
+        return True
 
     @property
     def base_url(self):

@@ -20,7 +20,9 @@ def closed_port():
         return probe.getsockname()[1]
 
 
-class Telegram(MonitorTestCase):
+class BotTestCase(MonitorTestCase):
+    """A fake Bot API server per test, and the monitor set up to use it."""
+
     def setUp(self):
         super().setUp()
         self.telegram = FakeTelegram()
@@ -53,6 +55,9 @@ class Telegram(MonitorTestCase):
         with open(log_file, errors="replace") as log:
             self.assertNotIn(secret, log.read())
 
+
+
+class Telegram(BotTestCase):
     def test_an_alert_arrives_with_host_name_and_public_ip(self):
         monitor = self.start_with_bot(
             PUBLIC_IP=None, PUBLIC_IP_URLS=f"{self.telegram.base_url}/ip"
@@ -126,6 +131,73 @@ class Telegram(MonitorTestCase):
         self.assertIn("check TELEGRAM_BOT_TOKEN", self.output())
         self.assertEqual(self.state()["outbox"], [])
         self.assert_no_token_anywhere()
+
+
+class TelegramFaults(BotTestCase):
+    """Whatever the server does, sampling goes on and every message arrives once."""
+
+    def assert_sampling_goes_on(self, samples=3):
+        for _ in range(samples):
+            self.wait_for_sample_after(time.time(), timeout=10)
+
+    def check_fault(self, fault):
+        self.telegram.fault = fault
+        monitor = self.start_with_bot()
+        self.wait_for(lambda: self.telegram.faulty_requests >= 1, what="a first attempt")
+        self.assert_sampling_goes_on()
+        self.grow_tx(600 * 1024)
+        self.wait_for(
+            lambda: any(e["kind"] == "threshold_crossed" for e in self.state()["outbox"]),
+            what="the alert in the outbox",
+        )
+        self.telegram.fault = None
+        # A hanging request only ends at the client's 30 s limit; then the back-off follows.
+        self.wait_for(lambda: self.alerts(), timeout=75, what="the alert once the server behaves")
+        self.wait_for(lambda: not self.state()["outbox"], what="an empty outbox")
+        self.assertEqual(monitor.stop(), 0)
+        self.assertEqual(len(self.alerts()), 1)
+        self.assertEqual(sum("Traffic monitor started" in t for t in self.telegram.texts()), 1)
+
+    def test_a_hanging_server_blocks_nothing(self):
+        self.check_fault("hang")
+        self.assertIn("timed out", self.output())
+
+    def test_a_slow_server_is_waited_for(self):
+        self.telegram.fault = "slow"
+        monitor = self.start_with_bot()
+        self.wait_for(lambda: self.telegram.texts(), what="the slow delivery")
+        self.assert_sampling_goes_on()
+        self.assertEqual(monitor.stop(), 0)
+        self.assertEqual(len(self.telegram.requests), 1)
+
+    def test_a_garbage_reply_is_retried(self):
+        self.check_fault("garbage")
+        self.assertIn("without a readable Bot API answer", self.output())
+
+    def test_a_reply_cut_off_midway_is_retried(self):
+        self.check_fault("cut")
+        self.assertIn("transfer closed", self.output())
+
+    def test_alerts_piled_up_in_a_long_outage_arrive_once_and_in_order(self):
+        port = self.telegram.server.server_address[1]
+        self.telegram.close()
+        settings = {"THRESHOLDS": "20,40,60,80"}
+        monitor = self.start_with_bot(**settings)
+        self.wait_for_sample_after(time.time())
+        for step in range(4):
+            self.grow_tx(220 * 1024)
+            self.wait_for(
+                lambda: sum(e["kind"] == "threshold_crossed" for e in self.state()["outbox"])
+                == step + 1,
+                what=f"alert {step + 1} in the outbox",
+            )
+        self.telegram = FakeTelegram(port)
+        self.wait_for(lambda: len(self.alerts()) == 4, timeout=60, what="the four alerts")
+        self.wait_for(lambda: not self.state()["outbox"], what="an empty outbox")
+        self.assertEqual(monitor.stop(), 0)
+        reached = [text.splitlines()[0] for text in self.alerts()]
+        self.assertEqual(reached, [f"⚠️ Traffic alert: {p}% of the quota reached"
+                                   for p in (20, 40, 60, 80)])
 
 
 if __name__ == "__main__":
