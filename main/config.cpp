@@ -419,7 +419,6 @@ outcome<std::vector<std::string>> checked_items(const setting& s,
   return outcome<std::vector<std::string>>::success(std::move(items));
 }
 
-// Items that would be counted or sent to twice are refused rather than silently merged.
 problem refuse_repeats(const setting& s, const std::vector<std::string>& items,
                        std::string (*key)(std::string_view), std::string_view accepted) {
   std::vector<std::string> seen;
@@ -432,6 +431,20 @@ problem refuse_repeats(const setting& s, const std::vector<std::string>& items,
   return std::nullopt;
 }
 
+// A comma-separated list of distinct items; repeats (by `key`) are refused rather than
+// silently merged, since an item counted or sent to twice is a mistake.
+outcome<std::vector<std::string>> distinct_items(const setting& s,
+                                                 bool (*accepts)(std::string_view),
+                                                 std::string (*key)(std::string_view),
+                                                 std::string_view accepted) {
+  auto items = checked_items(s, accepts, accepted);
+  if (!items)
+    return items;
+  if (auto repeated = refuse_repeats(s, *items.value, key, accepted))
+    return outcome<std::vector<std::string>>::failure(*repeated);
+  return items;
+}
+
 problem read_chat_ids(const setting& chats, std::vector<std::string>& chat_ids) {
   if (auto refused = refuse_placeholder(chats, "YOUR_TELEGRAM_CHAT_ID",
                                         "the id of the chat to send alerts to"))
@@ -439,11 +452,9 @@ problem read_chat_ids(const setting& chats, std::vector<std::string>& chat_ids) 
   constexpr std::string_view accepted
     = "a comma-separated list of distinct chat ids, each a whole number without leading zeros "
       "such as -1001234567890 or an @channel name of 5 to 32 letters, digits or underscores";
-  auto items = checked_items(chats, is_chat_id, accepted);
+  auto items = distinct_items(chats, is_chat_id, chat_key, accepted);
   if (!items)
     return items.error;
-  if (auto repeated = refuse_repeats(chats, *items.value, chat_key, accepted))
-    return repeated;
   chat_ids = std::move(*items.value);
   return std::nullopt;
 }
@@ -578,11 +589,9 @@ problem read_interfaces(const environment_lookup& lookup, config& settings) {
   constexpr std::string_view accepted
     = "a comma-separated list of distinct interface names, each 1 to 15 characters without "
       "'/', ':' or white space and not \".\" or \"..\"";
-  auto items = checked_items(interfaces, is_interface_name, accepted);
+  auto items = distinct_items(interfaces, is_interface_name, interface_key, accepted);
   if (!items)
     return items.error;
-  if (auto repeated = refuse_repeats(interfaces, *items.value, interface_key, accepted))
-    return repeated;
   settings.interfaces = std::move(*items.value);
   return std::nullopt;
 }

@@ -91,18 +91,9 @@ scoped_time_zone::~scoped_time_zone() {
   tzset();
 }
 
-epoch_seconds utc(int year, int month, int day, int hour, int minute, int second) {
-  std::tm civil{};
-  civil.tm_year = year - 1900;
-  civil.tm_mon = month - 1;
-  civil.tm_mday = day;
-  civil.tm_hour = hour;
-  civil.tm_min = minute;
-  civil.tm_sec = second;
-  return timegm(&civil);
-}
+namespace {
 
-epoch_seconds local(int year, int month, int day, int hour, int minute, int second) {
+std::tm civil_time(int year, int month, int day, int hour, int minute, int second) {
   std::tm civil{};
   civil.tm_year = year - 1900;
   civil.tm_mon = month - 1;
@@ -111,6 +102,18 @@ epoch_seconds local(int year, int month, int day, int hour, int minute, int seco
   civil.tm_min = minute;
   civil.tm_sec = second;
   civil.tm_isdst = -1;
+  return civil;
+}
+
+} // namespace
+
+epoch_seconds utc(int year, int month, int day, int hour, int minute, int second) {
+  auto civil = civil_time(year, month, day, hour, minute, second);
+  return timegm(&civil);
+}
+
+epoch_seconds local(int year, int month, int day, int hour, int minute, int second) {
+  auto civil = civil_time(year, month, day, hour, minute, second);
   return mktime(&civil);
 }
 
