@@ -162,6 +162,17 @@ class TelegramFaults(BotTestCase):
         self.check_fault("hang")
         self.assertIn("timed out", self.output())
 
+    def test_a_hanging_request_does_not_delay_shutdown(self):
+        self.telegram.fault = "hang"
+        monitor = self.start_with_bot()
+        self.wait_for(lambda: self.telegram.faulty_requests >= 1, what="a hanging request")
+        self.wait_for_sample_after(time.time())
+        started = time.monotonic()
+        self.assertEqual(monitor.stop(timeout=5), 0)
+        self.assertLess(time.monotonic() - started, 5)
+        # Not delivered: it waits in the outbox for the next start.
+        self.assertEqual([e["kind"] for e in self.state()["outbox"]], ["monitor_started"])
+
     def test_a_slow_server_is_waited_for(self):
         self.telegram.fault = "slow"
         monitor = self.start_with_bot()
