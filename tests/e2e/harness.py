@@ -16,6 +16,10 @@ import unittest
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 BINARY = os.environ.get("TRAFFIC_MONITOR_BIN", "traffic-monitor")
+# Libraries the fault tests load into the binary: the storage-fault shim built next to the
+# tests, and Debian's libfaketime.
+FAULT_SHIM_LIBRARY = os.environ.get("FAULT_SHIM_LIBRARY", "")
+FAKETIME_LIBRARY = os.environ.get("FAKETIME_LIBRARY", "")
 
 NET_DEV_HEADER = (
     "Inter-|   Receive                                                |  Transmit\n"
@@ -56,9 +60,94 @@ class FakeProc:
             lines.append(f"  {name}: {rx} 0 0 0 0 0 0 0 {tx} 0 0 0 0 0 0 0\n")
         self._replace("net/dev", NET_DEV_HEADER + "".join(lines))
 
+    def set_net_dev_text(self, text):
+        """Replaces the interface table with `text`, well-formed or not."""
+        self._replace("net/dev", text)
+
     def set_boot_id(self, boot_id):
         self.boot_id = boot_id
         self._replace("sys/kernel/random/boot_id", boot_id + "\n")
+
+
+def preloading(library):
+    """Settings that load `library` into the binary ahead of every other library."""
+    if not os.path.isfile(library):
+        raise AssertionError(
+            f"the library to preload is missing ({library!r}); run the tests through ctest, "
+            "after dev/install-deps"
+        )
+    # AddressSanitizer refuses to start when its runtime is not the first library loaded.
+    asan_options = [os.environ.get("ASAN_OPTIONS"), "verify_asan_link_order=0"]
+    return {"LD_PRELOAD": library, "ASAN_OPTIONS": ":".join(filter(None, asan_options))}
+
+
+class FaultShim:
+    """Storage faults under one directory, injected into the binary by the shim library.
+
+    `settings()` loads the shim; `begin(mode)` turns a fault on for every run that loaded it
+    ("read-only", "full" or "slow", as fault_shim.c describes), `end()` turns it off.
+    """
+
+    def __init__(self, workdir, faulty_dir):
+        # The shim compares paths as the kernel resolves them.
+        self.faulty_dir = os.path.realpath(faulty_dir)
+        self.control = os.path.join(workdir, "fault-control")
+        self.log = os.path.join(workdir, "faults-injected")
+
+    def settings(self):
+        return {
+            **preloading(FAULT_SHIM_LIBRARY),
+            "FAULT_SHIM_DIR": self.faulty_dir,
+            "FAULT_SHIM_CONTROL": self.control,
+            "FAULT_SHIM_LOG": self.log,
+        }
+
+    def begin(self, mode):
+        with open(self.control + ".tmp", "w") as control:
+            control.write(mode)
+        os.replace(self.control + ".tmp", self.control)
+
+    def end(self):
+        os.remove(self.control)
+
+    def injected(self, call, path):
+        """How many times `call` on `path` was made to fail so far."""
+        try:
+            with open(self.log) as log:
+                return log.read().splitlines().count(f"{call} {path}")
+        except FileNotFoundError:
+            return 0
+
+
+class FakeClock:
+    """A wall clock for the binary, through libfaketime, that the test moves while it runs.
+
+    Only the wall clock is faked: the monotonic clock behind CAF's timers stays real, so the
+    sampler keeps its pace and the scheduler sleeps as long as it computed.
+    """
+
+    def __init__(self, workdir):
+        self.path = os.path.join(workdir, "faketime")
+        self.offset = 0
+
+    def settings(self):
+        return {
+            **preloading(FAKETIME_LIBRARY),
+            "FAKETIME_TIMESTAMP_FILE": self.path,
+            # Read the file at every clock call, so a change shows at once.
+            "FAKETIME_NO_CACHE": "1",
+            "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+        }
+
+    def set(self, moment):
+        """From now on the binary's clock reads `moment` (epoch seconds) and runs on from it."""
+        self.offset = round(moment - time.time())
+        with open(self.path + ".tmp", "w") as offset_file:
+            offset_file.write(f"{self.offset:+d}\n")
+        os.replace(self.path + ".tmp", self.path)
+
+    def now(self):
+        return time.time() + self.offset
 
 
 class Monitor:
