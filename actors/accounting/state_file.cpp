@@ -385,7 +385,9 @@ std::string sync_directory(const std::string& dir) {
 
 std::string replace_state_file(const std::string& data_dir, const std::string& text) {
   const std::string target = state_file_path(data_dir);
-  const std::string temporary = target + ".tmp-" + std::to_string(::getpid());
+  // One monitor owns a data directory, so one fixed name suffices; a file left by a kill in
+  // the middle of a save is truncated and reused by the next save instead of piling up.
+  const std::string temporary = target + ".tmp";
   std::string failure = write_durably(temporary, text);
   if (failure.empty() && ::rename(temporary.c_str(), target.c_str()) != 0)
     failure = describe_failure("rename " + temporary + " to", target, errno);

@@ -123,7 +123,7 @@ std::set<std::string> entries_of(const std::string& dir) {
 }
 
 std::string temporary_path(const std::string& dir) {
-  return state_file_path(dir) + ".tmp-" + std::to_string(::getpid());
+  return state_file_path(dir) + ".tmp";
 }
 
 struct data_dir_fixture {
@@ -393,6 +393,13 @@ CAF_TEST(save_replaces_an_existing_file_and_leaves_no_temporary_file) {
   CAF_REQUIRE_EQUAL(save_state(dir, later), "");
   CAF_CHECK_EQUAL(test::read_file(path), encode_state(later));
   CAF_CHECK(load_state(dir, now).state == later);
+  CAF_CHECK(entries_of(dir) == std::set<std::string>{"state.json"});
+}
+
+CAF_TEST(a_temporary_file_left_by_a_killed_save_is_reused_not_piled_up) {
+  test::write_file(temporary_path(dir), std::string(5000, 'x'));
+  CAF_REQUIRE_EQUAL(save_state(dir, rich_state()), "");
+  CAF_CHECK_EQUAL(test::read_file(path), encode_state(rich_state()));
   CAF_CHECK(entries_of(dir) == std::set<std::string>{"state.json"});
 }
 

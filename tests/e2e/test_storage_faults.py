@@ -47,7 +47,7 @@ class StorageFaults(MonitorTestCase):
         """Turns the fault on and moves traffic three times; each change is tried and fails.
 
         Returns the bytes of the last state file written before the fault."""
-        temporary = f"{self.state_path}.tmp-{monitor.process.pid}"
+        temporary = f"{self.state_path}.tmp"
         self.shim.begin(mode)
         # A save under way when the fault began may still succeed; none after this one can.
         self.wait_for(lambda: self.shim.injected(failing_call, temporary) > 0, what="a failed save")
@@ -113,7 +113,7 @@ class StorageFaults(MonitorTestCase):
         shutil.rmtree(self.data_dir)
         self.grow(700_000, 900_000)
         error = (
-            f"cannot create {self.state_path}.tmp-{monitor.process.pid}: "
+            f"cannot create {self.state_path}.tmp: "
             f"No such file or directory{RETRIED}"
         )
         self.wait_for(lambda: error in self.output(), what="the error about the missing directory")
