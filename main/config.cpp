@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "actors/notifier/telegram.hpp"
+#include "actors/sampler/proc_net.hpp"
 
 namespace tmon {
 
@@ -189,13 +190,6 @@ bool is_chat_id(std::string_view text) {
 // Channel names are case-insensitive in Telegram; numeric ids are canonical already.
 std::string chat_key(std::string_view chat_id) {
   return lowercase(chat_id);
-}
-
-// The kernel's rule for interface names (dev_valid_name).
-bool is_interface_name(std::string_view text) {
-  return !text.empty() && text.size() <= 15 && text != "." && text != ".."
-         && text.find_first_of("/:") == std::string_view::npos
-         && text.find_first_of(white_space) == std::string_view::npos;
 }
 
 std::string interface_key(std::string_view name) {

@@ -242,7 +242,7 @@ std::optional<ipv4_route> parse_route_line(std::string_view line) {
   const auto flags = parse_hex(columns[3]);
   const auto metric = parse_metric(columns[6]);
   const auto mask = parse_address(columns[7]);
-  if (!destination || !flags || !metric || !mask)
+  if (!is_interface_name(columns[0]) || !destination || !flags || !metric || !mask)
     return std::nullopt;
   return ipv4_route{columns[0], *destination, *flags, *metric, *mask};
 }
@@ -255,6 +255,13 @@ bool is_usable_default_route(const ipv4_route& route) {
 }
 
 } // namespace
+
+bool is_interface_name(std::string_view text) {
+  constexpr std::string_view white_space = " \t\n\v\f\r";
+  return !text.empty() && text.size() <= 15 && text != "." && text != ".."
+         && text.find_first_of("/:") == std::string_view::npos
+         && text.find_first_of(white_space) == std::string_view::npos;
+}
 
 outcome<std::string> parse_default_route_interface(std::string_view text) {
   std::optional<ipv4_route> best;

@@ -13,6 +13,10 @@
 
 namespace tmon {
 
+// The kernel's rule for an interface name (dev_valid_name): 1 to 15 characters, not "." or
+// "..", and no '/', ':' or white space.
+bool is_interface_name(std::string_view text);
+
 // Parses the text of /proc/net/dev: two header lines, then one line per interface,
 // "name: rx_bytes rx_packets ... (8 rx columns) tx_bytes ... (8 tx columns)".
 // Fails, naming the line, when the text is empty, has no header, a line is truncated or has
@@ -33,7 +37,8 @@ outcome<std::string> read_boot_id(const std::string& proc_root);
 
 // The interface of the IPv4 default route (destination 00000000, mask 00000000, flag RTF_UP)
 // in the text of /proc/net/route; with several, the one with the lowest metric, the first on
-// ties. Routes without a device ("*") and malformed lines are skipped; with none left, fails
+// ties. Routes without a device ("*"), lines whose first column is no interface name and
+// other malformed lines are skipped; with none left, fails
 // with "no IPv4 default route".
 outcome<std::string> parse_default_route_interface(std::string_view text);
 

@@ -381,6 +381,28 @@ CAF_TEST(routes that are not default routes are ignored) {
   CAF_CHECK_EQUAL(*interface.value, "eth0");
 }
 
+CAF_TEST(a default route whose device is no interface name is skipped) {
+  auto text = route_header + default_route("eth0:1", "0") + default_route("en p1", "0")
+              + default_route("a234567890123456", "0") + default_route("eth0", "100");
+  auto interface = parse_default_route_interface(text);
+  CAF_REQUIRE_EQUAL(interface.error, "");
+  CAF_CHECK_EQUAL(*interface.value, "eth0");
+  text = route_header + default_route("eth\f0", "0");
+  CAF_CHECK_EQUAL(parse_default_route_interface(text).error, "no IPv4 default route");
+}
+
+CAF_TEST(interface names follow the kernel rule) {
+  for (std::string name : {"eth0", "a23456789012345", "enp0s31f6.100", "wg-vpn", "*"}) {
+    CAF_MESSAGE("valid: " << name);
+    CAF_CHECK(is_interface_name(name));
+  }
+  for (std::string name : {"", ".", "..", "a234567890123456", "eth0:1", "a/b", "a b", "a\tb",
+                           "a\fb"}) {
+    CAF_MESSAGE("invalid: " << name);
+    CAF_CHECK(!is_interface_name(name));
+  }
+}
+
 CAF_TEST(without a default route it fails) {
   auto text = route_header + route_line("eth0", "0000A8C0", "0001", "100", "00FFFFFF");
   check_fails_mentioning(parse_default_route_interface(text), {"no IPv4 default route"});
