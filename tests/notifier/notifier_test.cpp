@@ -106,13 +106,15 @@ struct fixture : test::actor_fixture {
 
   // Hands over an event; `confirmed` receives its id once the notifier answers.
   void deliver(const event& e, std::vector<std::uint64_t>& confirmed) {
-    auto* answers = &confirmed;
-    auto target = subject;
-    sys.spawn([=](caf::event_based_actor* client) {
-      client->request(target, caf::infinite, deliver_atom::value, e)
+    // Passed as spawn arguments rather than captured: CAF 0.17 binds a reference to a null
+    // argument tuple when a function is spawned without arguments, which UBSan reports.
+    auto client = [](caf::event_based_actor* self, notifier_actor target, event to_deliver,
+                     std::vector<std::uint64_t>* answers) {
+      self->request(target, caf::infinite, deliver_atom::value, to_deliver)
         .then([=](delivered_atom, std::uint64_t id) { answers->push_back(id); },
               [](caf::error& failure) { CAF_FAIL(caf::to_string(failure)); });
-    });
+    };
+    sys.spawn(client, subject, e, &confirmed);
     sched.run();
   }
 
