@@ -1,0 +1,23 @@
+// The state file: whatever decodes is written back by encode_state to text that decodes to
+// the same state, and encoding that again changes nothing, so a state survives any number
+// of restarts unchanged.
+
+#include <string>
+
+#include "actors/accounting/state_file.hpp"
+#include "fuzz/fuzz_support.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using tmon::fuzz::require;
+  const auto decoded = tmon::decode_state(tmon::fuzz::as_text(data, size));
+  if (!decoded) {
+    require(!decoded.error.empty(), "a refused state file comes with a reason");
+    return 0;
+  }
+  const std::string encoded = tmon::encode_state(*decoded.value);
+  const auto again = tmon::decode_state(encoded);
+  require(static_cast<bool>(again), "an encoded state decodes");
+  require(*again.value == *decoded.value, "a state decodes to what was encoded");
+  require(tmon::encode_state(*again.value) == encoded, "encoding a decoded state is stable");
+  return 0;
+}
