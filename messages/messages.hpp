@@ -25,6 +25,7 @@ using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using http_atom = caf::atom_constant<caf::atom("http")>;
 using retry_atom = caf::atom_constant<caf::atom("retry")>;
 using lookup_atom = caf::atom_constant<caf::atom("lookup")>;
+using clock_atom = caf::atom_constant<caf::atom("clock")>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, interface_counters& x) {
@@ -64,12 +65,22 @@ typename Inspector::result_type inspect(Inspector& f, http_response& x) {
   return f(caf::meta::type_name("http_response"), x.status, x.body, x.error);
 }
 
+// Owns calendar time: wakes at cycle resets and report instants, at least hourly.
+using scheduler_actor = caf::typed_actor<
+  // Self-sent timer with the number of the wake-up that armed it: recompute the calendar
+  // from the wall clock and re-arm; a timer outdated by a later wake-up is ignored.
+  caf::reacts_to<tick_atom, std::uint64_t>,
+  // From accounting: a sample is dated past the cycle's end, so the wall clock jumped or the
+  // host was suspended; look at the clock now instead of at the next timer.
+  caf::reacts_to<clock_atom>>;
+
 // Owns the persisted state: applies samples, closes cycles, raises events.
 using accounting_actor = caf::typed_actor<
   // A periodic reading from the sampler.
   caf::reacts_to<sample_atom, sample>,
-  // From the scheduler: the billing cycle that contains the current time.
-  caf::reacts_to<cycle_atom, cycle_bounds>,
+  // From the scheduler: the billing cycle that contains the current time, and the scheduler
+  // to ask again when a sample shows the clock has passed the cycle's end.
+  caf::reacts_to<cycle_atom, cycle_bounds, scheduler_actor>,
   // From the scheduler: the latest report instant due so far in this cycle.
   caf::reacts_to<report_atom, cycle_bounds, epoch_seconds>,
   // The current cycle's figures.
@@ -85,11 +96,6 @@ using sampler_actor = caf::typed_actor<
   caf::reacts_to<tick_atom>,
   // A sample taken right now (at a cycle boundary or at shutdown).
   caf::replies_to<sample_atom>::with<sample>>;
-
-// Owns calendar time: wakes at cycle resets and report instants, at least hourly.
-using scheduler_actor = caf::typed_actor<
-  // Self-sent timer: recompute the calendar from the wall clock and re-arm.
-  caf::reacts_to<tick_atom>>;
 
 // Performs blocking HTTP calls, one at a time; runs on a thread of its own in production.
 using http_client_actor = caf::typed_actor<

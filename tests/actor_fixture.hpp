@@ -19,7 +19,8 @@
 namespace tmon::test {
 
 struct actor_fixture : test_coordinator_fixture<> {
-  // The wall-clock time at which the virtual clock started.
+  // The wall-clock time at which the virtual clock started; moving it makes the wall clock
+  // jump without any timer noticing.
   epoch_seconds calendar_start;
   caf::actor_clock::time_point clock_start;
   std::ostringstream log_lines;
@@ -81,6 +82,15 @@ recording_notifier(notifier_actor::pointer, std::shared_ptr<std::vector<event>> 
   };
 }
 
+// Stand-in scheduler: counts how often it is asked to look at the clock.
+inline scheduler_actor::behavior_type
+recording_scheduler(scheduler_actor::pointer, std::shared_ptr<int> clock_checks) {
+  return {
+    [](tick_atom, std::uint64_t) {},
+    [=](clock_atom) { ++*clock_checks; },
+  };
+}
+
 // Stand-in accounting: records the samples, cycles and reports it is sent.
 struct accounting_record {
   std::vector<sample> samples;
@@ -92,7 +102,9 @@ inline accounting_actor::behavior_type
 recording_accounting(accounting_actor::pointer, std::shared_ptr<accounting_record> record) {
   return {
     [=](sample_atom, const sample& s) { record->samples.push_back(s); },
-    [=](cycle_atom, const cycle_bounds& cycle) { record->cycles.push_back(cycle); },
+    [=](cycle_atom, const cycle_bounds& cycle, const scheduler_actor&) {
+      record->cycles.push_back(cycle);
+    },
     [=](report_atom, const cycle_bounds&, epoch_seconds due_at) {
       record->reports.push_back(due_at);
     },

@@ -142,3 +142,23 @@ CAF_TEST(a report missed while stopped is sent once at the next start) {
     CAF_CHECK(third.of_kind(event_kind::usage_report).empty());
   }
 }
+
+CAF_TEST(a clock jumped forward across the reset closes the cycle at the next reading) {
+  test::scoped_time_zone zone{"UTC"};
+  test::fake_proc proc;
+  test::temp_dir data;
+  proc.set_counters({{"eth0", 0, 0}});
+  monitor running{test::utc(2026, 3, 20, 12, 0), proc.root(), data.path()};
+  proc.set_counters({{"eth0", 400, 600}});
+  running.pass(60s);
+  running.calendar_start += 10 * 86400; // 30 March 12:01, past the reset of 28 March
+  proc.set_counters({{"eth0", 500, 700}});
+  running.pass(60s);
+  auto resets = running.of_kind(event_kind::cycle_closed);
+  CAF_REQUIRE_EQUAL(resets.size(), 1u);
+  CAF_CHECK_EQUAL(resets[0].usage.cycle,
+                  (cycle_bounds{test::utc(2026, 2, 28), test::utc(2026, 3, 28)}));
+  CAF_CHECK_EQUAL(resets[0].usage.counted_bytes, 1'200u);
+  CAF_CHECK_EQUAL(on_disk(data.path()).cycle,
+                  (cycle_bounds{test::utc(2026, 3, 28), test::utc(2026, 4, 28)}));
+}

@@ -71,6 +71,23 @@ void apply(self_pointer self, const sample& s) {
     deliver_outbox(self);
 }
 
+// The scheduler sleeps on a steady timer, so a wall clock moved forward or a suspended host
+// would keep the cycle open for up to its longest sleep; a periodic reading dated well past
+// the cycle's end asks it to look at the clock now. The margin lets a reading taken at the
+// reset itself arrive just before the scheduler's own announcement without a false alarm.
+void check_clock(self_pointer self, const sample& s) {
+  auto& state = self->state;
+  constexpr epoch_seconds margin = 60;
+  const auto& cycle = state.persisted.cycle;
+  if (cycle == cycle_bounds{} || s.taken_at <= cycle.end + margin || state.clock_check_asked)
+    return;
+  state.clock_check_asked = true;
+  state.settings.log->info("a reading dated {} is past the end of the cycle ({}): asking the "
+                           "scheduler to look at the clock",
+                           s.taken_at, cycle.end);
+  self->send(state.calendar, clock_atom::value);
+}
+
 void close(self_pointer self, const cycle_bounds& next) {
   auto& state = self->state;
   auto closed = close_cycle(state.persisted, state.settings.rules, next, state.settings.now());
@@ -150,8 +167,13 @@ accounting(accounting_actor::stateful_pointer<accounting_state> self,
     state.settings.log->info("no state file yet: counting starts from the first sample");
   }
   return {
-    [=](sample_atom, const sample& s) { apply(self, s); },
-    [=](cycle_atom, const cycle_bounds& current) {
+    [=](sample_atom, const sample& s) {
+      apply(self, s);
+      check_clock(self, s);
+    },
+    [=](cycle_atom, const cycle_bounds& current, const scheduler_actor& calendar) {
+      self->state.calendar = calendar;
+      self->state.clock_check_asked = false;
       settle_cycle(self, current);
       if (!self->state.sampling)
         start_sampling(self);

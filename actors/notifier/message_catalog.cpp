@@ -66,7 +66,7 @@ const std::pair<message_language, wording> catalogue[] = {
      "剩余天数：{0} 天",
      "预计周期结束时用量：{0}（额度的 {1}）",
      "新周期的流量已从零开始重新统计。",
-     "注意：本通知有延迟，因为重置时监控程序未在运行。",
+     "注意：本通知有延迟：重置时监控程序未在运行，或主机曾被挂起或时钟被调整。",
      "状态文件无法读取，已移至 {0}，流量已从零开始重新统计。",
    }},
   {message_language::en,
@@ -92,7 +92,8 @@ const std::pair<message_language, wording> catalogue[] = {
      "Days left: {0}",
      "Projected at cycle end: {0} ({1} of the quota)",
      "Counting restarted from zero for the new cycle.",
-     "Note: this notice is late because the monitor was not running at the reset time.",
+     "Note: this notice is late: at the reset time the monitor was not running, or the host "
+     "was suspended or its clock changed.",
      "The state file could not be read. It was moved to {0} and counting started afresh.",
    }},
 };

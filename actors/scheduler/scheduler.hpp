@@ -1,10 +1,11 @@
 // The scheduler: owns calendar time. On every wake-up it recomputes, from the wall clock,
 // the cycle that contains now and the latest report due, tells accounting, and sleeps until
 // the next boundary, but never longer than max_sleep, so a clock change or a suspended host
-// cannot make it miss one.
+// cannot make it miss one. Accounting wakes it sooner when a sample is dated past the cycle.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 
 #include <spdlog/logger.h>
@@ -27,6 +28,8 @@ struct scheduler_settings {
 struct scheduler_state {
   static inline const char* name = "scheduler";
   scheduler_settings settings;
+  // Counts wake-ups; only the timer armed by the latest one is live.
+  std::uint64_t wake_ups = 0;
 };
 
 scheduler_actor::behavior_type

@@ -32,6 +32,8 @@ struct fixture : test::actor_fixture {
   sampler_actor sampler_handle;
   notifier_actor notifier_handle;
   accounting_actor subject;
+  std::shared_ptr<int> clock_checks = std::make_shared<int>(0);
+  scheduler_actor calendar_handle = sys.spawn(test::recording_scheduler, clock_checks);
   // 28 Feb 2026 00:00 UTC is the cycle boundary when the fixture's calendar starts on
   // 27 Feb 23:59:50 with reset day 28.
   cycle_bounds february{test::utc(2026, 1, 28), test::utc(2026, 2, 28)};
@@ -44,7 +46,8 @@ struct fixture : test::actor_fixture {
   ~fixture() override {
     for (auto handle : {caf::actor_cast<caf::actor>(subject),
                         caf::actor_cast<caf::actor>(sampler_handle),
-                        caf::actor_cast<caf::actor>(notifier_handle)})
+                        caf::actor_cast<caf::actor>(notifier_handle),
+                        caf::actor_cast<caf::actor>(calendar_handle)})
       self->send_exit(handle, caf::exit_reason::user_shutdown);
     sched.run();
   }
@@ -75,7 +78,7 @@ struct fixture : test::actor_fixture {
   }
 
   void tell_cycle(const cycle_bounds& cycle) {
-    self->send(subject, cycle_atom::value, cycle);
+    self->send(subject, cycle_atom::value, cycle, calendar_handle);
     sched.run();
   }
 
@@ -160,6 +163,21 @@ CAF_TEST(a clock that moved back does not reopen or repeat a cycle) {
   tell_cycle(march);
   CAF_CHECK_EQUAL(delivered_kinds(), std::vector<event_kind>{event_kind::monitor_started});
   CAF_CHECK_EQUAL(on_disk().cycle, march);
+}
+
+CAF_TEST(a reading dated well past the end of the cycle makes it ask for the clock once) {
+  start();
+  tell_cycle(february);
+  pass(60s); // 28 Feb 00:00:50, a reading at the reset itself
+  CAF_CHECK_EQUAL(*clock_checks, 0);
+  pass(60s); // 00:01:50
+  CAF_CHECK_EQUAL(*clock_checks, 1);
+  pass(180s);
+  CAF_CHECK_EQUAL(*clock_checks, 1);
+  tell_cycle(march);
+  calendar_start += 31 * 86400; // the clock jumps past the end of March
+  pass(60s);
+  CAF_CHECK_EQUAL(*clock_checks, 2);
 }
 
 CAF_TEST(a cycle that ended while stopped is closed late and the gap counts in the new one) {

@@ -2,8 +2,9 @@
 and no figure goes negative.
 
 The scheduler reads the wall clock when it wakes: at a cycle boundary, at a report instant,
-and at least hourly. Each test places the faked clock a few seconds before a boundary, so the
-scheduler's next wake-up comes within the test instead of up to an hour later.
+at least hourly, and when a reading is dated well past the end of the cycle. The test of a
+clock moved back places it a few seconds before a boundary, so the scheduler's next wake-up
+comes within the test instead of up to an hour later.
 """
 
 import calendar
@@ -65,10 +66,10 @@ class ClockFaults(MonitorTestCase):
     def closed_lines(self):
         return [line for line in self.output().splitlines() if "[accounting] cycle " in line]
 
-    def test_a_month_forward_resets_once_at_the_next_wake_up(self):
-        # A report is due at noon every day, so the scheduler sleeps until then.
-        settings = {"REPORT_INTERVAL_DAYS": "1", "REPORT_TIME": "12:00"}
-        monitor = self.start_at(MARCH_1 + 13 * DAY + 12 * 3600 - 10, **settings)
+    def test_a_month_forward_resets_once_at_the_next_reading(self):
+        # Without reports the scheduler sleeps for an hour: the first reading dated in April
+        # must wake it.
+        monitor = self.start_at(MARCH_1 + 13 * DAY + 12 * 3600, REPORT_INTERVAL_DAYS="0")
         self.wait_for_baseline()
         self.assertEqual(self.state()["cycle"]["start"], MARCH_1)
         self.grow(450_000_000, 1_230_000_000)
@@ -89,6 +90,7 @@ class ClockFaults(MonitorTestCase):
         closed = self.closed_lines()
         self.assertEqual(len(closed), 1, closed)
         self.assertTrue(closed[0].endswith(f"cycle {MARCH_1} to {APRIL_1} closed late"), closed)
+        self.assertEqual(self.output().count("asking the scheduler to look at the clock"), 1)
         self.assertEqual(self.output().count("Traffic reset"), 1)
         status = self.status(TRAFFIC_UNIT="GB")
         self.assertEqual(status["cycle_start"], "2026-04-01T00:00:00+00:00")

@@ -323,11 +323,11 @@ CAF_TEST(a late reset says why it is late) {
   e.raised_at = utc(2026, 3, 4, 8);
   e.late = true;
   auto en = message(e, message_language::en);
-  CAF_CHECK(has_line(en, "Note: this notice is late because the monitor was not running at "
-                         "the reset time."));
+  CAF_CHECK(has_line(en, "Note: this notice is late: at the reset time the monitor was not "
+                         "running, or the host was suspended or its clock changed."));
   CAF_CHECK(has_line(en, "Closed cycle: 2026-02-01 to 2026-02-28"));
   auto zh = message(e, message_language::zh);
-  CAF_CHECK(has_line(zh, "注意：本通知有延迟，因为重置时监控程序未在运行。"));
+  CAF_CHECK(has_line(zh, "注意：本通知有延迟：重置时监控程序未在运行，或主机曾被挂起或时钟被调整。"));
 }
 
 // -- usage_report -------------------------------------------------------------------------

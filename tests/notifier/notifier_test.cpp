@@ -316,7 +316,7 @@ CAF_TEST(an alert raised during an outage leaves the outbox once delivered) {
   auto accounting_handle = keep(sys.spawn(accounting, std::move(accounts)));
   sched.run();
   self->send(accounting_handle, cycle_atom::value,
-             cycle_bounds{test::utc(2026, 2, 1), test::utc(2026, 3, 1)});
+             cycle_bounds{test::utc(2026, 2, 1), test::utc(2026, 3, 1)}, scheduler_actor{});
   sched.run();
   proc.set_counters({{"eth0", 0, 900}});
   pass(60s);

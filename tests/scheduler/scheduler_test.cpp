@@ -65,6 +65,21 @@ CAF_TEST(a reset day missing from the month falls on its last day) {
   CAF_CHECK_EQUAL(record->cycles[1], (cycle_bounds{test::utc(2026, 2, 28), test::utc(2026, 3, 31)}));
 }
 
+CAF_TEST(asked to look at the clock it wakes at once and keeps one timer) {
+  start(28);
+  pass(10s); // 28 Feb 00:00
+  CAF_REQUIRE_EQUAL(record->cycles.size(), 2u);
+  calendar_start += 40 * 86400; // the clock jumps to 9 April
+  self->send(subject, clock_atom::value);
+  sched.run();
+  CAF_REQUIRE_EQUAL(record->cycles.size(), 3u);
+  CAF_CHECK_EQUAL(record->cycles.back(), (cycle_bounds{test::utc(2026, 3, 28),
+                                                       test::utc(2026, 4, 28)}));
+  // The timer armed before the jump fires too, within the hour, and is ignored.
+  pass(3600s);
+  CAF_CHECK_EQUAL(record->cycles.size(), 4u);
+}
+
 CAF_TEST(it never sleeps longer than an hour) {
   start(15);
   CAF_REQUIRE_EQUAL(record->cycles.size(), 1u);
