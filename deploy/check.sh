@@ -189,7 +189,7 @@ EOF
   rm -rf "$root"
 }
 
-# No registry is reachable from here, so the builder's base image is made locally.
+# The builder's base image is made locally, so the check needs no registry.
 provide_base_image() {
   podman image exists docker.io/library/debian:bookworm && return 0
   [ -s "$cache/bookworm.tar" ] || debootstrap_bookworm
@@ -221,7 +221,7 @@ validate_compose_file() {
 build_image() {
   local options=()
   # podman keeps HEALTHCHECK only in Docker's image format; the build's RUN steps use the
-  # host's network because no container network is set up here.
+  # host's network because the check sets up no container network.
   [ "$engine" = docker ] || options=(--pull=never --network=host --format docker --layers)
   timeout 3600 "$engine" build "${options[@]}" -f deploy/Dockerfile -t "$image" .
   # Each change of the sources leaves the layers of the previous build behind in the cache.
