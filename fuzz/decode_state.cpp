@@ -10,10 +10,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using tmon::fuzz::require;
   const auto decoded = tmon::decode_state(tmon::fuzz::as_text(data, size));
-  if (!decoded) {
-    require(!decoded.error.empty(), "a refused state file comes with a reason");
+  if (tmon::fuzz::refused(decoded))
     return 0;
-  }
   const std::string encoded = tmon::encode_state(*decoded.value);
   const auto again = tmon::decode_state(encoded);
   require(static_cast<bool>(again), "an encoded state decodes");

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "messages/types.hpp"
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 
 namespace tmon::fuzz {
@@ -18,6 +20,15 @@ inline void require(bool holds, const char* rule) {
     return;
   std::fprintf(stderr, "fuzz invariant broken: %s\n", rule);
   std::abort();
+}
+
+// True when the parser refused the input; a refusal must say why.
+template <class T>
+bool refused(const outcome<T>& parsed) {
+  if (parsed)
+    return false;
+  require(!parsed.error.empty(), "a refusal comes with a reason");
+  return true;
 }
 
 inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
