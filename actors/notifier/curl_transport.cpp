@@ -46,13 +46,14 @@ struct header_list_deleter {
 http_response perform(const http_request& request, const std::atomic<bool>& aborted) {
   if (aborted.load())
     return {0, {}, "stopping"};
+  transfer current{{}, &aborted};
+  char error_text[CURL_ERROR_SIZE] = {};
+  std::unique_ptr<curl_slist, header_list_deleter> headers;
+  // Declared after the buffers it is given, so it is cleaned up while they still exist.
   std::unique_ptr<CURL, easy_deleter> handle{curl_easy_init()};
   if (!handle)
     return {0, {}, "libcurl could not create a handle"};
   auto* easy = handle.get();
-  transfer current{{}, &aborted};
-  char error_text[CURL_ERROR_SIZE] = {};
-  std::unique_ptr<curl_slist, header_list_deleter> headers;
   curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
