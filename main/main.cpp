@@ -1,14 +1,18 @@
 // traffic-monitor: counts a server's traffic per billing cycle and warns before the quota
 // runs out. This file reads the command line and the environment and runs the actors.
 #include <atomic>
+#include <cerrno>
 #include <csignal>
-#include <random>
+#include <cstring>
 #include <filesystem>
+#include <random>
 #include <iostream>
 #include <string>
 #include <system_error>
 #include <vector>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <caf/all.hpp>
@@ -88,12 +92,33 @@ std::string one_line(std::string text) {
   return text;
 }
 
+// Two monitors on one data directory would each write their own totals over the other's, so
+// the first one locks it; the lock goes with the process, also when it is killed. The lock
+// is on the directory itself, so a read-only directory can still be locked.
+std::string lock_data_dir(const std::string& data_dir) {
+  const int directory = ::open(data_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (directory < 0)
+    return std::string{"cannot be opened: "} + std::strerror(errno);
+  if (::flock(directory, LOCK_EX | LOCK_NB) == 0)
+    return ""; // The descriptor stays open for as long as the monitor runs.
+  const int error = errno;
+  ::close(directory);
+  if (error == EWOULDBLOCK)
+    return "is in use by another running traffic-monitor; give each one a directory of its "
+           "own";
+  return std::string{"cannot be locked: "} + std::strerror(error);
+}
+
 int run_monitor(const config& settings) {
   std::error_code failure;
   std::filesystem::create_directories(settings.data_dir, failure);
   if (failure) {
     std::cerr << "DATA_DIR=\"" << settings.data_dir
               << "\" cannot be created: " << failure.message() << '\n';
+    return 2;
+  }
+  if (auto error = lock_data_dir(settings.data_dir); !error.empty()) {
+    std::cerr << "DATA_DIR=\"" << settings.data_dir << "\" " << error << ".\n";
     return 2;
   }
   if (auto error = setup_logging(settings.level, settings.log_file); !error.empty()) {

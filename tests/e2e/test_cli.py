@@ -84,6 +84,22 @@ class CommandLine(MonitorTestCase):
         self.assertEqual(result.returncode, 1)
         self.assertIn("allowed", result.stdout)
 
+    def test_a_second_monitor_on_the_same_data_dir_is_refused(self):
+        first = self.start()
+        self.wait_for(lambda: self.run_command("health").returncode == 0, what="a running monitor")
+        second = self.run_command()
+        self.assertEqual(second.returncode, 2, second.stderr)
+        self.assertEqual(
+            second.stderr,
+            f'DATA_DIR="{self.data_dir}" is in use by another running traffic-monitor; '
+            "give each one a directory of its own.\n",
+        )
+        self.assertEqual(first.stop(), 0)
+        # The lock goes with the process.
+        again = self.start()
+        self.wait_for_sample_after(time.time())
+        self.assertEqual(again.stop(), 0)
+
     def test_status_without_state_says_so(self):
         result = self.run_command("status")
         self.assertEqual(result.returncode, 1)
