@@ -183,8 +183,10 @@ class MonitorTestCase(unittest.TestCase):
         self.data_dir = os.path.join(self.workdir, "data")
         self.log_path = os.path.join(self.workdir, "output.log")
         self.monitors = []
+        # A cleanup rather than tearDown: it also runs when a subclass's setUp fails midway.
+        self.addCleanup(self.stop_monitors_and_remove_workdir)
 
-    def tearDown(self):
+    def stop_monitors_and_remove_workdir(self):
         for monitor in self.monitors:
             if monitor.process.poll() is None:
                 monitor.kill()

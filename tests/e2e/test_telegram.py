@@ -26,10 +26,7 @@ class BotTestCase(MonitorTestCase):
     def setUp(self):
         super().setUp()
         self.telegram = FakeTelegram()
-
-    def tearDown(self):
-        super().tearDown()
-        self.telegram.close()
+        self.addCleanup(self.telegram.close)
 
     def start_with_bot(self, api_base=None, **overrides):
         settings = {
