@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <set>
 #include <stdexcept>
 #include <system_error>
 #include <utility>
@@ -153,7 +154,10 @@ public:
       fail_field(path_, "must be an object, not " + describe(value_));
   }
 
+  // The path of `key` in this object; an empty key names the object itself.
   std::string path_of(const std::string& key) const {
+    if (key.empty())
+      return path_;
     return path_.empty() ? key : path_ + "." + key;
   }
 
@@ -225,10 +229,15 @@ void check_schema_version(const object_reader& root) {
                        + std::to_string(monitor_state::current_schema_version) + ")");
 }
 
+// A cycle is empty (none settled yet) or starts before it ends; anything else would make
+// every rule that measures the cycle divide by nothing or run backwards.
 cycle_bounds decode_cycle(const object_reader& in) {
   cycle_bounds out;
   out.start = in.seconds("start");
   out.end = in.seconds("end");
+  if (out != cycle_bounds{} && out.start >= out.end)
+    fail_field(in.path_of(""), "must start before its end, not at " + std::to_string(out.start)
+                                   + " with an end at " + std::to_string(out.end));
   return out;
 }
 
@@ -316,6 +325,33 @@ monitor_state decode_root(const json& document) {
   out.outbox = decode_outbox(root);
   return out;
 }
+
+// nlohmann keeps the last of duplicate keys; a file with two different totals for one field
+// was not written by this program, and which one holds is anybody's guess.
+class duplicate_key_guard {
+public:
+  bool operator()(int /*depth*/, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+        keys_.emplace_back();
+        break;
+      case json::parse_event_t::object_end:
+        keys_.pop_back();
+        break;
+      case json::parse_event_t::key:
+        if (!keys_.back().insert(parsed.get<std::string>()).second)
+          throw decode_failure("the state file has the key " + parsed.dump()
+                               + " twice in one object");
+        break;
+      default:
+        break;
+    }
+    return true;
+  }
+
+private:
+  std::vector<std::set<std::string>> keys_;
+};
 
 bool is_blank(std::string_view text) {
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
@@ -473,7 +509,8 @@ outcome<monitor_state> decode_state(std::string_view text) {
   if (is_blank(text))
     return outcome<monitor_state>::failure("the state file is empty");
   try {
-    return outcome<monitor_state>::success(decode_root(json::parse(text.begin(), text.end())));
+    return outcome<monitor_state>::success(decode_root(
+        json::parse(text.begin(), text.end(), duplicate_key_guard{})));
   } catch (const json::parse_error& e) {
     return outcome<monitor_state>::failure("the state file is not valid JSON: "
                                            + without_exception_tag(e.what()));

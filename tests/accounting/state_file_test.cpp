@@ -532,3 +532,35 @@ CAF_TEST(a_file_that_cannot_be_moved_aside_is_reported_with_both_reasons) {
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
+
+CAF_TEST(decode_rejects_duplicate_keys_naming_them) {
+  const std::string whole = encode_state(rich_state());
+  std::string twice = whole;
+  twice.insert(twice.find("\"cycle_rx_bytes\""), "\"cycle_rx_bytes\": 0,\n  ");
+  check_mentions(decode_error(twice), "\"cycle_rx_bytes\" twice");
+  std::string nested = whole;
+  const auto end_of_cycle = nested.find("\"end\"");
+  nested.insert(end_of_cycle, "\"end\": 1,\n    ");
+  check_mentions(decode_error(nested), "\"end\" twice");
+}
+
+CAF_TEST(decode_rejects_a_cycle_that_does_not_start_before_its_end) {
+  const epoch_seconds start = test::utc(2026, 3, 1);
+  for (const epoch_seconds end : {start, start - 1, epoch_seconds{0}}) {
+    CAF_MESSAGE("cycle ending at " << end);
+    const std::string error = decode_error(set_at("/cycle/end", end));
+    check_mentions(error, "\"cycle\"");
+    check_mentions(error, "start before its end");
+  }
+  check_mentions(decode_error(set_at("/outbox/2/usage/cycle/start", test::utc(2026, 4, 1))),
+                 "\"outbox[2].usage.cycle\"");
+}
+
+CAF_TEST(decode_accepts_the_empty_cycle_of_a_state_without_one_yet) {
+  const auto decoded = decode_state(edited([](json& document) {
+    document["cycle"] = json{{"start", 0}, {"end", 0}};
+    document["outbox"][4]["usage"]["cycle"] = json{{"start", 0}, {"end", 0}};
+  }));
+  CAF_REQUIRE(decoded);
+  CAF_CHECK(decoded.value->cycle == cycle_bounds{});
+}
