@@ -121,6 +121,13 @@ int run_monitor(const config& settings) {
     std::cerr << "DATA_DIR=\"" << settings.data_dir << "\" " << error << ".\n";
     return 2;
   }
+  // Before anything runs: a state file that cannot be read must stop the monitor, not be
+  // replaced by a fresh count.
+  loaded_state loaded = load_state(settings.data_dir, system_now());
+  if (loaded.status == state_file_status::unusable) {
+    std::cerr << loaded.problem << ".\n";
+    return 2;
+  }
   if (auto error = setup_logging(settings.level, settings.log_file); !error.empty()) {
     std::cerr << "LOG_FILE=\"" << settings.log_file << "\" cannot be opened: " << error
               << '\n';
@@ -175,13 +182,16 @@ int run_monitor(const config& settings) {
   auto notifier_handle = system.spawn(notifier, std::move(delivery));
 
   auto sampler_log = make_logger("sampler");
-  sampler_settings sampling{settings.host_proc, counted_interfaces(settings, sampler_log.get()),
+  const auto interfaces = counted_interfaces(settings, sampler_log.get());
+  sampler_settings sampling{settings.host_proc, interfaces,
                             std::chrono::seconds{settings.check_interval_seconds}, system_now,
                             sampler_log};
   auto sampler_handle = system.spawn(sampler, std::move(sampling));
 
   accounting_settings accounts;
   accounts.data_dir = settings.data_dir;
+  accounts.loaded = std::move(loaded);
+  accounts.counted_with = counting_settings_of(settings, interfaces);
   accounts.rules.direction = settings.direction;
   accounts.rules.quota_bytes = settings.quota_bytes;
   accounts.rules.thresholds = settings.thresholds;
@@ -257,7 +267,7 @@ int main(int argc, char** argv) {
   if (args == std::vector<std::string>{"health"})
     return check_health(settings, system_now(), std::cout);
   if (status)
-    return print_status(status_context{settings, counted_interfaces(settings)}, args.size() == 2,
-                        std::cout, std::cerr);
+    return print_status(status_context{settings, counted_interfaces(settings), system_now()},
+                        args.size() == 2, std::cout, std::cerr);
   return run_monitor(settings);
 }

@@ -1,16 +1,21 @@
 #include "main/status.hpp"
 
+#include <array>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <fstream>
 #include <ostream>
 #include <sstream>
 
 #include <sys/stat.h>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "actors/accounting/state_file.hpp"
+#include "actors/notifier/message_catalog.hpp"
 #include "actors/scheduler/calendar.hpp"
 
 namespace tmon {
@@ -31,7 +36,7 @@ const char* direction_name(traffic_direction direction) {
   return "outbound";
 }
 
-ledger_rules rules_of(const config& settings) {
+ledger_rules rules_of(const counting_settings& settings) {
   ledger_rules rules;
   rules.direction = settings.direction;
   rules.quota_bytes = settings.quota_bytes;
@@ -46,39 +51,156 @@ std::string joined(const std::vector<std::string>& names) {
   return text;
 }
 
+std::string thresholds_text(const std::vector<double>& thresholds) {
+  return fmt::format("{}", fmt::join(thresholds, ","));
+}
+
+// One setting a state's figures depend on: its variable and how it is shown. Settings that
+// show the same are the same, except the quota, which is compared in bytes so that a
+// changed unit alone is one difference, not two.
+struct compared_setting {
+  const char* variable;
+  std::function<std::string(const counting_settings&)> shown;
+  // Empty: compare as shown.
+  std::function<bool(const counting_settings&, const counting_settings&)> same;
+};
+
+const std::vector<compared_setting>& compared_settings() {
+  static const std::vector<compared_setting> settings{
+    {"MONTHLY_TRAFFIC_GB",
+     [](const counting_settings& s) { return format_amount(s.quota_bytes, s.unit); },
+     [](const counting_settings& x, const counting_settings& y) {
+       return x.quota_bytes == y.quota_bytes;
+     }},
+    {"TRAFFIC_UNIT", [](const counting_settings& s) { return s.unit.name; }, nullptr},
+    {"TRAFFIC_DIRECTION",
+     [](const counting_settings& s) { return std::string{direction_name(s.direction)}; },
+     nullptr},
+    {"NETWORK_INTERFACE", [](const counting_settings& s) { return joined(s.interfaces); },
+     nullptr},
+    {"THRESHOLDS", [](const counting_settings& s) { return thresholds_text(s.thresholds); },
+     nullptr},
+    {"RESET_DAY", [](const counting_settings& s) { return std::to_string(s.reset_day); },
+     nullptr},
+    {"TZ",
+     [](const counting_settings& s) {
+       return s.time_zone.empty() ? std::string{"(unset)"} : s.time_zone;
+     },
+     nullptr},
+  };
+  return settings;
+}
+
+// What status shows: the state's figures with the settings they were counted with.
+struct status_figures {
+  counting_settings counted_with;
+  // False when the state does not record its settings and the caller's stand in.
+  bool recorded = false;
+  // The caller's settings that differ from the recorded ones: variable, monitor, caller.
+  std::vector<std::array<std::string, 3>> differences;
+  usage_figures usage;
+  std::uint64_t remaining_bytes = 0;
+  std::uint64_t projected_bytes = 0;
+  std::int64_t days_left = 0;
+  std::optional<epoch_seconds> last_sample_age;
+};
+
+status_figures figures_of(const monitor_state& state, const status_context& context) {
+  status_figures out;
+  const counting_settings callers = counting_settings_of(context.settings, context.interfaces);
+  out.recorded = state.recorded_settings.has_value();
+  out.counted_with = state.recorded_settings.value_or(callers);
+  for (const auto& setting : compared_settings()) {
+    const std::string monitors = setting.shown(out.counted_with);
+    const std::string here = setting.shown(callers);
+    const bool same = setting.same ? setting.same(out.counted_with, callers) : monitors == here;
+    if (!same)
+      out.differences.push_back({setting.variable, monitors, here});
+  }
+  out.usage = current_usage(state, rules_of(out.counted_with));
+  const auto& usage = out.usage;
+  out.remaining_bytes =
+      usage.counted_bytes < usage.quota_bytes ? usage.quota_bytes - usage.counted_bytes : 0;
+  out.projected_bytes = projected_usage(usage.counted_bytes, usage.cycle, context.now);
+  out.days_left = days_left(context.now, usage.cycle.end);
+  if (state.last_sample_at != 0)
+    out.last_sample_age = context.now - state.last_sample_at;
+  return out;
+}
+
+std::string amount_with_share(std::uint64_t bytes, const usage_figures& usage,
+                              const traffic_unit& unit) {
+  return format_amount(bytes, unit) + " ("
+         + format_percent(percent_of_quota(bytes, usage.quota_bytes)) + ")";
+}
+
 } // namespace
 
+counting_settings counting_settings_of(const config& settings,
+                                       std::vector<std::string> interfaces) {
+  counting_settings out;
+  out.quota_bytes = settings.quota_bytes;
+  out.unit = settings.unit;
+  out.direction = settings.direction;
+  out.interfaces = std::move(interfaces);
+  out.thresholds = settings.thresholds;
+  out.reset_day = settings.reset_day;
+  out.time_zone = settings.time_zone;
+  return out;
+}
+
 std::string status_text(const monitor_state& state, const status_context& context) {
-  const auto& settings = context.settings;
-  auto usage = current_usage(state, rules_of(settings));
+  const status_figures figures = figures_of(state, context);
+  const auto& usage = figures.usage;
+  const auto& unit = figures.counted_with.unit;
   std::ostringstream out;
   out << "cycle:      " << local_iso8601(usage.cycle.start) << " to "
       << local_iso8601(usage.cycle.end) << '\n'
-      << "counted:    " << format_amount(usage.counted_bytes, settings.unit) << " of "
-      << format_amount(usage.quota_bytes, settings.unit) << " ("
+      << "counted:    " << format_amount(usage.counted_bytes, unit) << " of "
+      << format_amount(usage.quota_bytes, unit) << " ("
       << format_percent(percent_of_quota(usage.counted_bytes, usage.quota_bytes)) << ", "
-      << direction_name(settings.direction) << ")\n"
-      << "received:   " << format_amount(usage.rx_bytes, settings.unit) << " (" << usage.rx_bytes
+      << direction_name(figures.counted_with.direction) << ")\n"
+      << "received:   " << format_amount(usage.rx_bytes, unit) << " (" << usage.rx_bytes
       << " bytes)\n"
-      << "sent:       " << format_amount(usage.tx_bytes, settings.unit) << " (" << usage.tx_bytes
+      << "sent:       " << format_amount(usage.tx_bytes, unit) << " (" << usage.tx_bytes
       << " bytes)\n"
-      << "interfaces: " << joined(context.interfaces) << '\n'
+      << "remaining:  " << format_amount(figures.remaining_bytes, unit) << '\n'
+      << "days left:  " << figures.days_left << '\n'
+      << "projected:  " << amount_with_share(figures.projected_bytes, usage, unit)
+      << " at the cycle's end, if the average so far holds\n"
+      << "interfaces: " << joined(figures.counted_with.interfaces) << '\n'
       << "alerted:    ";
   if (state.thresholds_alerted.empty())
     out << "none";
   for (std::size_t i = 0; i < state.thresholds_alerted.size(); ++i)
     out << (i ? ", " : "") << state.thresholds_alerted[i] << '%';
-  out << '\n'
-      << "last sample: "
-      << (state.last_sample_at ? local_iso8601(state.last_sample_at) : std::string{"never"})
-      << '\n'
-      << "undelivered messages: " << state.outbox.size() << '\n';
+  out << '\n' << "last sample: ";
+  if (figures.last_sample_age)
+    out << local_iso8601(state.last_sample_at) << " (" << *figures.last_sample_age
+        << " s ago)";
+  else
+    out << "never";
+  out << '\n' << "undelivered messages: " << state.outbox.size() << '\n';
+  if (!figures.recorded) {
+    out << "note: the state does not record the monitor's settings yet (it was written by an "
+           "older version); the figures use this shell's settings\n";
+  } else if (!figures.differences.empty()) {
+    out << "note: this shell's settings differ from the running monitor's, whose figures are "
+           "shown:";
+    for (const auto& [variable, monitors, here] : figures.differences)
+      out << ' ' << variable << " (monitor " << monitors << ", this shell " << here << ')';
+    out << '\n';
+  }
   return out.str();
 }
 
 std::string status_json(const monitor_state& state, const status_context& context) {
-  const auto& settings = context.settings;
-  auto usage = current_usage(state, rules_of(settings));
+  const status_figures figures = figures_of(state, context);
+  const auto& usage = figures.usage;
+  nlohmann::json differ = nlohmann::json::array();
+  if (figures.recorded)
+    for (const auto& difference : figures.differences)
+      differ.push_back(difference[0]);
   nlohmann::json status{
     {"cycle_start", local_iso8601(usage.cycle.start)},
     {"cycle_end", local_iso8601(usage.cycle.end)},
@@ -88,12 +210,19 @@ std::string status_json(const monitor_state& state, const status_context& contex
     {"quota_bytes", usage.quota_bytes},
     {"percent", percent_of_quota(usage.counted_bytes, usage.quota_bytes)},
     {"thresholds_alerted", state.thresholds_alerted},
-    {"direction", direction_name(settings.direction)},
-    {"interfaces", context.interfaces},
-    {"unit", settings.unit.name},
+    {"direction", direction_name(figures.counted_with.direction)},
+    {"interfaces", figures.counted_with.interfaces},
+    {"unit", figures.counted_with.unit.name},
     {"last_sample_at",
      state.last_sample_at ? nlohmann::json(local_iso8601(state.last_sample_at)) : nullptr},
     {"events_pending", state.outbox.size()},
+    {"days_left", figures.days_left},
+    {"remaining_bytes", figures.remaining_bytes},
+    {"projected_bytes", figures.projected_bytes},
+    {"last_sample_age_seconds",
+     figures.last_sample_age ? nlohmann::json(*figures.last_sample_age) : nullptr},
+    {"settings_recorded", figures.recorded},
+    {"settings_differ", differ},
   };
   return status.dump();
 }
@@ -102,7 +231,13 @@ std::optional<std::string> health_problem(std::optional<epoch_seconds> written_a
                                           epoch_seconds now, int check_interval_seconds) {
   if (!written_at)
     return std::string{"the state file has not been written yet"};
-  auto allowed = 3 * static_cast<epoch_seconds>(check_interval_seconds) + 30;
+  const auto interval = static_cast<epoch_seconds>(check_interval_seconds);
+  const auto ahead_allowed = interval + 30;
+  if (*written_at - now > ahead_allowed)
+    return "the state file is dated " + std::to_string(*written_at - now)
+           + " s in the future, more than the " + std::to_string(ahead_allowed)
+           + " s allowed: the clock may have been wrong when it was written";
+  auto allowed = 3 * interval + 30;
   auto age = now - *written_at;
   if (age > allowed)
     return "the state file was last written " + std::to_string(age)
@@ -126,19 +261,23 @@ int check_health(const config& settings, epoch_seconds now, std::ostream& out) {
 int print_status(const status_context& context, bool as_json, std::ostream& out,
                  std::ostream& err) {
   auto path = state_file_path(context.settings.data_dir);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    err << "no state in " << path << " (" << std::strerror(errno)
-        << "): the monitor has not saved its first sample there yet\n";
+  // JSON readers get JSON even when there is nothing to show.
+  const auto fail = [&](const std::string& why) {
+    if (as_json)
+      out << nlohmann::json{{"error", why}}.dump() << '\n';
+    else
+      err << why << '\n';
     return 1;
-  }
+  };
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return fail("no state in " + path + " (" + std::strerror(errno)
+                + "): the monitor has not saved its first sample there yet");
   std::ostringstream text;
   text << in.rdbuf();
   auto decoded = decode_state(text.str());
-  if (!decoded) {
-    err << path << " cannot be read: " << decoded.error << '\n';
-    return 1;
-  }
+  if (!decoded)
+    return fail(path + " cannot be read: " + decoded.error);
   out << (as_json ? status_json(*decoded.value, context) + "\n"
                   : status_text(*decoded.value, context));
   return 0;

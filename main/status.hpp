@@ -12,22 +12,33 @@
 
 namespace tmon {
 
-// What status shows besides the state itself.
+// The settings a monitor started with `settings` counts with, on `interfaces` (the default
+// route's already resolved).
+counting_settings counting_settings_of(const config& settings,
+                                       std::vector<std::string> interfaces);
+
+// What status shows besides the state itself: the caller's own settings, used only when the
+// state does not record the monitor's, and compared with them when it does.
 struct status_context {
   const config& settings;
-  // The interfaces counted (the default route's already resolved).
+  // The interfaces the caller's settings would count (the default route's resolved).
   std::vector<std::string> interfaces;
+  epoch_seconds now = 0;
 };
 
 std::string status_text(const monitor_state& state, const status_context& context);
 
 // One JSON object: cycle_start, cycle_end (ISO 8601 with offset), rx_bytes, tx_bytes,
 // counted_bytes, quota_bytes, percent, thresholds_alerted, direction, interfaces, unit,
-// last_sample_at, events_pending.
+// last_sample_at, events_pending, days_left, remaining_bytes, projected_bytes,
+// last_sample_age_seconds (null before the first sample), settings_recorded (whether the
+// figures use the monitor's recorded settings) and settings_differ (the variables in which
+// the caller's environment differs from them).
 std::string status_json(const monitor_state& state, const status_context& context);
 
 // Why the monitor is unhealthy, or nothing: healthy means the state file was written
-// within 3 check intervals plus 30 s of `now`, since every sample writes it.
+// within 3 check intervals plus 30 s of `now`, since every sample writes it, and is not
+// dated more than one interval plus 30 s after `now`, which only a wrong clock does.
 std::optional<std::string> health_problem(std::optional<epoch_seconds> written_at,
                                           epoch_seconds now, int check_interval_seconds);
 
@@ -35,7 +46,7 @@ std::optional<std::string> health_problem(std::optional<epoch_seconds> written_a
 int check_health(const config& settings, epoch_seconds now, std::ostream& out);
 
 // Reads the state file without changing it and prints it. Returns the exit status: 0, or 1
-// when there is no readable state yet.
+// when there is no readable state yet (as {"error": "..."} on `out` for JSON).
 int print_status(const status_context& context, bool as_json, std::ostream& out,
                  std::ostream& err);
 

@@ -27,6 +27,7 @@ struct monitor : test::actor_fixture {
                                                               logger("sampler")});
     accounting_settings accounts;
     accounts.data_dir = data_dir;
+    accounts.loaded = load_state(data_dir, wall()());
     accounts.rules.direction = traffic_direction::bidirectional;
     accounts.rules.quota_bytes = 1'000'000;
     accounts.rules.thresholds = {50, 90};

@@ -1,5 +1,7 @@
 #include "actors/accounting/accounting.hpp"
 
+#include <utility>
+
 #include <caf/all.hpp>
 
 #include "actors/accounting/state_file.hpp"
@@ -153,9 +155,11 @@ accounting(accounting_actor::stateful_pointer<accounting_state> self,
            accounting_settings settings) {
   auto& state = self->state;
   state.settings = std::move(settings);
-  auto loaded = load_state(state.settings.data_dir, state.settings.now());
+  // Kept only until it is taken over here.
+  loaded_state loaded = std::exchange(state.settings.loaded, {});
   state.persisted = std::move(loaded.state);
-  if (!loaded.problem.empty()) {
+  state.persisted.recorded_settings = state.settings.counted_with;
+  if (loaded.status == state_file_status::set_aside) {
     state.settings.log->error("the state file could not be used: {}; starting afresh",
                               loaded.problem);
     event reset;
@@ -163,7 +167,7 @@ accounting(accounting_actor::stateful_pointer<accounting_state> self,
     reset.raised_at = state.settings.now();
     reset.detail = loaded.set_aside_to.value_or(state_file_path(state.settings.data_dir));
     raise(state, std::move(reset));
-  } else if (!loaded.existed) {
+  } else if (loaded.status == state_file_status::absent) {
     state.settings.log->info("no state file yet: counting starts from the first sample");
   }
   return {

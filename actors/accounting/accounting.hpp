@@ -11,13 +11,19 @@
 #include <spdlog/logger.h>
 
 #include "actors/accounting/ledger.hpp"
+#include "actors/accounting/state_file.hpp"
 #include "messages/messages.hpp"
 
 namespace tmon {
 
 struct accounting_settings {
+  // Where the state is saved.
   std::string data_dir;
+  // The state as loaded from data_dir before the actor started; never unusable.
+  loaded_state loaded;
   ledger_rules rules;
+  // Recorded in every save, so that readers of the state see what it was counted with.
+  counting_settings counted_with;
   wall_clock now;
   std::shared_ptr<spdlog::logger> log;
   sampler_actor sampler;

@@ -84,13 +84,24 @@ bool operator==(const counter_reading& x, const counter_reading& y) {
   return x.rx_bytes == y.rx_bytes && x.tx_bytes == y.tx_bytes;
 }
 
+bool operator==(const counting_settings& x, const counting_settings& y) {
+  return std::tie(x.quota_bytes, x.unit.name, x.unit.bytes, x.direction, x.interfaces,
+                  x.thresholds, x.reset_day, x.time_zone)
+         == std::tie(y.quota_bytes, y.unit.name, y.unit.bytes, y.direction, y.interfaces,
+                     y.thresholds, y.reset_day, y.time_zone);
+}
+
+bool operator!=(const counting_settings& x, const counting_settings& y) {
+  return !(x == y);
+}
+
 bool operator==(const monitor_state& x, const monitor_state& y) {
   return std::tie(x.boot_id, x.last_counters, x.last_sample_at, x.cycle, x.cycle_rx_bytes,
                   x.cycle_tx_bytes, x.thresholds_alerted, x.last_report_at, x.outbox,
-                  x.next_event_id)
+                  x.next_event_id, x.recorded_settings)
          == std::tie(y.boot_id, y.last_counters, y.last_sample_at, y.cycle, y.cycle_rx_bytes,
                      y.cycle_tx_bytes, y.thresholds_alerted, y.last_report_at, y.outbox,
-                     y.next_event_id);
+                     y.next_event_id, y.recorded_settings);
 }
 
 std::uint64_t counter_delta(std::uint64_t previous, std::uint64_t current, bool same_boot) {

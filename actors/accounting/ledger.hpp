@@ -23,9 +23,29 @@ struct counter_reading {
 
 bool operator==(const counter_reading& x, const counter_reading& y);
 
+// The settings a state's figures depend on, as the monitor that counted them had them: a
+// reader of the state (`status`) shows the figures as the monitor counts them, whatever its
+// own environment says.
+struct counting_settings {
+  std::uint64_t quota_bytes = 0;
+  traffic_unit unit;
+  traffic_direction direction = traffic_direction::outbound;
+  // As counted: the default route's interface already resolved.
+  std::vector<std::string> interfaces;
+  // Percent, ascending.
+  std::vector<double> thresholds;
+  int reset_day = 1;
+  // TZ as given; empty: the system's zone.
+  std::string time_zone;
+};
+
+bool operator==(const counting_settings& x, const counting_settings& y);
+bool operator!=(const counting_settings& x, const counting_settings& y);
+
 // Everything that survives a restart. Written whole and atomically by the accounting actor.
 struct monitor_state {
-  static constexpr int current_schema_version = 1;
+  // 2 added `recorded_settings`; version 1 files are still read, without them.
+  static constexpr int current_schema_version = 2;
 
   // Boot id of the last applied sample; empty before the first sample ever.
   std::string boot_id;
@@ -44,6 +64,9 @@ struct monitor_state {
   // Events raised and not yet acknowledged by the notifier, oldest first.
   std::deque<event> outbox;
   std::uint64_t next_event_id = 1;
+  // The settings of the monitor that wrote the state; absent in a state written before
+  // they were recorded.
+  std::optional<counting_settings> recorded_settings;
 };
 
 bool operator==(const monitor_state& x, const monitor_state& y);

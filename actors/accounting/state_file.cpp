@@ -33,6 +33,28 @@ constexpr std::pair<event_kind, const char*> event_kind_names[] = {
   {event_kind::state_file_reset, "state_file_reset"},
 };
 
+// The file's own names, so that a renamed setting keyword cannot change what a file means.
+constexpr std::pair<traffic_direction, const char*> direction_names[] = {
+  {traffic_direction::outbound, "outbound"},
+  {traffic_direction::inbound, "inbound"},
+  {traffic_direction::bidirectional, "bidirectional"},
+  {traffic_direction::max, "max"},
+};
+
+const char* name_of(traffic_direction direction) {
+  for (const auto& [known, name] : direction_names)
+    if (known == direction)
+      return name;
+  throw std::invalid_argument("traffic direction without a name");
+}
+
+std::optional<traffic_direction> direction_named(const std::string& name) {
+  for (const auto& [direction, known] : direction_names)
+    if (name == known)
+      return direction;
+  return std::nullopt;
+}
+
 const char* name_of(event_kind kind) {
   for (const auto& [known, name] : event_kind_names)
     if (known == kind)
@@ -85,6 +107,19 @@ ordered_json encode_counters(const std::map<std::string, counter_reading>& count
     out[name]["rx_bytes"] = reading.rx_bytes;
     out[name]["tx_bytes"] = reading.tx_bytes;
   }
+  return out;
+}
+
+ordered_json encode_settings(const counting_settings& settings) {
+  ordered_json out;
+  out["quota_bytes"] = settings.quota_bytes;
+  out["unit"] = settings.unit.name;
+  out["unit_bytes"] = settings.unit.bytes;
+  out["direction"] = name_of(settings.direction);
+  out["interfaces"] = settings.interfaces;
+  out["thresholds"] = settings.thresholds;
+  out["reset_day"] = settings.reset_day;
+  out["time_zone"] = settings.time_zone;
   return out;
 }
 
@@ -217,7 +252,9 @@ void check_schema_version(const object_reader& root) {
   if (version == nullptr)
     throw decode_failure("the state file has no schema_version: it was written by an unknown "
                          "version of traffic-monitor");
-  if (version->is_number_integer() && *version == monitor_state::current_schema_version)
+  // Version 1 lacks only the recorded settings, which stay absent.
+  if (version->is_number_integer() && *version >= 1
+      && *version <= monitor_state::current_schema_version)
     return;
   const std::string written_by =
       version->is_number_unsigned() && *version > monitor_state::current_schema_version
@@ -281,8 +318,8 @@ std::map<std::string, counter_reading> decode_counters(const object_reader& in) 
   return out;
 }
 
-std::string element_path(const char* array, std::size_t index) {
-  return std::string(array) + "[" + std::to_string(index) + "]";
+std::string element_path(const std::string& array, std::size_t index) {
+  return array + "[" + std::to_string(index) + "]";
 }
 
 // A file that lost one of these (a hand edit to clear pending messages or re-arm alerts)
@@ -307,6 +344,33 @@ std::deque<event> decode_outbox(const object_reader& root) {
   return out;
 }
 
+counting_settings decode_settings(const object_reader& in) {
+  counting_settings out;
+  out.quota_bytes = in.counter("quota_bytes");
+  out.unit.name = in.text("unit");
+  out.unit.bytes = in.counter("unit_bytes");
+  const std::string direction = in.text("direction");
+  const std::optional<traffic_direction> known = direction_named(direction);
+  if (!known)
+    fail_field(in.path_of("direction"), "names an unknown direction \"" + direction + "\"");
+  out.direction = *known;
+  const json& interfaces = in.array("interfaces");
+  for (std::size_t i = 0; i < interfaces.size(); ++i)
+    out.interfaces.push_back(
+        as_text(interfaces[i], element_path(in.path_of("interfaces"), i)));
+  const json& thresholds = in.array("thresholds");
+  for (std::size_t i = 0; i < thresholds.size(); ++i)
+    out.thresholds.push_back(
+        as_percent(thresholds[i], element_path(in.path_of("thresholds"), i)));
+  const json& reset_day = in.field("reset_day");
+  if (!reset_day.is_number_integer() || reset_day < 1 || reset_day > 31)
+    fail_field(in.path_of("reset_day"), "must be a day of the month from 1 to 31, not "
+                                            + describe(reset_day));
+  out.reset_day = reset_day.get<int>();
+  out.time_zone = in.text("time_zone");
+  return out;
+}
+
 monitor_state decode_root(const json& document) {
   if (!document.is_object())
     throw decode_failure("the state file does not hold a JSON object");
@@ -323,6 +387,9 @@ monitor_state decode_root(const json& document) {
   out.last_report_at = root.seconds("last_report_at");
   out.next_event_id = root.counter("next_event_id");
   out.outbox = decode_outbox(root);
+  // Absent in version 1 files, and in a state no running monitor has saved yet.
+  if (root.optional_field("settings") != nullptr)
+    out.recorded_settings = decode_settings(root.object("settings"));
   return out;
 }
 
@@ -448,12 +515,24 @@ outcome<std::string> read_all(int fd, const std::string& path) {
   }
 }
 
-outcome<monitor_state> read_and_decode(int fd, const std::string& path) {
-  const outcome<std::string> text = read_all(fd, path);
-  ::close(fd);
-  if (!text)
-    return outcome<monitor_state>::failure(text.error);
-  return decode_state(*text.value);
+// The schema_version of `text` when it is a JSON object written by a newer version of
+// traffic-monitor; such a file is not corrupt, only not for this build.
+std::optional<std::uint64_t> newer_schema_version(std::string_view text) {
+  const json document = json::parse(text.begin(), text.end(), nullptr, false);
+  if (!document.is_object())
+    return std::nullopt;
+  const auto version = document.find("schema_version");
+  if (version == document.end() || !version->is_number_unsigned()
+      || version->get<std::uint64_t>() <= monitor_state::current_schema_version)
+    return std::nullopt;
+  return version->get<std::uint64_t>();
+}
+
+loaded_state unusable(std::string why) {
+  loaded_state result;
+  result.status = state_file_status::unusable;
+  result.problem = std::move(why);
+  return result;
 }
 
 bool path_exists(const std::string& path) {
@@ -472,7 +551,7 @@ std::string unused_corrupt_name(const std::string& path, epoch_seconds now) {
 
 loaded_state set_aside(const std::string& path, epoch_seconds now, const std::string& why) {
   loaded_state result;
-  result.existed = true;
+  result.status = state_file_status::set_aside;
   const std::string destination = unused_corrupt_name(path, now);
   if (::rename(path.c_str(), destination.c_str()) == 0) {
     result.set_aside_to = destination;
@@ -501,6 +580,8 @@ std::string encode_state(const monitor_state& state) {
   out["outbox"] = ordered_json::array();
   for (const event& e : state.outbox)
     out["outbox"].push_back(encode_event(e));
+  if (state.recorded_settings)
+    out["settings"] = encode_settings(*state.recorded_settings);
   // Invalid UTF-8 (an odd interface name) becomes U+FFFD instead of failing the save.
   return out.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
 }
@@ -524,14 +605,24 @@ loaded_state load_state(const std::string& data_dir, epoch_seconds now) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0 && errno == ENOENT)
     return {};
-  const outcome<monitor_state> decoded =
-      fd < 0 ? outcome<monitor_state>::failure(describe_failure("open", path, errno))
-             : read_and_decode(fd, path);
+  if (fd < 0)
+    return unusable(describe_failure("open", path, errno));
+  const outcome<std::string> text = read_all(fd, path);
+  ::close(fd);
+  if (!text)
+    return unusable(text.error);
+  if (const auto version = newer_schema_version(*text.value))
+    return unusable(path + " has schema_version " + std::to_string(*version)
+                    + ", written by a newer version of traffic-monitor than this one (which "
+                      "reads up to version "
+                    + std::to_string(monitor_state::current_schema_version)
+                    + "): upgrade, or restore a backup");
+  outcome<monitor_state> decoded = decode_state(*text.value);
   if (!decoded)
     return set_aside(path, now, decoded.error);
   loaded_state result;
-  result.state = *decoded.value;
-  result.existed = true;
+  result.status = state_file_status::loaded;
+  result.state = std::move(*decoded.value);
   return result;
 }
 

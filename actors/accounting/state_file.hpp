@@ -22,19 +22,34 @@ std::string encode_state(const monitor_state& state);
 // empty when absent; unknown fields are ignored.
 outcome<monitor_state> decode_state(std::string_view text);
 
+// What load_state found.
+enum class state_file_status {
+  // No state file: a first start.
+  absent,
+  // Read and valid.
+  loaded,
+  // The content does not parse or is invalid: moved aside when it could be; start afresh.
+  set_aside,
+  // The file cannot be read (other than absent), or a newer version wrote it: it is left
+  // untouched and the monitor must not start, since starting afresh would lose its totals.
+  unusable,
+};
+
 struct loaded_state {
+  state_file_status status = state_file_status::absent;
+  // The loaded state, or a fresh one.
   monitor_state state;
-  // False when there was no state file: a first start.
-  bool existed = false;
-  // Set when the file could not be read or parsed and was moved aside: where it went.
+  // set_aside: where the file went; empty when moving it failed.
   std::optional<std::string> set_aside_to;
-  // Why it was set aside, or why setting it aside failed.
+  // set_aside and unusable: one sentence naming the file and the reason (and, for
+  // set_aside, why moving it aside failed).
   std::string problem;
 };
 
-// Loads ${data_dir}/state.json. A missing file gives a fresh state. A file that cannot be
-// read or parsed is renamed to state.json.corrupt-<compact local time of `now`> (never
-// deleted) and a fresh state is returned with the reason.
+// Loads ${data_dir}/state.json. A missing file gives a fresh state. A file whose content
+// does not decode is renamed to state.json.corrupt-<compact local time of `now`> (never
+// deleted) and a fresh state is returned with the reason. A file that cannot be opened or
+// read, or whose schema_version is newer than this build's, is unusable and left as it is.
 loaded_state load_state(const std::string& data_dir, epoch_seconds now);
 
 // Replaces ${data_dir}/state.json atomically. Returns an empty string on success, else a

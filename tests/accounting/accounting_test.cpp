@@ -68,6 +68,7 @@ struct fixture : test::actor_fixture {
                                           : sys.spawn(silent_notifier, delivered);
     accounting_settings settings;
     settings.data_dir = data.path();
+    settings.loaded = load_state(data.path(), wall()());
     settings.rules = rules();
     settings.now = wall();
     settings.log = logger("accounting");

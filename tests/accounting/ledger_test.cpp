@@ -744,10 +744,43 @@ CAF_TEST(monitor states differ when any field does) {
     [](monitor_state& x) { x.last_report_at = 7; },
     [](monitor_state& x) { x.outbox.front().projected_bytes = 7; },
     [](monitor_state& x) { x.next_event_id = 7; },
+    [](monitor_state& x) { x.recorded_settings = counting_settings{}; },
   };
   for (const auto& change : changes) {
     auto changed = base;
     change(changed);
     CAF_CHECK(!(changed == base));
+  }
+}
+
+CAF_TEST(counting settings differ when any field does) {
+  counting_settings base;
+  base.quota_bytes = 200;
+  base.unit = {"GiB", 1u << 30};
+  base.direction = traffic_direction::bidirectional;
+  base.interfaces = {"ens5"};
+  base.thresholds = {80, 90};
+  base.reset_day = 15;
+  base.time_zone = "Asia/Shanghai";
+  CAF_CHECK(base == counting_settings{base});
+  const std::vector<std::function<void(counting_settings&)>> changes{
+    [](counting_settings& x) { x.quota_bytes = 7; },
+    [](counting_settings& x) { x.unit.name = "GB"; },
+    [](counting_settings& x) { x.unit.bytes = 1000; },
+    [](counting_settings& x) { x.direction = traffic_direction::max; },
+    [](counting_settings& x) { x.interfaces.push_back("wg0"); },
+    [](counting_settings& x) { x.thresholds.pop_back(); },
+    [](counting_settings& x) { x.reset_day = 1; },
+    [](counting_settings& x) { x.time_zone.clear(); },
+  };
+  for (const auto& change : changes) {
+    auto changed = base;
+    change(changed);
+    CAF_CHECK(changed != base);
+    monitor_state with_base;
+    with_base.recorded_settings = base;
+    monitor_state with_changed;
+    with_changed.recorded_settings = changed;
+    CAF_CHECK(!(with_base == with_changed));
   }
 }

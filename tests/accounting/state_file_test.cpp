@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <climits>
 #include <limits>
 #include <set>
 #include <string>
@@ -52,6 +53,18 @@ event some_event(std::uint64_t id, event_kind kind) {
   return e;
 }
 
+counting_settings recorded_settings() {
+  counting_settings settings;
+  settings.quota_bytes = 200ull << 30;
+  settings.unit = {"GiB", 1ull << 30};
+  settings.direction = traffic_direction::bidirectional;
+  settings.interfaces = {"ens5", "wg0"};
+  settings.thresholds = {80, 92.5, 0.1 + 0.2};
+  settings.reset_day = 15;
+  settings.time_zone = "Asia/Shanghai";
+  return settings;
+}
+
 monitor_state rich_state() {
   monitor_state state;
   state.boot_id = "5d6c2d8f-3b0e-4c1a-9a55-0c8e2f1b7a01";
@@ -72,6 +85,7 @@ monitor_state rich_state() {
   state.outbox[2].late = false;
   state.outbox[3].threshold_percent = 0;
   state.next_event_id = 6;
+  state.recorded_settings = recorded_settings();
   return state;
 }
 
@@ -167,7 +181,7 @@ CAF_TEST(fresh_state_round_trips) {
 
 CAF_TEST(encoding_follows_the_documented_layout) {
   const std::string text = encode_state(rich_state());
-  CAF_CHECK_EQUAL(text.rfind("{\n  \"schema_version\": 1,\n  \"boot_id\": ", 0), 0u);
+  CAF_CHECK_EQUAL(text.rfind("{\n  \"schema_version\": 2,\n  \"boot_id\": ", 0), 0u);
   CAF_CHECK_EQUAL(text.back(), '\n');
   check_mentions(text, "\"cycle_rx_bytes\": 18446744073709551615");
   check_mentions(text, "\"cycle_tx_bytes\": 9007199254740993");
@@ -213,13 +227,13 @@ CAF_TEST(decode_rejects_a_missing_schema_version) {
 }
 
 CAF_TEST(decode_rejects_a_newer_schema_version) {
-  const std::string error = decode_error(set_at("/schema_version", 2));
-  check_mentions(error, "schema_version 2");
+  const std::string error = decode_error(set_at("/schema_version", 3));
+  check_mentions(error, "schema_version 3");
   check_mentions(error, "newer version");
 }
 
 CAF_TEST(decode_rejects_schema_versions_no_build_writes) {
-  for (const json& version : {json(0), json(-1), json("1"), json(1.0), json(nullptr)}) {
+  for (const json& version : {json(0), json(-1), json("1"), json(2.0), json(nullptr)}) {
     CAF_MESSAGE("schema_version " << version.dump());
     const std::string error = decode_error(set_at("/schema_version", version));
     check_mentions(error, "unknown version");
@@ -360,7 +374,7 @@ CAF_TEST_FIXTURE_SCOPE(state_file_on_disk, data_dir_fixture)
 
 CAF_TEST(load_without_a_state_file_gives_a_fresh_state) {
   const loaded_state loaded = load_state(dir, now);
-  CAF_CHECK(!loaded.existed);
+  CAF_CHECK(loaded.status == state_file_status::absent);
   CAF_CHECK(loaded.state == monitor_state{});
   CAF_CHECK(!loaded.set_aside_to);
   CAF_CHECK_EQUAL(loaded.problem, "");
@@ -369,7 +383,7 @@ CAF_TEST(load_without_a_state_file_gives_a_fresh_state) {
 
 CAF_TEST(load_from_a_missing_data_dir_gives_a_fresh_state) {
   const loaded_state loaded = load_state(dir + "/absent", now);
-  CAF_CHECK(!loaded.existed);
+  CAF_CHECK(loaded.status == state_file_status::absent);
   CAF_CHECK(loaded.state == monitor_state{});
   CAF_CHECK(!loaded.set_aside_to);
   CAF_CHECK_EQUAL(loaded.problem, "");
@@ -379,7 +393,7 @@ CAF_TEST(save_then_load_gives_the_same_state) {
   CAF_REQUIRE_EQUAL(save_state(dir, rich_state()), "");
   CAF_CHECK_EQUAL(test::read_file(path), encode_state(rich_state()));
   const loaded_state loaded = load_state(dir, now);
-  CAF_CHECK(loaded.existed);
+  CAF_CHECK(loaded.status == state_file_status::loaded);
   CAF_CHECK(loaded.state == rich_state());
   CAF_CHECK(!loaded.set_aside_to);
   CAF_CHECK_EQUAL(loaded.problem, "");
@@ -462,7 +476,7 @@ CAF_TEST(failed_rename_removes_the_temporary_file) {
 CAF_TEST(a_corrupt_file_is_moved_aside_with_the_local_time) {
   test::write_file(path, "{garbage");
   const loaded_state loaded = load_state(dir, now);
-  CAF_CHECK(loaded.existed);
+  CAF_CHECK(loaded.status == state_file_status::set_aside);
   CAF_CHECK(loaded.state == monitor_state{});
   CAF_REQUIRE(loaded.set_aside_to);
   CAF_CHECK_EQUAL(*loaded.set_aside_to, corrupt_path);
@@ -489,46 +503,75 @@ CAF_TEST(each_corrupt_file_gets_its_own_name) {
 CAF_TEST(an_empty_file_is_moved_aside) {
   test::write_file(path, "");
   const loaded_state loaded = load_state(dir, now);
-  CAF_CHECK(loaded.existed);
+  CAF_CHECK(loaded.status == state_file_status::set_aside);
   CAF_CHECK(loaded.set_aside_to == corrupt_path);
   check_mentions(loaded.problem, "empty");
   CAF_CHECK(test::file_exists(corrupt_path));
 }
 
-CAF_TEST(a_file_from_a_newer_version_is_moved_aside_intact) {
-  const std::string newer = set_at("/schema_version", 2);
+CAF_TEST(a_file_from_a_newer_version_stops_the_load_and_stays_untouched) {
+  const std::string newer = set_at("/schema_version", 3);
   test::write_file(path, newer);
   const loaded_state loaded = load_state(dir, now);
-  CAF_CHECK(loaded.existed);
-  CAF_CHECK(loaded.state == monitor_state{});
-  CAF_CHECK(loaded.set_aside_to == corrupt_path);
-  check_mentions(loaded.problem, "newer version");
-  CAF_CHECK_EQUAL(test::read_file(corrupt_path), newer);
+  CAF_CHECK(loaded.status == state_file_status::unusable);
+  CAF_CHECK(!loaded.set_aside_to);
+  check_mentions(loaded.problem, path);
+  check_mentions(loaded.problem, "schema_version 3");
+  check_mentions(loaded.problem, "upgrade, or restore a backup");
+  CAF_CHECK_EQUAL(test::read_file(path), newer);
+  CAF_CHECK(entries_of(dir) == std::set<std::string>{"state.json"});
 }
 
-CAF_TEST(a_directory_named_state_json_is_moved_aside) {
+CAF_TEST(a_newer_file_that_is_not_valid_json_is_corrupt) {
+  test::write_file(path, "{\"schema_version\": 3, ");
+  const loaded_state loaded = load_state(dir, now);
+  CAF_CHECK(loaded.status == state_file_status::set_aside);
+  CAF_CHECK(loaded.set_aside_to == corrupt_path);
+}
+
+CAF_TEST(a_file_that_cannot_be_read_stops_the_load_and_stays_untouched) {
   test::write_file(path + "/inside", "kept");
   const loaded_state loaded = load_state(dir, now);
-  CAF_CHECK(loaded.existed);
+  CAF_CHECK(loaded.status == state_file_status::unusable);
   CAF_CHECK(loaded.state == monitor_state{});
-  CAF_CHECK(loaded.set_aside_to == corrupt_path);
+  CAF_CHECK(!loaded.set_aside_to);
   check_mentions(loaded.problem, "cannot read " + path);
   check_mentions(loaded.problem, "Is a directory");
-  CAF_CHECK_EQUAL(test::read_file(corrupt_path + "/inside"), "kept");
+  CAF_CHECK_EQUAL(test::read_file(path + "/inside"), "kept");
+  CAF_CHECK(entries_of(dir) == std::set<std::string>{"state.json"});
 }
 
-CAF_TEST(a_file_that_cannot_be_moved_aside_is_reported_with_both_reasons) {
-  // A data dir below a regular file: neither opening nor renaming can work.
+CAF_TEST(a_file_that_cannot_be_opened_stops_the_load) {
+  // A data dir below a regular file: opening fails with ENOTDIR, for root too.
   const std::string below_file = dir + "/plain";
   test::write_file(below_file, "not a directory");
   const loaded_state loaded = load_state(below_file, now);
-  CAF_CHECK(loaded.existed);
+  CAF_CHECK(loaded.status == state_file_status::unusable);
+  check_mentions(loaded.problem, "cannot open " + state_file_path(below_file));
+  check_mentions(loaded.problem, "Not a directory");
+  CAF_CHECK_EQUAL(test::read_file(below_file), "not a directory");
+}
+
+CAF_TEST(a_corrupt_file_that_cannot_be_moved_aside_is_reported_with_both_reasons) {
+  // A path so long that the state file's name fits and the longer corrupt name does not:
+  // the rename fails with ENAMETOOLONG, for root too.
+  std::string deep = dir;
+  const std::size_t room = PATH_MAX - 1 - std::string("/state.json").size() - 4;
+  while (deep.size() + 201 <= room)
+    deep += "/" + std::string(200, 'd');
+  deep += "/" + std::string(room - deep.size() - 1, 'e');
+  fs::create_directories(deep);
+  const std::string deep_path = state_file_path(deep);
+  CAF_REQUIRE(deep_path.size() < PATH_MAX);
+  test::write_file(deep_path, "{garbage");
+  const loaded_state loaded = load_state(deep, now);
+  CAF_CHECK(loaded.status == state_file_status::set_aside);
   CAF_CHECK(loaded.state == monitor_state{});
   CAF_CHECK(!loaded.set_aside_to);
-  check_mentions(loaded.problem, "cannot open " + state_file_path(below_file));
+  check_mentions(loaded.problem, "not valid JSON");
   check_mentions(loaded.problem, "could not be moved aside");
-  check_mentions(loaded.problem, "cannot rename " + state_file_path(below_file));
-  CAF_CHECK_EQUAL(test::read_file(below_file), "not a directory");
+  check_mentions(loaded.problem, "cannot rename " + deep_path);
+  CAF_CHECK_EQUAL(test::read_file(deep_path), "{garbage");
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
@@ -563,4 +606,73 @@ CAF_TEST(decode_accepts_the_empty_cycle_of_a_state_without_one_yet) {
   }));
   CAF_REQUIRE(decoded);
   CAF_CHECK(decoded.value->cycle == cycle_bounds{});
+}
+
+CAF_TEST(the_recorded_settings_are_written_in_full) {
+  const json document = json::parse(encode_state(rich_state()));
+  const json& settings = document.at("settings");
+  CAF_CHECK_EQUAL(settings.at("quota_bytes").get<std::uint64_t>(), 200ull << 30);
+  CAF_CHECK_EQUAL(settings.at("unit").get<std::string>(), "GiB");
+  CAF_CHECK_EQUAL(settings.at("unit_bytes").get<std::uint64_t>(), 1ull << 30);
+  CAF_CHECK_EQUAL(settings.at("direction").get<std::string>(), "bidirectional");
+  CAF_CHECK_EQUAL(settings.at("interfaces"), json::parse(R"(["ens5", "wg0"])"));
+  CAF_CHECK_EQUAL(settings.at("thresholds").at(1).get<double>(), 92.5);
+  CAF_CHECK_EQUAL(settings.at("reset_day").get<int>(), 15);
+  CAF_CHECK_EQUAL(settings.at("time_zone").get<std::string>(), "Asia/Shanghai");
+  const auto decoded = decode_state(encode_state(rich_state()));
+  CAF_REQUIRE(decoded);
+  CAF_CHECK(decoded.value->recorded_settings == recorded_settings());
+}
+
+CAF_TEST(a_state_without_recorded_settings_round_trips_without_them) {
+  monitor_state state = rich_state();
+  state.recorded_settings.reset();
+  const std::string text = encode_state(state);
+  CAF_CHECK(!json::parse(text).contains("settings"));
+  const auto decoded = decode_state(text);
+  CAF_REQUIRE(decoded);
+  CAF_CHECK(*decoded.value == state);
+}
+
+CAF_TEST(a_version_1_file_is_read_without_recorded_settings) {
+  const auto decoded = decode_state(edited([](json& document) {
+    document["schema_version"] = 1;
+    document.erase("settings");
+  }));
+  CAF_REQUIRE(decoded);
+  monitor_state expected = rich_state();
+  expected.recorded_settings.reset();
+  CAF_CHECK(*decoded.value == expected);
+}
+
+CAF_TEST(decode_rejects_invalid_recorded_settings_naming_them) {
+  struct invalid {
+    std::string pointer;
+    json value;
+    std::string complaint;
+  };
+  const std::vector<invalid> cases = {
+    {"/settings", 5, "field \"settings\""},
+    {"/settings/quota_bytes", -1, "field \"settings.quota_bytes\""},
+    {"/settings/unit", 1, "field \"settings.unit\""},
+    {"/settings/unit_bytes", "GiB", "field \"settings.unit_bytes\""},
+    {"/settings/direction", "sideways", "field \"settings.direction\""},
+    {"/settings/interfaces", "ens5", "field \"settings.interfaces\""},
+    {"/settings/interfaces/1", 3, "field \"settings.interfaces[1]\""},
+    {"/settings/thresholds/0", "80", "field \"settings.thresholds[0]\""},
+    {"/settings/reset_day", 0, "field \"settings.reset_day\""},
+    {"/settings/reset_day", 32, "field \"settings.reset_day\""},
+    {"/settings/reset_day", 1.5, "field \"settings.reset_day\""},
+    {"/settings/time_zone", nullptr, "field \"settings.time_zone\""},
+  };
+  for (const auto& [pointer, value, complaint] : cases) {
+    CAF_MESSAGE(pointer << " = " << value.dump());
+    check_mentions(decode_error(set_at(pointer, value)), complaint);
+  }
+  for (const char* key : {"quota_bytes", "unit", "unit_bytes", "direction", "interfaces",
+                          "thresholds", "reset_day", "time_zone"}) {
+    CAF_MESSAGE("settings without " << key);
+    check_mentions(decode_error(erased_at("/settings", key)),
+                   std::string("lacks the field \"settings.") + key + "\"");
+  }
 }

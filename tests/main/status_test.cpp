@@ -14,6 +14,25 @@ struct fixture {
   test::scoped_time_zone zone{"Asia/Shanghai"};
   config settings;
   monitor_state state;
+  // Two and a half days before the cycle's end, 30 s after the last sample.
+  epoch_seconds now = test::utc(2026, 11, 28, 12, 0, 30);
+
+  status_context context(std::vector<std::string> interfaces) {
+    return status_context{settings, std::move(interfaces), now};
+  }
+
+  // What a monitor counting 150 of 200 GiB in both directions on ens5 records.
+  counting_settings monitor_settings() {
+    counting_settings recorded;
+    recorded.quota_bytes = 200ull << 30;
+    recorded.unit = {"GiB", 1ull << 30};
+    recorded.direction = traffic_direction::bidirectional;
+    recorded.interfaces = {"ens5"};
+    recorded.thresholds = {80, 90, 95};
+    recorded.reset_day = 1;
+    recorded.time_zone = "";
+    return recorded;
+  }
 
   fixture() {
     settings.quota_bytes = 1000;
@@ -39,10 +58,19 @@ CAF_TEST(health allows three intervals and thirty seconds) {
   CAF_CHECK(health_problem(1000, 1000 + 34, 1).has_value());
 }
 
+CAF_TEST(health refuses a state file dated in the future) {
+  CAF_CHECK(!health_problem(1000 + 90, 1000, 60).has_value());
+  auto ahead = health_problem(1000 + 91, 1000, 60);
+  CAF_REQUIRE(ahead.has_value());
+  CAF_CHECK(ahead->find("dated 91 s in the future") != std::string::npos);
+  CAF_CHECK(ahead->find("clock") != std::string::npos);
+  CAF_CHECK(health_problem(1000 + 86400 * 365, 1000, 60).has_value());
+}
+
 CAF_TEST_FIXTURE_SCOPE(status_tests, fixture)
 
 CAF_TEST(the JSON status carries the figures and local times with offset) {
-  auto status = nlohmann::json::parse(status_json(state, status_context{settings, {"eth0", "wg0"}}));
+  auto status = nlohmann::json::parse(status_json(state, context({"eth0", "wg0"})));
   CAF_CHECK_EQUAL(status["cycle_start"].get<std::string>(), "2026-11-01T00:00:00+08:00");
   CAF_CHECK_EQUAL(status["cycle_end"].get<std::string>(), "2026-12-01T00:00:00+08:00");
   CAF_CHECK_EQUAL(status["rx_bytes"].get<std::uint64_t>(), 300u);
@@ -57,11 +85,89 @@ CAF_TEST(the JSON status carries the figures and local times with offset) {
 }
 
 CAF_TEST(the text status shows amounts and exact bytes) {
-  auto text = status_text(state, status_context{settings, {"eth0"}});
+  auto text = status_text(state, context({"eth0"}));
   CAF_CHECK(text.find("2026-11-01T00:00:00+08:00 to 2026-12-01T00:00:00+08:00") != std::string::npos);
   CAF_CHECK(text.find("(450 bytes)") != std::string::npos);
   CAF_CHECK(text.find("(45.0%, max)") != std::string::npos);
   CAF_CHECK(text.find("alerted:    25%, 40%") != std::string::npos);
+}
+
+CAF_TEST(the JSON status adds days left remaining quota projection and sample age) {
+  auto status = nlohmann::json::parse(status_json(state, context({"eth0"})));
+  CAF_CHECK_EQUAL(status["days_left"].get<int>(), 3);
+  CAF_CHECK_EQUAL(status["remaining_bytes"].get<std::uint64_t>(), 550u);
+  // 450 bytes in 27 days 20 h of 30 days.
+  CAF_CHECK_EQUAL(status["projected_bytes"].get<std::uint64_t>(),
+                  projected_usage(450, state.cycle, now));
+  CAF_CHECK_EQUAL(status["projected_bytes"].get<std::uint64_t>(), 485u);
+  CAF_CHECK_EQUAL(status["last_sample_age_seconds"].get<std::int64_t>(), 30);
+  CAF_CHECK_EQUAL(status["settings_recorded"].get<bool>(), false);
+}
+
+CAF_TEST(the remaining quota is zero once it is used up) {
+  state.cycle_tx_bytes = 1200;
+  auto status = nlohmann::json::parse(status_json(state, context({"eth0"})));
+  CAF_CHECK_EQUAL(status["remaining_bytes"].get<std::uint64_t>(), 0u);
+  CAF_CHECK(status_text(state, context({"eth0"})).find("remaining:  0") != std::string::npos);
+}
+
+CAF_TEST(a state never sampled has no sample age) {
+  state.last_sample_at = 0;
+  auto status = nlohmann::json::parse(status_json(state, context({"eth0"})));
+  CAF_CHECK(status["last_sample_age_seconds"].is_null());
+}
+
+CAF_TEST(the text status adds days left remaining quota projection and sample age) {
+  auto text = status_text(state, context({"eth0"}));
+  CAF_CHECK(text.find("days left:  3\n") != std::string::npos);
+  CAF_CHECK(text.find("remaining:  ") != std::string::npos);
+  CAF_CHECK(text.find("projected:  ") != std::string::npos);
+  CAF_CHECK(text.find("(30 s ago)") != std::string::npos);
+}
+
+CAF_TEST(status shows the figures with the settings the monitor recorded) {
+  state.recorded_settings = monitor_settings();
+  state.cycle_rx_bytes = 100ull << 30;
+  state.cycle_tx_bytes = 50ull << 30;
+  auto status = nlohmann::json::parse(status_json(state, context({"eth0"})));
+  CAF_CHECK_EQUAL(status["quota_bytes"].get<std::uint64_t>(), 200ull << 30);
+  CAF_CHECK_EQUAL(status["counted_bytes"].get<std::uint64_t>(), 150ull << 30);
+  CAF_CHECK_EQUAL(status["direction"].get<std::string>(), "bidirectional");
+  CAF_CHECK_EQUAL(status["interfaces"], nlohmann::json::parse(R"(["ens5"])"));
+  CAF_CHECK_EQUAL(status["unit"].get<std::string>(), "GiB");
+  CAF_CHECK_EQUAL(status["settings_recorded"].get<bool>(), true);
+  const auto differ = status["settings_differ"];
+  CAF_CHECK(differ == nlohmann::json::parse(
+                          R"(["MONTHLY_TRAFFIC_GB", "TRAFFIC_DIRECTION", "NETWORK_INTERFACE"])"));
+  auto text = status_text(state, context({"eth0"}));
+  CAF_CHECK(text.find("150.00 GiB of 200.00 GiB (75.0%, bidirectional)") != std::string::npos);
+  CAF_CHECK(text.find("interfaces: ens5\n") != std::string::npos);
+  CAF_CHECK(text.find("note: this shell's settings differ from the running monitor's") != std::string::npos);
+  CAF_CHECK(text.find("MONTHLY_TRAFFIC_GB") != std::string::npos);
+  CAF_CHECK(text.find("TRAFFIC_DIRECTION") != std::string::npos);
+  CAF_CHECK(text.find("NETWORK_INTERFACE") != std::string::npos);
+  CAF_CHECK(text.find("RESET_DAY") == std::string::npos);
+}
+
+CAF_TEST(status names every recorded setting the shell differs in) {
+  state.recorded_settings = counting_settings_of(settings, {"eth0"});
+  CAF_CHECK(status_text(state, context({"eth0"})).find("note:") == std::string::npos);
+  CAF_CHECK(nlohmann::json::parse(status_json(state, context({"eth0"})))["settings_differ"]
+            == nlohmann::json::array());
+  auto& recorded = *state.recorded_settings;
+  recorded.unit = {"GB", 1000000000};
+  recorded.thresholds = {50};
+  recorded.reset_day = 15;
+  recorded.time_zone = "Asia/Tokyo";
+  auto differ = nlohmann::json::parse(status_json(state, context({"eth0"})))["settings_differ"];
+  CAF_CHECK(differ == nlohmann::json::parse(
+                          R"(["TRAFFIC_UNIT", "THRESHOLDS", "RESET_DAY", "TZ"])"));
+}
+
+CAF_TEST(status says when the state does not record the settings yet) {
+  auto text = status_text(state, context({"eth0"}));
+  CAF_CHECK(text.find("does not record the monitor's settings yet") != std::string::npos);
+  CAF_CHECK(text.find("(45.0%, max)") != std::string::npos);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
