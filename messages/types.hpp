@@ -111,7 +111,8 @@ struct event {
   bool late = false;
   // usage_report: counted bytes at cycle end if the cycle's average rate so far holds.
   std::uint64_t projected_bytes = 0;
-  // state_file_reset: where the unreadable state file was moved, and why it was unreadable.
+  // state_file_reset: where the unreadable state file was moved; empty when it could not be
+  // moved aside (the log says why).
   std::string detail;
 };
 

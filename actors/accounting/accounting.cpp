@@ -165,7 +165,7 @@ accounting(accounting_actor::stateful_pointer<accounting_state> self,
     event reset;
     reset.kind = event_kind::state_file_reset;
     reset.raised_at = state.settings.now();
-    reset.detail = loaded.set_aside_to.value_or(state_file_path(state.settings.data_dir));
+    reset.detail = loaded.set_aside_to.value_or("");
     raise(state, std::move(reset));
   } else if (loaded.status == state_file_status::absent) {
     state.settings.log->info("no state file yet: counting starts from the first sample");

@@ -39,6 +39,7 @@ struct wording {
   const char* counting_restarted;
   const char* late_notice;
   const char* state_file_moved;   // {0}: where the file went, and why
+  const char* state_file_kept;
 };
 
 // Adding a language: one more entry here, in the order of `wording`'s fields.
@@ -68,6 +69,7 @@ const std::pair<message_language, wording> catalogue[] = {
      "新周期的流量已从零开始重新统计。",
      "注意：本通知有延迟：重置时监控程序未在运行，或主机曾被挂起或时钟被调整。",
      "状态文件无法读取，已移至 {0}，流量已从零开始重新统计。",
+     "状态文件无法读取，也无法移开（原因见日志），流量已从零开始重新统计。",
    }},
   {message_language::en,
    {
@@ -95,6 +97,8 @@ const std::pair<message_language, wording> catalogue[] = {
      "Note: this notice is late: at the reset time the monitor was not running, or the host "
      "was suspended or its clock changed.",
      "The state file could not be read. It was moved to {0} and counting started afresh.",
+     "The state file could not be read, nor moved aside (the log says why); counting started "
+     "afresh.",
    }},
 };
 
@@ -270,7 +274,7 @@ std::string state_reset_message(const event& e, const message_builder& m) {
   const auto& w = m.words();
   return text_lines{}
     .add(fill(w.state_reset_title))
-    .add(fill(w.state_file_moved, {e.detail}))
+    .add(e.detail.empty() ? fill(w.state_file_kept) : fill(w.state_file_moved, {e.detail}))
     .add(m.identity())
     .str();
 }

@@ -61,6 +61,10 @@ struct fixture : test::actor_fixture {
   }
 
   void start(bool confirming_notifier = true) {
+    start_with(load_state(data.path(), wall()()), confirming_notifier);
+  }
+
+  void start_with(loaded_state loaded, bool confirming_notifier = true) {
     sched.run();
     sampler_handle = sys.spawn(sampler, sampler_settings{proc.root(), {"eth0"}, 60s, wall(),
                                                          logger("sampler")});
@@ -68,7 +72,7 @@ struct fixture : test::actor_fixture {
                                           : sys.spawn(silent_notifier, delivered);
     accounting_settings settings;
     settings.data_dir = data.path();
-    settings.loaded = load_state(data.path(), wall()());
+    settings.loaded = std::move(loaded);
     settings.rules = rules();
     settings.now = wall();
     settings.log = logger("accounting");
@@ -245,6 +249,17 @@ CAF_TEST(an unreadable state file is set aside and reported) {
   CAF_CHECK(delivered->at(0).detail.find("state.json.corrupt-") != std::string::npos);
   CAF_CHECK(test::file_exists(delivered->at(0).detail));
   CAF_CHECK_EQUAL(on_disk().cycle, february);
+}
+
+CAF_TEST(a corrupt state file that could not be moved aside is not reported as moved) {
+  loaded_state not_moved;
+  not_moved.status = state_file_status::set_aside;
+  not_moved.problem = "the state file is empty, and it could not be moved aside: ...";
+  start_with(not_moved);
+  tell_cycle(february);
+  CAF_REQUIRE_EQUAL(delivered->size(), 2u);
+  CAF_CHECK_EQUAL(delivered->at(0).kind, event_kind::state_file_reset);
+  CAF_CHECK_EQUAL(delivered->at(0).detail, "");
 }
 
 CAF_TEST(a flush takes a last sample and saves it) {

@@ -29,7 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum fault { no_fault, read_only, full, slow };
+enum fault { no_fault, read_only, full, slow, unreadable };
 
 static enum fault active_fault(void) {
   const char* control = getenv("FAULT_SHIM_CONTROL");
@@ -49,6 +49,8 @@ static enum fault active_fault(void) {
     return full;
   if (strncmp(text, "slow", strlen("slow")) == 0)
     return slow;
+  if (strncmp(text, "unreadable", strlen("unreadable")) == 0)
+    return unreadable;
   return no_fault;
 }
 
@@ -125,6 +127,8 @@ int open(const char* path, int flags, ...) {
   }
   if ((flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0
       && inject(read_only, path, "open", EROFS))
+    return -1;
+  if ((flags & (O_WRONLY | O_RDWR)) == 0 && inject(unreadable, path, "open", EACCES))
     return -1;
   typedef int (*open_type)(const char*, int, ...);
   REAL(open, open_type)

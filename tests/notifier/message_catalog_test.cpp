@@ -396,6 +396,18 @@ CAF_TEST(state file reset in english) {
   CAF_CHECK(has_line(text, "Public IPv4: 203.0.113.7"));
 }
 
+CAF_TEST(a state file that could not be moved aside is not said to be moved) {
+  auto e = make_event(event_kind::state_file_reset);
+  e.detail.clear();
+  auto english = message(e, message_language::en);
+  CAF_CHECK(english.find("moved to") == std::string::npos);
+  CAF_CHECK(has_line(english, "The state file could not be read, nor moved aside (the log says "
+                              "why); counting started afresh."));
+  auto chinese = message(e, message_language::zh);
+  CAF_CHECK(chinese.find("已移至") == std::string::npos);
+  CAF_CHECK(has_line(chinese, "状态文件无法读取，也无法移开（原因见日志），流量已从零开始重新统计。"));
+}
+
 CAF_TEST(state file reset in chinese) {
   auto e = make_event(event_kind::state_file_reset);
   e.detail = "/data/state.json.corrupt-20260217T120000";
