@@ -61,7 +61,7 @@ void deliver_outbox(self_pointer self) {
 
 void apply(self_pointer self, const sample& s) {
   auto& state = self->state;
-  auto changed = apply_sample(state.persisted, s);
+  auto changed = apply_sample(state.persisted, s, state.settings.rules).changed;
   auto alert = newly_crossed_threshold(state.persisted, state.settings.rules, s.taken_at);
   if (alert)
     raise(state, std::move(*alert));
