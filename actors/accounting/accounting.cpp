@@ -60,9 +60,9 @@ void deliver_outbox(self_pointer self) {
 }
 
 void warn_rejected(const accounting_state& state, const rejected_jump& jump) {
-  state.settings.log->warn("{} {} went from {} to {} bytes: {} bytes since the last reading is "
-                           "more than MAX_BANDWIDTH_MBIT={} allows ({} bytes); not counted, {} "
-                           "is the new baseline",
+  state.settings.log->warn("{} {} went from {} to {} bytes: {} bytes is more than "
+                           "MAX_BANDWIDTH_MBIT={} allows ({} bytes) since the last reading, or "
+                           "since the boot after a reboot; not counted, {} is the new baseline",
                            jump.interface, jump.direction, jump.previous, jump.current,
                            jump.delta, state.settings.rules.max_bandwidth_mbit, jump.allowed,
                            jump.current);
