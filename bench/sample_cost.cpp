@@ -98,7 +98,7 @@ __attribute__((noinline)) void take_apply_persist(bench_context& context) {
     fail(boot_id.error);
   auto selection = select_interfaces(*table.value, counted);
   sample reading{wall_now(), std::move(*boot_id.value), std::move(selection.present)};
-  if (!apply_sample(context.state, reading))
+  if (!apply_sample(context.state, reading, context.rules).changed)
     fail("a sample with grown counters did not change the state");
   if (newly_crossed_threshold(context.state, context.rules, reading.taken_at))
     fail("a threshold was crossed; the quota is meant to stay far away");
@@ -167,7 +167,8 @@ int main(int argc, char** argv) {
     fail("the fake proc tree does not parse: " + first_table.error + first_boot.error);
   apply_sample(context.state,
                sample{wall_now(), *first_boot.value,
-                      select_interfaces(*first_table.value, counted).present});
+                      select_interfaces(*first_table.value, counted).present},
+               context.rules);
   context.state.cycle = cycle_bounds{wall_now() - 86400, wall_now() + 29 * 86400};
 
   std::int64_t wall_ns = 0;

@@ -160,6 +160,8 @@ void check_limits(const tmon::config& settings) {
           "the check interval is 1 to 86400 seconds");
   require(settings.report_interval_days >= 0 && settings.report_interval_days <= 15,
           "the report interval is 0 to 15 days");
+  require(settings.max_bandwidth_mbit >= 0 && settings.max_bandwidth_mbit <= 1'000'000,
+          "the bandwidth limit is 0 to 1000000 Mbit/s");
   require(settings.report_time.hour >= 0 && settings.report_time.hour <= 23
             && settings.report_time.minute >= 0 && settings.report_time.minute <= 59,
           "the report time is a time of day");

@@ -696,6 +696,12 @@ problem read_public_ip_urls(const environment_lookup& lookup, config& settings) 
   return std::nullopt;
 }
 
+// Up to 1 Tbit/s, far beyond any server's link.
+problem read_max_bandwidth(const environment_lookup& lookup, config& settings) {
+  return read_whole_number(lookup, "MAX_BANDWIDTH_MBIT", 0, 1'000'000,
+                           settings.max_bandwidth_mbit);
+}
+
 using reader = problem (*)(const environment_lookup&, config&);
 
 // In the order of describe_config; DATA_DIR comes before LOG_FILE, which defaults into it,
@@ -706,6 +712,7 @@ constexpr reader readers[] = {
   read_interfaces,   read_report_interval, read_report_time, read_time_zone,
   read_data_dir,     read_log_file,       read_log_level,   read_host_proc,
   read_language,     read_server_name,    read_public_ip,   read_public_ip_urls,
+  read_max_bandwidth,
 };
 
 // ---- describing ---------------------------------------------------------------------------
@@ -769,6 +776,7 @@ std::string describe_config(const config& settings) {
     {"SERVER_NAME", or_placeholder(settings.server_name, "(host name)")},
     {"PUBLIC_IP", or_placeholder(settings.public_ip, "(looked up)")},
     {"PUBLIC_IP_URLS", joined(settings.public_ip_urls)},
+    {"MAX_BANDWIDTH_MBIT", std::to_string(settings.max_bandwidth_mbit)},
   };
   std::string text;
   for (const auto& [name, value] : lines)

@@ -53,6 +53,9 @@ struct config {
   std::string public_ip;
   std::vector<std::string> public_ip_urls{"https://api.ipify.org", "https://ipv4.icanhazip.com",
                                           "https://4.ipw.cn", "https://v4.ident.me"};
+  // The fastest the interfaces can move, in Mbit/s; a counter that seems to have moved
+  // faster is a glitch and is not counted. 0: no limit.
+  int max_bandwidth_mbit = 10000;
 };
 
 // Reads and checks every variable. On failure, `error` is one sentence naming the variable.

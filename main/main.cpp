@@ -195,6 +195,7 @@ int run_monitor(const config& settings) {
   accounts.rules.direction = settings.direction;
   accounts.rules.quota_bytes = settings.quota_bytes;
   accounts.rules.thresholds = settings.thresholds;
+  accounts.rules.max_bandwidth_mbit = static_cast<std::uint64_t>(settings.max_bandwidth_mbit);
   accounts.now = system_now;
   accounts.log = make_logger("accounting");
   accounts.sampler = sampler_handle;

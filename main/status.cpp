@@ -245,13 +245,49 @@ std::optional<std::string> health_problem(std::optional<epoch_seconds> written_a
   return std::nullopt;
 }
 
+std::optional<std::string> missing_interface_problem(const monitor_state& state,
+                                                     epoch_seconds now,
+                                                     int check_interval_seconds) {
+  const auto allowed = 3 * static_cast<epoch_seconds>(check_interval_seconds);
+  for (const auto& [name, since] : state.missing_since) {
+    const auto missing_for = now - since;
+    if (missing_for > allowed)
+      return "network interface " + name + " has been missing since "
+             + local_iso8601(since) + " (" + std::to_string(missing_for)
+             + " s, more than 3 check intervals of " + std::to_string(check_interval_seconds)
+             + " s); check NETWORK_INTERFACE";
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+// The state as the file holds it; nothing when it cannot be read, which the freshness
+// check and the monitor's own log already cover.
+std::optional<monitor_state> stored_state(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto decoded = decode_state(text.str());
+  return decoded.value;
+}
+
+} // namespace
+
 int check_health(const config& settings, epoch_seconds now, std::ostream& out) {
   auto path = state_file_path(settings.data_dir);
   struct stat info {};
   std::optional<epoch_seconds> written_at;
   if (stat(path.c_str(), &info) == 0)
     written_at = info.st_mtim.tv_sec;
-  if (auto problem = health_problem(written_at, now, settings.check_interval_seconds)) {
+  auto problem = health_problem(written_at, now, settings.check_interval_seconds);
+  if (!problem) {
+    if (auto state = stored_state(path))
+      problem = missing_interface_problem(*state, now, settings.check_interval_seconds);
+  }
+  if (problem) {
     out << "unhealthy: " << *problem << " (" << path << ")\n";
     return 1;
   }

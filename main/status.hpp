@@ -42,7 +42,15 @@ std::string status_json(const monitor_state& state, const status_context& contex
 std::optional<std::string> health_problem(std::optional<epoch_seconds> written_at,
                                           epoch_seconds now, int check_interval_seconds);
 
-// `traffic-monitor health`: 0 when healthy, else prints why and returns 1.
+// Why the monitor is unhealthy because a configured interface has been missing from every
+// reading for more than 3 check intervals, or nothing.
+std::optional<std::string> missing_interface_problem(const monitor_state& state,
+                                                     epoch_seconds now,
+                                                     int check_interval_seconds);
+
+// `traffic-monitor health`: 0 when healthy, else prints why and returns 1. Healthy: the
+// state file is fresh (health_problem) and no configured interface has been missing for
+// long (missing_interface_problem).
 int check_health(const config& settings, epoch_seconds now, std::ostream& out);
 
 // Reads the state file without changing it and prints it. Returns the exit status: 0, or 1

@@ -34,7 +34,8 @@ typename Inspector::result_type inspect(Inspector& f, interface_counters& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, sample& x) {
-  return f(caf::meta::type_name("sample"), x.taken_at, x.boot_id, x.interfaces);
+  return f(caf::meta::type_name("sample"), x.taken_at, x.boot_id, x.interfaces,
+           x.uptime_seconds, x.missing_interfaces, x.visible_interfaces);
 }
 
 template <class Inspector>
@@ -51,7 +52,8 @@ typename Inspector::result_type inspect(Inspector& f, usage_figures& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, event& x) {
   return f(caf::meta::type_name("event"), x.id, x.kind, x.raised_at, x.usage,
-           x.threshold_percent, x.late, x.projected_bytes, x.detail);
+           x.threshold_percent, x.late, x.projected_bytes, x.detail, x.interfaces,
+           x.missing_interfaces, x.visible_interfaces);
 }
 
 template <class Inspector>

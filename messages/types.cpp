@@ -9,8 +9,10 @@ bool operator==(const interface_counters& x, const interface_counters& y) {
 }
 
 bool operator==(const sample& x, const sample& y) {
-  return std::tie(x.taken_at, x.boot_id, x.interfaces)
-         == std::tie(y.taken_at, y.boot_id, y.interfaces);
+  return std::tie(x.taken_at, x.boot_id, x.interfaces, x.uptime_seconds, x.missing_interfaces,
+                  x.visible_interfaces)
+         == std::tie(y.taken_at, y.boot_id, y.interfaces, y.uptime_seconds, y.missing_interfaces,
+                     y.visible_interfaces);
 }
 
 bool operator==(const cycle_bounds& x, const cycle_bounds& y) {
@@ -28,9 +30,11 @@ bool operator==(const usage_figures& x, const usage_figures& y) {
 
 bool operator==(const event& x, const event& y) {
   return std::tie(x.id, x.kind, x.raised_at, x.usage, x.threshold_percent, x.late,
-                  x.projected_bytes, x.detail)
+                  x.projected_bytes, x.detail, x.interfaces, x.missing_interfaces,
+                  x.visible_interfaces)
          == std::tie(y.id, y.kind, y.raised_at, y.usage, y.threshold_percent, y.late,
-                     y.projected_bytes, y.detail);
+                     y.projected_bytes, y.detail, y.interfaces, y.missing_interfaces,
+                     y.visible_interfaces);
 }
 
 bool operator==(const http_request& x, const http_request& y) {

@@ -61,11 +61,20 @@ struct interface_counters {
 
 bool operator==(const interface_counters& x, const interface_counters& y);
 
+// Seconds since boot when /proc/uptime could not be read.
+constexpr epoch_seconds unknown_uptime = -1;
+
 // One reading of the configured interfaces that exist at `taken_at`.
 struct sample {
   epoch_seconds taken_at = 0;
   std::string boot_id;
   std::vector<interface_counters> interfaces;
+  // Whole seconds since boot, or unknown_uptime.
+  epoch_seconds uptime_seconds = unknown_uptime;
+  // Configured interfaces the kernel did not list.
+  std::vector<std::string> missing_interfaces;
+  // Every interface the kernel listed, configured or not, to name next to missing ones.
+  std::vector<std::string> visible_interfaces;
 };
 
 bool operator==(const sample& x, const sample& y);
@@ -114,6 +123,11 @@ struct event {
   // state_file_reset: where the unreadable state file was moved; empty when it could not be
   // moved aside (the log says why).
   std::string detail;
+  // monitor_started: the configured interfaces found and counted, those not found, and
+  // every interface that exists (all empty when no reading was at hand).
+  std::vector<std::string> interfaces;
+  std::vector<std::string> missing_interfaces;
+  std::vector<std::string> visible_interfaces;
 };
 
 bool operator==(const event& x, const event& y);

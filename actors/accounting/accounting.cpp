@@ -61,13 +61,25 @@ void deliver_outbox(self_pointer self) {
     deliver(self, e);
 }
 
+void warn_rejected(const accounting_state& state, const rejected_jump& jump) {
+  state.settings.log->warn("{} {} went from {} to {} bytes: {} bytes is more than "
+                           "MAX_BANDWIDTH_MBIT={} allows ({} bytes) since the last reading, or "
+                           "since the boot after a reboot; not counted, {} is the new baseline",
+                           jump.interface, jump.direction, jump.previous, jump.current,
+                           jump.delta, state.settings.rules.max_bandwidth_mbit, jump.allowed,
+                           jump.current);
+}
+
 void apply(self_pointer self, const sample& s) {
   auto& state = self->state;
-  auto changed = apply_sample(state.persisted, s);
+  const auto effect = apply_sample(state.persisted, s, state.settings.rules);
+  for (const auto& jump : effect.rejected)
+    warn_rejected(state, jump);
+  const auto alerted_before = state.persisted.thresholds_alerted;
   auto alert = newly_crossed_threshold(state.persisted, state.settings.rules, s.taken_at);
   if (alert)
     raise(state, std::move(*alert));
-  if (changed || alert)
+  if (effect.changed || alert || state.persisted.thresholds_alerted != alerted_before)
     save(state);
   if (alert)
     deliver_outbox(self);
@@ -100,19 +112,29 @@ void close(self_pointer self, const cycle_bounds& next) {
   deliver_outbox(self);
 }
 
-// The first cycle of this run is settled: announce the start, hand over what the outbox
-// still holds, and only now start sampling.
-void start_sampling(self_pointer self) {
+void announce_start(self_pointer self, const sample* reading) {
   auto& state = self->state;
   event started;
   started.kind = event_kind::monitor_started;
   started.raised_at = state.settings.now();
   started.usage = current_usage(state.persisted, state.settings.rules);
+  if (reading != nullptr)
+    describe_interfaces(started, *reading);
   raise(state, std::move(started));
   save(state);
   deliver_outbox(self);
   state.sampling = true;
   self->send(state.settings.sampler, subscribe_atom::value, accounting_actor{self});
+}
+
+// The first cycle of this run is settled: announce the start with the interfaces a reading
+// finds, hand over what the outbox still holds, and only now start sampling. The reading
+// only describes the interfaces; the subscription's first sample is the one counted.
+void start_sampling(self_pointer self) {
+  self->request(self->state.settings.sampler, self->state.settings.sample_timeout,
+                sample_atom::value)
+    .await([=](const sample& reading) { announce_start(self, &reading); },
+           [=](caf::error&) { announce_start(self, nullptr); });
 }
 
 void settle_cycle(self_pointer self, const cycle_bounds& current) {

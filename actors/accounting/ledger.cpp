@@ -22,24 +22,6 @@ std::uint64_t saturate(uint128 x) {
   return x > uint64_max ? uint64_max : static_cast<std::uint64_t>(x);
 }
 
-// Traffic of one interface since `last` was read; `last` is null for an interface the state
-// has never seen.
-counter_reading traffic_since(const counter_reading* last, const counter_reading& now,
-                              bool same_boot) {
-  if (last != nullptr)
-    return {counter_delta(last->rx_bytes, now.rx_bytes, same_boot),
-            counter_delta(last->tx_bytes, now.tx_bytes, same_boot)};
-  // Within one boot, a newcomer's counters hold traffic from before it was monitored.
-  if (same_boot)
-    return {};
-  return now;
-}
-
-void add_traffic(monitor_state& state, const counter_reading& traffic) {
-  state.cycle_rx_bytes = saturating_add(state.cycle_rx_bytes, traffic.rx_bytes);
-  state.cycle_tx_bytes = saturating_add(state.cycle_tx_bytes, traffic.tx_bytes);
-}
-
 // Thresholds are compared in millionths of a percent, so that a configured decimal such as
 // 14.3 means exactly 14.3 and not the binary double nearest to it, which lies slightly above.
 constexpr std::uint64_t millionths_per_percent = 1'000'000;
@@ -98,10 +80,10 @@ bool operator!=(const counting_settings& x, const counting_settings& y) {
 bool operator==(const monitor_state& x, const monitor_state& y) {
   return std::tie(x.boot_id, x.last_counters, x.last_sample_at, x.cycle, x.cycle_rx_bytes,
                   x.cycle_tx_bytes, x.thresholds_alerted, x.last_report_at, x.outbox,
-                  x.next_event_id, x.recorded_settings)
+                  x.next_event_id, x.recorded_settings, x.missing_since)
          == std::tie(y.boot_id, y.last_counters, y.last_sample_at, y.cycle, y.cycle_rx_bytes,
                      y.cycle_tx_bytes, y.thresholds_alerted, y.last_report_at, y.outbox,
-                     y.next_event_id, y.recorded_settings);
+                     y.next_event_id, y.recorded_settings, y.missing_since);
 }
 
 std::uint64_t counter_delta(std::uint64_t previous, std::uint64_t current, bool same_boot) {
@@ -136,25 +118,74 @@ usage_figures current_usage(const monitor_state& state, const ledger_rules& rule
   return usage;
 }
 
-bool apply_sample(monitor_state& state, const sample& s) {
+std::optional<std::uint64_t> bytes_allowed(std::uint64_t max_bandwidth_mbit,
+                                           epoch_seconds elapsed_seconds) {
+  if (max_bandwidth_mbit == 0 || elapsed_seconds < 0)
+    return std::nullopt;
+  constexpr std::uint64_t bytes_per_second_per_mbit = 1'000'000 / 8;
+  const uint128 per_second = uint128{max_bandwidth_mbit} * bytes_per_second_per_mbit;
+  const uint128 seconds = uint128{static_cast<std::uint64_t>(elapsed_seconds)} + 1;
+  // Both factors are below 2^64, so the product fits in 128 bits.
+  return saturate(per_second * seconds);
+}
+
+void describe_interfaces(event& started, const sample& reading) {
+  started.interfaces.clear();
+  for (const auto& counters : reading.interfaces)
+    started.interfaces.push_back(counters.name);
+  started.missing_interfaces = reading.missing_interfaces;
+  started.visible_interfaces = reading.visible_interfaces;
+}
+
+sample_effect apply_sample(monitor_state& state, const sample& s, const ledger_rules& rules) {
+  sample_effect effect;
   const bool first_ever = state.boot_id.empty();
   const bool same_boot = s.boot_id == state.boot_id;
-  bool changed = first_ever || !same_boot || s.taken_at != state.last_sample_at;
+  // Within a boot a counter moved since the last reading; after a reboot, since the boot.
+  const epoch_seconds elapsed = same_boot ? s.taken_at - state.last_sample_at
+                                          : s.uptime_seconds;
+  const auto allowed = bytes_allowed(rules.max_bandwidth_mbit, elapsed);
+
+  std::map<std::string, counter_reading> readings;
   for (const auto& counters : s.interfaces) {
     const counter_reading reading{counters.rx_bytes, counters.tx_bytes};
+    readings[counters.name] = reading;
+    if (first_ever)
+      continue;
     const auto known = state.last_counters.find(counters.name);
-    const bool is_known = known != state.last_counters.end();
-    if (!first_ever)
-      add_traffic(state, traffic_since(is_known ? &known->second : nullptr, reading,
-                                       same_boot));
-    // Within one boot, a reading equal to the last one adds nothing: only then does the
-    // state stay as it was.
-    changed = changed || !is_known || !(known->second == reading);
-    state.last_counters[counters.name] = reading;
+    const bool read_before = same_boot && known != state.last_counters.end();
+    // Within one boot, an interface never looked for holds traffic from before it was
+    // configured; one that was missing from the last reading was created since.
+    if (same_boot && !read_before && state.missing_since.count(counters.name) == 0)
+      continue;
+    const counter_reading previous = read_before ? known->second : counter_reading{};
+    const auto count = [&](const char* direction, std::uint64_t last, std::uint64_t now,
+                           std::uint64_t& total) {
+      const std::uint64_t delta = counter_delta(last, now, read_before);
+      if (allowed && delta > *allowed) {
+        effect.rejected.push_back({counters.name, direction, last, now, delta, *allowed});
+        return;
+      }
+      total = saturating_add(total, delta);
+    };
+    count("rx", previous.rx_bytes, reading.rx_bytes, state.cycle_rx_bytes);
+    count("tx", previous.tx_bytes, reading.tx_bytes, state.cycle_tx_bytes);
   }
+
+  std::map<std::string, epoch_seconds> missing_since;
+  for (const auto& name : s.missing_interfaces) {
+    const auto known = state.missing_since.find(name);
+    missing_since[name] = known != state.missing_since.end() ? known->second : s.taken_at;
+  }
+
+  effect.changed = first_ever || !same_boot || s.taken_at != state.last_sample_at
+                   || readings != state.last_counters || missing_since != state.missing_since;
+  // Only the interfaces of this reading keep a baseline, all of them of this boot.
+  state.last_counters = std::move(readings);
+  state.missing_since = std::move(missing_since);
   state.boot_id = s.boot_id;
   state.last_sample_at = s.taken_at;
-  return changed;
+  return effect;
 }
 
 event raise_event(monitor_state& state, event e, std::size_t outbox_limit,
@@ -177,6 +208,13 @@ event raise_event(monitor_state& state, event e, std::size_t outbox_limit,
 std::optional<event> newly_crossed_threshold(monitor_state& state, const ledger_rules& rules,
                                              epoch_seconds now) {
   const usage_figures usage = current_usage(state, rules);
+  auto& alerted = state.thresholds_alerted;
+  alerted.erase(std::remove_if(alerted.begin(), alerted.end(),
+                               [&](double threshold) {
+                                 return !threshold_reached(usage.counted_bytes,
+                                                           usage.quota_bytes, threshold);
+                               }),
+                alerted.end());
   std::optional<double> highest;
   for (const double threshold : rules.thresholds) {
     if (already_alerted(state, threshold)

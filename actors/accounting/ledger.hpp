@@ -67,6 +67,10 @@ struct monitor_state {
   // The settings of the monitor that wrote the state; absent in a state written before
   // they were recorded.
   std::optional<counting_settings> recorded_settings;
+  // Configured interfaces absent from the last reading, each with the time of the first
+  // reading in a row that lacked it. Such an interface has no baseline in last_counters: when
+  // it appears it was created after that reading, and its whole counter is new traffic.
+  std::map<std::string, epoch_seconds> missing_since;
 };
 
 bool operator==(const monitor_state& x, const monitor_state& y);
@@ -77,6 +81,9 @@ struct ledger_rules {
   std::uint64_t quota_bytes = 0;
   std::vector<double> thresholds; // ascending, distinct, > 0
   std::size_t outbox_limit = 1000;
+  // The fastest rate the interfaces can move, in Mbit/s (10^6 bit/s); 0: no limit. A
+  // counter that seems to have moved faster is a glitch and is not counted.
+  std::uint64_t max_bandwidth_mbit = 0;
 };
 
 // Bytes that passed since `previous` was read, given the counter now reads `current`.
@@ -92,11 +99,46 @@ std::uint64_t counted_bytes(std::uint64_t rx_bytes, std::uint64_t tx_bytes,
 // The open cycle's figures.
 usage_figures current_usage(const monitor_state& state, const ledger_rules& rules);
 
-// Adds the traffic of `s` to the open cycle and remembers its counters. The very first
-// sample (no boot id yet) only sets the baseline. Within one boot, an interface seen for the
-// first time is baselined too; after a reboot every interface counts from zero. Sums
-// saturate instead of wrapping. Returns whether the state changed.
-bool apply_sample(monitor_state& state, const sample& s);
+// The most bytes a counter can move in `elapsed_seconds` at `max_bandwidth_mbit`, with one
+// second to spare: two readings within the same second, or an uptime cut to whole seconds,
+// still allow a second's traffic. Nothing when there is no limit (0 Mbit/s) or the time is
+// unknown (negative: no uptime, or a wall clock that went back). Saturates.
+std::optional<std::uint64_t> bytes_allowed(std::uint64_t max_bandwidth_mbit,
+                                           epoch_seconds elapsed_seconds);
+
+// One direction of one interface that moved more than the bandwidth limit allows.
+struct rejected_jump {
+  std::string interface;
+  std::string direction; // "rx" or "tx"
+  // The last reading of the counter in this boot; 0 when it counts from its start (after a
+  // reboot, or an interface created since the last reading).
+  std::uint64_t previous = 0;
+  std::uint64_t current = 0;
+  // What would have been counted, and the most the limit allows.
+  std::uint64_t delta = 0;
+  std::uint64_t allowed = 0;
+};
+
+struct sample_effect {
+  bool changed = false;
+  // Not counted; each counter is the new baseline.
+  std::vector<rejected_jump> rejected;
+};
+
+// Adds the traffic of `s` to the open cycle and remembers its counters; `changed` tells
+// whether the state changed. The very first sample (no boot id yet) only sets the baseline.
+// Within one boot: an interface read before counts its growth (all of it when the counter
+// went down); one that was missing from the last reading counts its whole counter, since it
+// was created after that reading; one never looked for (NETWORK_INTERFACE changed) is
+// baselined. After a reboot every interface counts its whole counter, and no reading of the
+// old boot stays a baseline. A delta larger than `rules.max_bandwidth_mbit` allows since the
+// last reading (within a boot) or since the boot (after a reboot) is rejected instead. Sums
+// saturate instead of wrapping.
+sample_effect apply_sample(monitor_state& state, const sample& s, const ledger_rules& rules);
+
+// Fills the monitor_started event `started` with the interfaces of `reading`: those counted,
+// the configured ones missing, and every one that exists.
+void describe_interfaces(event& started, const sample& reading);
 
 // Appends `e` to the outbox with the next id and returns the stored copy. When the outbox
 // is over its limit, drops the oldest events that are not threshold alerts first, then the
@@ -104,8 +146,10 @@ bool apply_sample(monitor_state& state, const sample& s);
 event raise_event(monitor_state& state, event e, std::size_t outbox_limit,
                   std::vector<event>& dropped);
 
-// After a sample: marks every threshold the counted total has reached and not yet alerted
-// in this cycle, and returns one threshold_crossed event (not yet raised) naming the
+// After a sample: first forgets every alerted threshold that the counted total is below
+// under the current rules (the quota, thresholds or direction changed), so that reaching it
+// again alerts again; then marks every threshold the counted total has reached and not yet
+// alerted in this cycle, and returns one threshold_crossed event (not yet raised) naming the
 // highest of them; nothing when no new threshold was reached.
 std::optional<event> newly_crossed_threshold(monitor_state& state, const ledger_rules& rules,
                                              epoch_seconds now);

@@ -98,6 +98,9 @@ ordered_json encode_event(const event& e) {
   out["late"] = e.late;
   out["projected_bytes"] = e.projected_bytes;
   out["detail"] = e.detail;
+  out["interfaces"] = e.interfaces;
+  out["missing_interfaces"] = e.missing_interfaces;
+  out["visible_interfaces"] = e.visible_interfaces;
   return out;
 }
 
@@ -296,6 +299,17 @@ event_kind decode_kind(const object_reader& in) {
   return *kind;
 }
 
+// A list of interface names; empty when absent (written before the field existed).
+std::vector<std::string> decode_names(const object_reader& in, const char* key) {
+  std::vector<std::string> out;
+  if (in.optional_field(key) == nullptr)
+    return out;
+  const json& names = in.array(key);
+  for (std::size_t i = 0; i < names.size(); ++i)
+    out.push_back(as_text(names[i], in.path_of(key) + "[" + std::to_string(i) + "]"));
+  return out;
+}
+
 event decode_event(const object_reader& in) {
   event out;
   out.id = in.counter("id");
@@ -306,6 +320,9 @@ event decode_event(const object_reader& in) {
   out.late = in.flag("late");
   out.projected_bytes = in.counter("projected_bytes");
   out.detail = in.text("detail");
+  out.interfaces = decode_names(in, "interfaces");
+  out.missing_interfaces = decode_names(in, "missing_interfaces");
+  out.visible_interfaces = decode_names(in, "visible_interfaces");
   return out;
 }
 
@@ -371,6 +388,17 @@ counting_settings decode_settings(const object_reader& in) {
   return out;
 }
 
+// Absent from files written before it existed: then no interface is known to be missing.
+std::map<std::string, epoch_seconds> decode_missing_since(const object_reader& root) {
+  std::map<std::string, epoch_seconds> out;
+  if (root.optional_field("missing_since") == nullptr)
+    return out;
+  const object_reader missing = root.object("missing_since");
+  for (const auto& [name, since] : missing.value().items())
+    out[name] = as_seconds(since, missing.path_of(name));
+  return out;
+}
+
 monitor_state decode_root(const json& document) {
   if (!document.is_object())
     throw decode_failure("the state file does not hold a JSON object");
@@ -390,6 +418,7 @@ monitor_state decode_root(const json& document) {
   // Absent in version 1 files, and in a state no running monitor has saved yet.
   if (root.optional_field("settings") != nullptr)
     out.recorded_settings = decode_settings(root.object("settings"));
+  out.missing_since = decode_missing_since(root);
   return out;
 }
 
@@ -582,6 +611,9 @@ std::string encode_state(const monitor_state& state) {
     out["outbox"].push_back(encode_event(e));
   if (state.recorded_settings)
     out["settings"] = encode_settings(*state.recorded_settings);
+  out["missing_since"] = ordered_json::object();
+  for (const auto& [name, since] : state.missing_since)
+    out["missing_since"][name] = since;
   // Invalid UTF-8 (an odd interface name) becomes U+FFFD instead of failing the save.
   return out.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n";
 }

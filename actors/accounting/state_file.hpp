@@ -18,8 +18,9 @@ std::string encode_state(const monitor_state& state);
 
 // Parses encode_state's output. Fails with a sentence for invalid JSON, a missing or
 // mistyped field, a negative or fractional counter, or a schema version this build does
-// not know. Every field is required except "outbox" and "thresholds_alerted", which read as
-// empty when absent; unknown fields are ignored.
+// not know. Every field is required except "outbox", "thresholds_alerted", "missing_since"
+// and an event's interface lists, which read as empty when absent; unknown fields are
+// ignored.
 outcome<monitor_state> decode_state(std::string_view text);
 
 // What load_state found.

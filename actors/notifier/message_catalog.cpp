@@ -40,6 +40,9 @@ struct wording {
   const char* late_notice;
   const char* state_file_moved;   // {0}: where the file went, and why
   const char* state_file_kept;
+  const char* interfaces_counted; // {0}: interface names
+  const char* interfaces_missing; // {0}: names not found, {1}: names that exist
+  const char* none;
 };
 
 // Adding a language: one more entry here, in the order of `wording`'s fields.
@@ -70,6 +73,9 @@ const std::pair<message_language, wording> catalogue[] = {
      "注意：本通知有延迟：重置时监控程序未在运行，或主机曾被挂起或时钟被调整。",
      "状态文件无法读取，已移至 {0}，流量已从零开始重新统计。",
      "状态文件无法读取，也无法移开（原因见日志），流量已从零开始重新统计。",
+     "统计的网卡：{0}",
+     "⚠️ 找不到网卡：{0}（现有网卡：{1}）",
+     "无",
    }},
   {message_language::en,
    {
@@ -99,6 +105,9 @@ const std::pair<message_language, wording> catalogue[] = {
      "The state file could not be read. It was moved to {0} and counting started afresh.",
      "The state file could not be read, nor moved aside (the log says why); counting started "
      "afresh.",
+     "Interfaces counted: {0}",
+     "⚠️ Interfaces not found: {0} (existing: {1})",
+     "none",
    }},
 };
 
@@ -219,11 +228,30 @@ private:
   const wording& w_;
 };
 
-std::string started_message(const message_builder& m) {
+std::string listed(const std::vector<std::string>& names, const wording& w) {
+  std::string text;
+  for (const auto& name : names)
+    text += (text.empty() ? "" : ", ") + name;
+  return text.empty() ? w.none : text;
+}
+
+// Nothing when the event carries no reading of the interfaces.
+std::vector<std::string> interface_lines(const event& e, const wording& w) {
+  if (e.interfaces.empty() && e.missing_interfaces.empty())
+    return {};
+  std::vector<std::string> lines{fill(w.interfaces_counted, {listed(e.interfaces, w)})};
+  if (!e.missing_interfaces.empty())
+    lines.push_back(fill(w.interfaces_missing, {listed(e.missing_interfaces, w),
+                                                listed(e.visible_interfaces, w)}));
+  return lines;
+}
+
+std::string started_message(const event& e, const message_builder& m) {
   const auto& w = m.words();
   return text_lines{}
     .add(fill(w.started_title))
     .add(m.identity())
+    .add(interface_lines(e, w))
     .add(m.counted_direction())
     .add(m.used())
     .add(m.cycle(w.cycle))
@@ -285,7 +313,7 @@ std::string format_message(const event& e, const message_context& context) {
   message_builder m{e, context};
   switch (e.kind) {
     case event_kind::monitor_started:
-      return started_message(m);
+      return started_message(e, m);
     case event_kind::threshold_crossed:
       return alert_message(e, m);
     case event_kind::cycle_closed:

@@ -191,6 +191,44 @@ outcome<std::string> parse_boot_id(std::string_view text) {
   return result::success(std::string{boot_id});
 }
 
+// ---- uptime -------------------------------------------------------------------------------
+
+namespace {
+
+// digits, optionally followed by '.' and digits; the whole seconds, or nothing.
+std::optional<epoch_seconds> parse_seconds(std::string_view text) {
+  const auto dot = text.find('.');
+  const auto whole = text.substr(0, dot);
+  const auto fraction = dot == std::string_view::npos ? std::string_view{"0"}
+                                                      : text.substr(dot + 1);
+  const auto digits_only = [](std::string_view digits) {
+    return !digits.empty() && digits.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  if (!digits_only(whole) || !digits_only(fraction))
+    return std::nullopt;
+  epoch_seconds value = 0;
+  const auto end = whole.data() + whole.size();
+  const auto [stop, error] = std::from_chars(whole.data(), end, value);
+  if (error != std::errc{} || stop != end)
+    return std::nullopt;
+  return value;
+}
+
+} // namespace
+
+outcome<epoch_seconds> parse_uptime(std::string_view text) {
+  using result = outcome<epoch_seconds>;
+  const auto columns = split_columns(trim(text, white_space));
+  if (columns.size() != 2)
+    return result::failure("the uptime has " + std::to_string(columns.size())
+                           + " numbers instead of 2");
+  const auto uptime = parse_seconds(columns[0]);
+  if (!uptime || !parse_seconds(columns[1]))
+    return result::failure("the uptime " + quoted(trim(text, white_space))
+                           + " is not two numbers of seconds");
+  return result::success(*uptime);
+}
+
 // ---- /proc/net/route ----------------------------------------------------------------------
 
 namespace {
@@ -326,6 +364,10 @@ outcome<std::string> read_boot_id(const std::string& proc_root) {
   return read_and_parse(proc_root + "/sys/kernel/random/boot_id", &parse_boot_id);
 }
 
+outcome<epoch_seconds> read_uptime(const std::string& proc_root) {
+  return read_and_parse(proc_root + "/uptime", &parse_uptime);
+}
+
 outcome<std::string> read_default_route_interface(const std::string& proc_root) {
   return read_and_parse(proc_root + "/net/route", &parse_default_route_interface);
 }
@@ -356,6 +398,49 @@ bool looks_like_container_network(const std::vector<interface_counters>& all) {
     return x.name == "lo" || x.name == "eth0";
   });
   return has_eth0 && only_lo_and_eth0;
+}
+
+namespace {
+
+bool is_decimal_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// One letter left out, added or changed, or two neighbours swapped; not a digit for a digit.
+bool one_slip_apart(std::string_view typed, std::string_view name) {
+  if (typed == name)
+    return false;
+  if (typed.size() == name.size()) {
+    std::vector<std::size_t> differences;
+    for (std::size_t i = 0; i < typed.size(); ++i)
+      if (typed[i] != name[i])
+        differences.push_back(i);
+    if (differences.size() == 1) {
+      const auto at = differences.front();
+      return !(is_decimal_digit(typed[at]) && is_decimal_digit(name[at]));
+    }
+    return differences.size() == 2 && differences[1] == differences[0] + 1
+           && typed[differences[0]] == name[differences[1]]
+           && typed[differences[1]] == name[differences[0]];
+  }
+  const auto& longer = typed.size() > name.size() ? typed : name;
+  const auto& shorter = typed.size() > name.size() ? name : typed;
+  if (longer.size() != shorter.size() + 1)
+    return false;
+  std::size_t i = 0;
+  while (i < shorter.size() && shorter[i] == longer[i])
+    ++i;
+  return shorter.substr(i) == longer.substr(i + 1);
+}
+
+} // namespace
+
+std::optional<std::string> likely_meant(std::string_view missing,
+                                        const std::vector<std::string>& existing) {
+  for (const auto& name : existing)
+    if (one_slip_apart(missing, name))
+      return name;
+  return std::nullopt;
 }
 
 } // namespace tmon

@@ -5,6 +5,7 @@
 // by strerror when the file cannot be read or by the parser's reason.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,13 @@ outcome<std::string> parse_boot_id(std::string_view text);
 // Reads ${proc_root}/sys/kernel/random/boot_id and parses it.
 outcome<std::string> read_boot_id(const std::string& proc_root);
 
+// Parses /proc/uptime: "seconds_since_boot idle_seconds", each digits with an optional
+// fraction of digits; returns the first, cut to whole seconds. Fails on anything else.
+outcome<epoch_seconds> parse_uptime(std::string_view text);
+
+// Reads ${proc_root}/uptime and parses it.
+outcome<epoch_seconds> read_uptime(const std::string& proc_root);
+
 // The interface of the IPv4 default route (destination 00000000, mask 00000000, flag RTF_UP)
 // in the text of /proc/net/route; with several, the one with the lowest metric, the first on
 // ties. Routes without a device ("*"), lines whose first column is no interface name and
@@ -60,5 +68,11 @@ interface_selection select_interfaces(const std::vector<interface_counters>& all
 // process has no network at all rather than a container's own, so the hint to use host
 // networking would not be the whole story.
 bool looks_like_container_network(const std::vector<interface_counters>& all);
+
+// The existing interface that `missing` is most likely a misspelling of: one letter left out,
+// added or changed, or two neighbours swapped; a digit for another digit is not a slip but
+// another interface (eth1 is not eth0 misspelt). Nothing when none is that close.
+std::optional<std::string> likely_meant(std::string_view missing,
+                                        const std::vector<std::string>& existing);
 
 } // namespace tmon

@@ -29,12 +29,34 @@ void report_missing(sampler_state& state, const interface_selection& selection,
       && now >= *state.missing_reported_at)
     return;
   state.missing_reported_at = now;
-  auto hint = looks_like_container_network(all)
-                ? "; this looks like a container's own network: run it with host networking "
-                  "(network_mode: host) to see the host's interfaces"
-                : "";
+  const auto present = names_of(all);
+  std::string hints;
+  for (const auto& name : selection.missing)
+    if (auto meant = likely_meant(name, present))
+      hints += "; " + name + ": did you mean " + *meant + "?";
+  // A misspelt name is the whole story; only a name unlike anything seen may be a host
+  // interface hidden by a container's own network.
+  if (hints.empty() && looks_like_container_network(all))
+    hints = "; this looks like a container's own network: run it with host networking "
+            "(network_mode: host) to see the host's interfaces";
   state.settings.log->error("network interface {} not found; interfaces present: {}{}",
-                            join_names(selection.missing), join_names(names_of(all)), hint);
+                            join_names(selection.missing), join_names(present), hints);
+}
+
+// Seconds since boot, or unknown_uptime: counting goes on without it, only the bandwidth
+// limit after a reboot cannot be checked.
+epoch_seconds read_uptime_or_unknown(sampler_state& state) {
+  auto uptime = read_uptime(state.settings.proc_root);
+  if (uptime) {
+    state.uptime_problem_reported = false;
+    return *uptime.value;
+  }
+  if (!state.uptime_problem_reported)
+    state.settings.log->warn("{}; counting goes on, but after a reboot MAX_BANDWIDTH_MBIT "
+                             "cannot be checked",
+                             uptime.error);
+  state.uptime_problem_reported = true;
+  return unknown_uptime;
 }
 
 // Reads the counters and boot id now; nothing when either cannot be read or parsed.
@@ -50,11 +72,17 @@ std::optional<sample> take_sample(sampler_state& state) {
     settings.log->warn("skipping this sample: {}", boot_id.error);
     return std::nullopt;
   }
-  auto now = settings.now();
+  sample reading;
+  reading.taken_at = settings.now();
+  reading.boot_id = std::move(*boot_id.value);
+  reading.uptime_seconds = read_uptime_or_unknown(state);
   auto selection = select_interfaces(*table.value, settings.interfaces);
   if (!selection.missing.empty())
-    report_missing(state, selection, *table.value, now);
-  return sample{now, std::move(*boot_id.value), std::move(selection.present)};
+    report_missing(state, selection, *table.value, reading.taken_at);
+  reading.interfaces = std::move(selection.present);
+  reading.missing_interfaces = std::move(selection.missing);
+  reading.visible_interfaces = names_of(*table.value);
+  return reading;
 }
 
 void sample_and_send(sampler_actor::stateful_pointer<sampler_state> self) {

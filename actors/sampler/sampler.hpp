@@ -31,6 +31,8 @@ struct sampler_state {
   bool timer_armed = false;
   // When a missing interface was last reported (the first one always is).
   std::optional<epoch_seconds> missing_reported_at;
+  // Whether the uptime could not be read last time; logged once until it can be again.
+  bool uptime_problem_reported = false;
 };
 
 sampler_actor::behavior_type sampler(sampler_actor::stateful_pointer<sampler_state> self,

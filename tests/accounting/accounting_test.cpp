@@ -3,6 +3,9 @@
 
 #include "actor_fixture.hpp"
 
+#include <algorithm>
+#include <map>
+
 #include "actors/accounting/accounting.hpp"
 #include "actors/accounting/state_file.hpp"
 #include "actors/sampler/sampler.hpp"
@@ -38,6 +41,8 @@ struct fixture : test::actor_fixture {
   // 27 Feb 23:59:50 with reset day 28.
   cycle_bounds february{test::utc(2026, 1, 28), test::utc(2026, 2, 28)};
   cycle_bounds march{test::utc(2026, 2, 28), test::utc(2026, 3, 28)};
+  std::uint64_t max_bandwidth_mbit = 0;
+  std::vector<std::string> interfaces{"eth0"};
 
   fixture() {
     proc.set_counters({{"eth0", 1000, 5000}});
@@ -57,6 +62,7 @@ struct fixture : test::actor_fixture {
     result.direction = traffic_direction::outbound;
     result.quota_bytes = 10000;
     result.thresholds = {50, 80};
+    result.max_bandwidth_mbit = max_bandwidth_mbit;
     return result;
   }
 
@@ -66,7 +72,7 @@ struct fixture : test::actor_fixture {
 
   void start_with(loaded_state loaded, bool confirming_notifier = true) {
     sched.run();
-    sampler_handle = sys.spawn(sampler, sampler_settings{proc.root(), {"eth0"}, 60s, wall(),
+    sampler_handle = sys.spawn(sampler, sampler_settings{proc.root(), interfaces, 60s, wall(),
                                                          logger("sampler")});
     notifier_handle = confirming_notifier ? sys.spawn(test::recording_notifier, delivered)
                                           : sys.spawn(silent_notifier, delivered);
@@ -274,6 +280,46 @@ CAF_TEST(a flush takes a last sample and saves it) {
                   [&](caf::error& e) { CAF_FAIL(caf::to_string(e)); });
   CAF_CHECK(saved);
   CAF_CHECK_EQUAL(on_disk().cycle_tx_bytes, 42u);
+}
+
+CAF_TEST(a counter jump beyond the bandwidth limit is logged and not counted) {
+  max_bandwidth_mbit = 8; // 10^6 bytes a second: 61 * 10^6 bytes in a minute, one to spare
+  start();
+  tell_cycle(february);
+  proc.set_counters({{"eth0", 1000, 5000 + 100'000'000}});
+  pass(60s);
+  CAF_CHECK_EQUAL(lines_containing("eth0 tx went from 5000 to 100005000 bytes"), 1u);
+  CAF_CHECK_EQUAL(lines_containing("more than MAX_BANDWIDTH_MBIT=8 allows (61000000 bytes)"),
+                  1u);
+  auto state = on_disk();
+  CAF_CHECK_EQUAL(state.cycle_tx_bytes, 0u);
+  CAF_CHECK_EQUAL(state.last_counters.at("eth0"), (counter_reading{1000, 100'005'000}));
+  proc.set_counters({{"eth0", 1000, 100'005'000 + 700}});
+  pass(60s);
+  CAF_CHECK_EQUAL(on_disk().cycle_tx_bytes, 700u);
+}
+
+CAF_TEST(the start-up notice names the counted and missing interfaces and those that exist) {
+  interfaces = {"eth0", "eht1"};
+  start();
+  tell_cycle(february);
+  CAF_REQUIRE(!delivered->empty());
+  const auto& started = delivered->front();
+  CAF_REQUIRE_EQUAL(started.kind, event_kind::monitor_started);
+  CAF_CHECK_EQUAL(started.interfaces, std::vector<std::string>{"eth0"});
+  CAF_CHECK_EQUAL(started.missing_interfaces, std::vector<std::string>{"eht1"});
+  CAF_CHECK(std::count(started.visible_interfaces.begin(), started.visible_interfaces.end(),
+                       "eth0") == 1);
+}
+
+CAF_TEST(a missing interface is recorded in the state with the time it went missing) {
+  interfaces = {"eth0", "wg0"};
+  start();
+  tell_cycle(february);
+  const auto went_missing = now();
+  pass(120s);
+  CAF_CHECK_EQUAL(on_disk().missing_since,
+                  (std::map<std::string, epoch_seconds>{{"wg0", went_missing}}));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,14 +31,32 @@ interface_counters nic(const std::string& name, std::uint64_t rx, std::uint64_t 
 
 sample sample_of(epoch_seconds taken_at, const std::string& boot_id,
                  std::vector<interface_counters> interfaces) {
-  return sample{taken_at, boot_id, std::move(interfaces)};
+  sample s;
+  s.taken_at = taken_at;
+  s.boot_id = boot_id;
+  s.interfaces = std::move(interfaces);
+  return s;
+}
+
+// A reading that lacks the configured interfaces `missing`.
+sample missing_from(epoch_seconds taken_at, const std::string& boot_id,
+                    std::vector<interface_counters> interfaces,
+                    std::vector<std::string> missing) {
+  sample s = sample_of(taken_at, boot_id, std::move(interfaces));
+  s.missing_interfaces = std::move(missing);
+  return s;
+}
+
+// Applies `s` without a bandwidth limit; whether the state changed.
+bool apply(monitor_state& state, const sample& s) {
+  return apply_sample(state, s, ledger_rules{}).changed;
 }
 
 // A state in March that has applied `first` as its baseline.
 monitor_state baselined_on(const sample& first) {
   monitor_state state;
   state.cycle = march;
-  apply_sample(state, first);
+  apply(state, first);
   return state;
 }
 
@@ -152,7 +172,7 @@ CAF_TEST(both directions together saturate instead of wrapping) {
 
 CAF_TEST(the first sample only sets the baseline) {
   monitor_state state;
-  CAF_CHECK(apply_sample(state, sample_of(100, boot_a, {nic("eth0", 5000, 7000),
+  CAF_CHECK(apply(state, sample_of(100, boot_a, {nic("eth0", 5000, 7000),
                                                          nic("eth1", 1, 2)})));
   CAF_CHECK_EQUAL(state.boot_id, boot_a);
   CAF_CHECK_EQUAL(state.last_sample_at, 100);
@@ -164,12 +184,12 @@ CAF_TEST(the first sample only sets the baseline) {
 
 CAF_TEST(a first sample without interfaces still records the boot) {
   monitor_state state;
-  CAF_CHECK(apply_sample(state, sample_of(100, boot_a, {})));
+  CAF_CHECK(apply(state, sample_of(100, boot_a, {})));
   CAF_CHECK_EQUAL(state.boot_id, boot_a);
   CAF_CHECK_EQUAL(state.last_sample_at, 100);
   CAF_CHECK(state.last_counters.empty());
   // The interface shows up later in the same boot: its earlier traffic is not ours.
-  CAF_CHECK(apply_sample(state, sample_of(160, boot_a, {nic("eth0", 5000, 7000)})));
+  CAF_CHECK(apply(state, sample_of(160, boot_a, {nic("eth0", 5000, 7000)})));
   check_totals(state, 0, 0);
   check_reading(state, "eth0", 5000, 7000);
 }
@@ -177,10 +197,10 @@ CAF_TEST(a first sample without interfaces still records the boot) {
 CAF_TEST(deltas of every interface add up) {
   auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000),
                                                     nic("eth1", 10, 20)}));
-  CAF_CHECK(apply_sample(state, sample_of(160, boot_a, {nic("eth0", 1500, 2700),
+  CAF_CHECK(apply(state, sample_of(160, boot_a, {nic("eth0", 1500, 2700),
                                                         nic("eth1", 15, 60)})));
   check_totals(state, 505, 740);
-  CAF_CHECK(apply_sample(state, sample_of(220, boot_a, {nic("eth0", 1600, 2700),
+  CAF_CHECK(apply(state, sample_of(220, boot_a, {nic("eth0", 1600, 2700),
                                                         nic("eth1", 15, 61)})));
   check_totals(state, 605, 741);
   check_reading(state, "eth0", 1600, 2700);
@@ -190,7 +210,7 @@ CAF_TEST(deltas of every interface add up) {
 
 CAF_TEST(after a reboot every interface counts from zero) {
   auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 900000, 800000)}));
-  CAF_CHECK(apply_sample(state, sample_of(400, boot_b, {nic("eth0", 300, 400),
+  CAF_CHECK(apply(state, sample_of(400, boot_b, {nic("eth0", 300, 400),
                                                         nic("eth1", 50, 60)})));
   check_totals(state, 350, 460);
   CAF_CHECK_EQUAL(state.boot_id, boot_b);
@@ -200,68 +220,115 @@ CAF_TEST(after a reboot every interface counts from zero) {
 
 CAF_TEST(a reboot counts counters that happen to be higher than before in full) {
   auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 100, 100)}));
-  CAF_CHECK(apply_sample(state, sample_of(400, boot_b, {nic("eth0", 150, 120)})));
+  CAF_CHECK(apply(state, sample_of(400, boot_b, {nic("eth0", 150, 120)})));
   check_totals(state, 150, 120);
 }
 
 CAF_TEST(a counter that dropped within one boot counts its new value) {
   auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 4294967000u, 5000)}));
-  CAF_CHECK(apply_sample(state, sample_of(160, boot_a, {nic("eth0", 100, 5200)})));
+  CAF_CHECK(apply(state, sample_of(160, boot_a, {nic("eth0", 100, 5200)})));
   check_totals(state, 100, 200);
 }
 
 CAF_TEST(an interface first seen within the same boot is baselined) {
   auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 1000)}));
-  CAF_CHECK(apply_sample(state, sample_of(160, boot_a, {nic("eth0", 1100, 1200),
+  CAF_CHECK(apply(state, sample_of(160, boot_a, {nic("eth0", 1100, 1200),
                                                         nic("wg0", 70000, 80000)})));
   check_totals(state, 100, 200);
   check_reading(state, "wg0", 70000, 80000);
-  CAF_CHECK(apply_sample(state, sample_of(220, boot_a, {nic("eth0", 1100, 1200),
+  CAF_CHECK(apply(state, sample_of(220, boot_a, {nic("eth0", 1100, 1200),
                                                         nic("wg0", 70005, 80009)})));
   check_totals(state, 105, 209);
 }
 
-CAF_TEST(an interface that disappears keeps its last counters) {
+CAF_TEST(an interface missing from a reading loses its baseline and is remembered) {
   auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 1000),
                                                     nic("wg0", 500, 600)}));
-  CAF_CHECK(apply_sample(state, sample_of(160, boot_a, {nic("eth0", 1010, 1020)})));
+  CAF_CHECK(apply(state, missing_from(160, boot_a, {nic("eth0", 1010, 1020)}, {"wg0"})));
   check_totals(state, 10, 20);
-  check_reading(state, "wg0", 500, 600);
+  CAF_CHECK_EQUAL(state.last_counters.count("wg0"), 0u);
+  CAF_CHECK_EQUAL(state.missing_since, (std::map<std::string, epoch_seconds>{{"wg0", 160}}));
+  // Still missing: since when stays the first reading that lacked it.
+  CAF_CHECK(apply(state, missing_from(220, boot_a, {nic("eth0", 1010, 1020)}, {"wg0"})));
+  CAF_CHECK_EQUAL(state.missing_since, (std::map<std::string, epoch_seconds>{{"wg0", 160}}));
 }
 
-CAF_TEST(an interface that returns with higher counters adds its growth) {
+CAF_TEST(an interface re-created with higher counters counts its whole counter) {
+  // Issue 9, finding 4 (b): wg0 read at 800, deleted, re-created and already at 900.
   auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 1000),
-                                                    nic("wg0", 500, 600)}));
-  apply_sample(state, sample_of(160, boot_a, {nic("eth0", 1000, 1000)}));
-  CAF_CHECK(apply_sample(state, sample_of(220, boot_a, {nic("eth0", 1000, 1000),
-                                                        nic("wg0", 800, 650)})));
-  check_totals(state, 300, 50);
-  check_reading(state, "wg0", 800, 650);
+                                                    nic("wg0", 500, 800)}));
+  apply(state, missing_from(160, boot_a, {nic("eth0", 1000, 1000)}, {"wg0"}));
+  CAF_CHECK(apply(state, sample_of(220, boot_a, {nic("eth0", 1000, 1000),
+                                                 nic("wg0", 700, 900)})));
+  check_totals(state, 700, 900);
+  check_reading(state, "wg0", 700, 900);
+  CAF_CHECK(state.missing_since.empty());
+  CAF_CHECK(apply(state, sample_of(280, boot_a, {nic("eth0", 1000, 1000),
+                                                 nic("wg0", 710, 905)})));
+  check_totals(state, 710, 905);
 }
 
-CAF_TEST(an interface that returns with lower counters was re-created) {
+CAF_TEST(an interface re-created with lower counters counts its whole counter) {
   auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 1000),
                                                     nic("wg0", 500, 600)}));
-  apply_sample(state, sample_of(160, boot_a, {nic("eth0", 1000, 1000)}));
-  CAF_CHECK(apply_sample(state, sample_of(220, boot_a, {nic("eth0", 1000, 1000),
-                                                        nic("wg0", 40, 30)})));
+  apply(state, missing_from(160, boot_a, {nic("eth0", 1000, 1000)}, {"wg0"}));
+  CAF_CHECK(apply(state, sample_of(220, boot_a, {nic("eth0", 1000, 1000),
+                                                 nic("wg0", 40, 30)})));
   check_totals(state, 40, 30);
   check_reading(state, "wg0", 40, 30);
+}
+
+CAF_TEST(an interface missing after a reboot counts its whole counter when it appears) {
+  // Issue 9, finding 4 (a): wg0 at tx 5000 before the reboot, absent from the first reading
+  // after it, then at 7000.
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 0, 1000),
+                                                    nic("wg0", 0, 5000)}));
+  CAF_CHECK(apply(state, missing_from(400, boot_b, {nic("eth0", 0, 300)}, {"wg0"})));
+  check_totals(state, 0, 300);
+  CAF_CHECK_EQUAL(state.last_counters.count("wg0"), 0u);
+  CAF_CHECK(apply(state, sample_of(460, boot_b, {nic("eth0", 0, 300), nic("wg0", 0, 7000)})));
+  check_totals(state, 0, 7300);
+}
+
+CAF_TEST(an interface configured but missing at the first start counts once it appears) {
+  monitor_state state;
+  apply(state, missing_from(100, boot_a, {nic("eth0", 1000, 1000)}, {"wg0"}));
+  CAF_CHECK(apply(state, sample_of(160, boot_a, {nic("eth0", 1000, 1000),
+                                                 nic("wg0", 20, 30)})));
+  check_totals(state, 20, 30);
+}
+
+CAF_TEST(an interface no longer configured is forgotten and baselined when configured again) {
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 1000),
+                                                    nic("wg0", 500, 600)}));
+  CAF_CHECK(apply(state, sample_of(160, boot_a, {nic("eth0", 1000, 1000)})));
+  CAF_CHECK_EQUAL(state.last_counters.count("wg0"), 0u);
+  CAF_CHECK(state.missing_since.empty());
+  CAF_CHECK(apply(state, sample_of(220, boot_a, {nic("eth0", 1000, 1000),
+                                                 nic("wg0", 9000, 9000)})));
+  check_totals(state, 0, 0);
+}
+
+CAF_TEST(an interface that stays missing changes nothing) {
+  auto state = baselined_on(missing_from(100, boot_a, {nic("eth0", 1, 2)}, {"wg0"}));
+  const auto before = state;
+  CAF_CHECK(!apply(state, missing_from(100, boot_a, {nic("eth0", 1, 2)}, {"wg0"})));
+  CAF_CHECK(state == before);
 }
 
 CAF_TEST(cycle totals saturate instead of wrapping) {
   auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 0, 0)}));
   state.cycle_rx_bytes = uint64_max - 10;
   state.cycle_tx_bytes = uint64_max - 10;
-  CAF_CHECK(apply_sample(state, sample_of(160, boot_a, {nic("eth0", 10, 11)})));
+  CAF_CHECK(apply(state, sample_of(160, boot_a, {nic("eth0", 10, 11)})));
   check_totals(state, uint64_max, uint64_max);
-  CAF_CHECK(apply_sample(state, sample_of(220, boot_a, {nic("eth0", 20, 21)})));
+  CAF_CHECK(apply(state, sample_of(220, boot_a, {nic("eth0", 20, 21)})));
   check_totals(state, uint64_max, uint64_max);
 }
 
 CAF_TEST(interfaces summed after a reboot saturate) {
   auto state = baselined_on(sample_of(100, boot_a, {}));
-  CAF_CHECK(apply_sample(state, sample_of(160, boot_b, {nic("eth0", uint64_max, 1),
+  CAF_CHECK(apply(state, sample_of(160, boot_b, {nic("eth0", uint64_max, 1),
                                                         nic("eth1", 1, uint64_max)})));
   check_totals(state, uint64_max, uint64_max);
 }
@@ -270,7 +337,7 @@ CAF_TEST(the same sample again changes nothing) {
   const auto same = sample_of(100, boot_a, {nic("eth0", 1000, 2000)});
   auto state = baselined_on(same);
   const auto before = state;
-  CAF_CHECK(!apply_sample(state, same));
+  CAF_CHECK(!apply(state, same));
   CAF_CHECK(state == before);
 }
 
@@ -278,35 +345,167 @@ CAF_TEST(a later sample with unchanged counters changes only the sample time) {
   auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000)}));
   auto expected = state;
   expected.last_sample_at = 160;
-  CAF_CHECK(apply_sample(state, sample_of(160, boot_a, {nic("eth0", 1000, 2000)})));
+  CAF_CHECK(apply(state, sample_of(160, boot_a, {nic("eth0", 1000, 2000)})));
   CAF_CHECK(state == expected);
 }
 
 CAF_TEST(changed counters at the same time are a change) {
   auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000)}));
-  CAF_CHECK(apply_sample(state, sample_of(100, boot_a, {nic("eth0", 1000, 2001)})));
+  CAF_CHECK(apply(state, sample_of(100, boot_a, {nic("eth0", 1000, 2001)})));
   check_totals(state, 0, 1);
 }
 
 CAF_TEST(a new interface with zero counters is a change) {
   auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000)}));
-  CAF_CHECK(apply_sample(state, sample_of(100, boot_a, {nic("eth0", 1000, 2000),
+  CAF_CHECK(apply(state, sample_of(100, boot_a, {nic("eth0", 1000, 2000),
                                                         nic("wg0", 0, 0)})));
   check_reading(state, "wg0", 0, 0);
 }
 
 CAF_TEST(a reboot with the same counters at the same time is a change) {
   auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000)}));
-  CAF_CHECK(apply_sample(state, sample_of(100, boot_b, {nic("eth0", 1000, 2000)})));
+  CAF_CHECK(apply(state, sample_of(100, boot_b, {nic("eth0", 1000, 2000)})));
   CAF_CHECK_EQUAL(state.boot_id, boot_b);
   check_totals(state, 1000, 2000);
 }
 
 CAF_TEST(a sample older than the last one still counts) {
   auto state = baselined_on(sample_of(1000, boot_a, {nic("eth0", 1000, 2000)}));
-  CAF_CHECK(apply_sample(state, sample_of(400, boot_a, {nic("eth0", 1300, 2500)})));
+  CAF_CHECK(apply(state, sample_of(400, boot_a, {nic("eth0", 1300, 2500)})));
   check_totals(state, 300, 500);
   CAF_CHECK_EQUAL(state.last_sample_at, 400);
+}
+
+// --- bandwidth limit ---
+
+constexpr std::uint64_t bytes_per_second_at_10000_mbit = 1'250'000'000;
+
+CAF_TEST(the limit allows the rate for the elapsed seconds plus one) {
+  CAF_CHECK_EQUAL(bytes_allowed(10000, 60), std::optional<std::uint64_t>{61 * bytes_per_second_at_10000_mbit});
+  CAF_CHECK_EQUAL(bytes_allowed(8, 0), std::optional<std::uint64_t>{1'000'000});
+  CAF_CHECK_EQUAL(bytes_allowed(1, 1), std::optional<std::uint64_t>{250'000});
+}
+
+CAF_TEST(no limit or an unknown time allows anything) {
+  CAF_CHECK_EQUAL(bytes_allowed(0, 60), std::nullopt);
+  CAF_CHECK_EQUAL(bytes_allowed(10000, -1), std::nullopt);
+  CAF_CHECK_EQUAL(bytes_allowed(10000, -86400), std::nullopt);
+}
+
+CAF_TEST(the limit saturates instead of wrapping) {
+  constexpr auto longest = std::numeric_limits<epoch_seconds>::max();
+  CAF_CHECK_EQUAL(bytes_allowed(uint64_max, longest), std::optional<std::uint64_t>{uint64_max});
+  CAF_CHECK_EQUAL(bytes_allowed(1'000'000, longest), std::optional<std::uint64_t>{uint64_max});
+}
+
+namespace {
+
+ledger_rules limited_to(std::uint64_t mbit) {
+  ledger_rules rules;
+  rules.max_bandwidth_mbit = mbit;
+  return rules;
+}
+
+constexpr std::uint64_t gib = 1024ull * 1024 * 1024;
+
+} // namespace
+
+CAF_TEST(a small dip in a big counter is not counted and becomes the baseline) {
+  // Issue 9, finding 6: tx at 500 GiB dips by 4 KiB.
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 7000, 500 * gib)}));
+  const auto effect = apply_sample(state, sample_of(160, boot_a, {nic("eth0", 7100, 500 * gib - 4096)}),
+                                   limited_to(10000));
+  CAF_CHECK(effect.changed);
+  check_totals(state, 100, 0);
+  check_reading(state, "eth0", 7100, 500 * gib - 4096);
+  CAF_REQUIRE_EQUAL(effect.rejected.size(), 1u);
+  const auto& jump = effect.rejected.front();
+  CAF_CHECK_EQUAL(jump.interface, "eth0");
+  CAF_CHECK_EQUAL(jump.direction, "tx");
+  CAF_CHECK_EQUAL(jump.previous, 500 * gib);
+  CAF_CHECK_EQUAL(jump.current, 500 * gib - 4096);
+  CAF_CHECK_EQUAL(jump.delta, 500 * gib - 4096);
+  CAF_CHECK_EQUAL(jump.allowed, 61 * bytes_per_second_at_10000_mbit);
+  // Counting goes on from the new baseline.
+  CAF_CHECK(apply_sample(state, sample_of(220, boot_a, {nic("eth0", 7100, 500 * gib)}),
+                         limited_to(10000)).rejected.empty());
+  check_totals(state, 100, 4096);
+}
+
+CAF_TEST(growth up to the limit counts and beyond it does not) {
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 0, 0)}));
+  // 8 Mbit/s is 10^6 bytes a second; 59 s plus one to spare.
+  CAF_CHECK(apply_sample(state, sample_of(159, boot_a, {nic("eth0", 60'000'000, 0)}),
+                         limited_to(8)).rejected.empty());
+  check_totals(state, 60'000'000, 0);
+  CAF_CHECK_EQUAL(apply_sample(state, sample_of(218, boot_a, {nic("eth0", 120'000'001, 0)}),
+                               limited_to(8)).rejected.size(), 1u);
+  check_totals(state, 60'000'000, 0);
+  check_reading(state, "eth0", 120'000'001, 0);
+}
+
+CAF_TEST(two readings within the same second allow a second of traffic) {
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 0, 0)}));
+  CAF_CHECK(apply_sample(state, sample_of(100, boot_a, {nic("eth0", 1'000'000, 0)}),
+                         limited_to(8)).rejected.empty());
+  check_totals(state, 1'000'000, 0);
+}
+
+CAF_TEST(after a reboot the limit applies to the time since the boot) {
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 0, 0)}));
+  auto rebooted = sample_of(5000, boot_b, {nic("eth0", 30'000'000, 31'000'001)});
+  rebooted.uptime_seconds = 29;
+  const auto effect = apply_sample(state, rebooted, limited_to(8));
+  check_totals(state, 30'000'000, 0);
+  CAF_REQUIRE_EQUAL(effect.rejected.size(), 1u);
+  CAF_CHECK_EQUAL(effect.rejected.front().direction, "tx");
+  CAF_CHECK_EQUAL(effect.rejected.front().previous, 0u);
+  CAF_CHECK_EQUAL(effect.rejected.front().allowed, 30'000'000u);
+  check_reading(state, "eth0", 30'000'000, 31'000'001);
+}
+
+CAF_TEST(after a reboot with an unknown uptime everything counts) {
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 0, 0)}));
+  const auto effect = apply_sample(state, sample_of(5000, boot_b, {nic("eth0", 0, 500 * gib)}),
+                                   limited_to(8));
+  CAF_CHECK(effect.rejected.empty());
+  check_totals(state, 0, 500 * gib);
+}
+
+CAF_TEST(a re-created interface is limited to the time since the last reading) {
+  auto state = baselined_on(missing_from(100, boot_a, {nic("eth0", 0, 0)}, {"wg0"}));
+  const auto effect = apply_sample(state, sample_of(109, boot_a, {nic("eth0", 0, 0),
+                                                                  nic("wg0", 10'000'000, 10'000'001)}),
+                                   limited_to(8));
+  check_totals(state, 10'000'000, 0);
+  CAF_CHECK_EQUAL(effect.rejected.size(), 1u);
+}
+
+CAF_TEST(a wall clock that went back turns the limit off for that reading) {
+  auto state = baselined_on(sample_of(1000, boot_a, {nic("eth0", 0, 0)}));
+  CAF_CHECK(apply_sample(state, sample_of(400, boot_a, {nic("eth0", 0, 500 * gib)}),
+                         limited_to(8)).rejected.empty());
+  check_totals(state, 0, 500 * gib);
+}
+
+CAF_TEST(without a limit any jump counts) {
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 0, 500 * gib)}));
+  CAF_CHECK(apply_sample(state, sample_of(101, boot_a, {nic("eth0", 0, 500 * gib - 1)}),
+                         limited_to(0)).rejected.empty());
+  check_totals(state, 0, 500 * gib - 1);
+}
+
+// --- describe_interfaces ---
+
+CAF_TEST(the start-up event names the counted and missing interfaces and those that exist) {
+  auto reading = missing_from(100, boot_a, {nic("eth0", 1, 2)}, {"eht0"});
+  reading.visible_interfaces = {"lo", "eth0"};
+  event started;
+  started.kind = event_kind::monitor_started;
+  describe_interfaces(started, reading);
+  CAF_CHECK_EQUAL(started.interfaces, std::vector<std::string>{"eth0"});
+  CAF_CHECK_EQUAL(started.missing_interfaces, std::vector<std::string>{"eht0"});
+  CAF_CHECK_EQUAL(started.visible_interfaces, (std::vector<std::string>{"lo", "eth0"}));
 }
 
 // --- current_usage ---
@@ -460,6 +659,40 @@ CAF_TEST(thresholds follow the counted direction) {
   CAF_CHECK(newly_crossed_threshold(state, rules, march.start));
 }
 
+CAF_TEST(a raised quota re-arms the thresholds usage is now below) {
+  // Issue 9, finding 5: quota 1000, 80 % alerted at 850; the quota becomes 2000.
+  auto state = state_with_sent(850);
+  CAF_REQUIRE(newly_crossed_threshold(state, thousand_byte_rules({50, 80}), march.start));
+  CAF_CHECK_EQUAL(state.thresholds_alerted, (std::vector<double>{50, 80}));
+  const auto doubled = rules_of(traffic_direction::outbound, 2000, {50, 80});
+  CAF_CHECK(!newly_crossed_threshold(state, doubled, march.start + 60));
+  CAF_CHECK_EQUAL(state.thresholds_alerted, std::vector<double>{});
+  state.cycle_tx_bytes = 1700;
+  CAF_CHECK_EQUAL(crossed_percent(state, doubled), 80.0);
+  CAF_CHECK_EQUAL(state.thresholds_alerted, (std::vector<double>{50, 80}));
+}
+
+CAF_TEST(a threshold still reached under new rules stays alerted) {
+  auto state = state_with_sent(950);
+  state.thresholds_alerted = {80, 90};
+  CAF_CHECK(!newly_crossed_threshold(state, thousand_byte_rules({80, 90}), march.start));
+  // A lower quota or a changed direction: still at or above both.
+  CAF_CHECK(!newly_crossed_threshold(state, rules_of(traffic_direction::outbound, 1100, {80}),
+                                     march.start));
+  CAF_CHECK_EQUAL(state.thresholds_alerted, (std::vector<double>{80}));
+}
+
+CAF_TEST(a changed direction re-arms the thresholds usage is now below) {
+  auto state = state_with_sent(900);
+  state.cycle_rx_bytes = 100;
+  CAF_REQUIRE(newly_crossed_threshold(state, thousand_byte_rules({80}), march.start));
+  const auto inbound = rules_of(traffic_direction::inbound, 1000, {80});
+  CAF_CHECK(!newly_crossed_threshold(state, inbound, march.start + 60));
+  CAF_CHECK(state.thresholds_alerted.empty());
+  state.cycle_rx_bytes = 800;
+  CAF_CHECK_EQUAL(crossed_percent(state, inbound), 80.0);
+}
+
 CAF_TEST(no quota means no threshold alerts) {
   const auto rules = rules_of(traffic_direction::outbound, 0, {80});
   auto state = state_with_sent(5000);
@@ -596,10 +829,10 @@ CAF_TEST(a close after the grace period is late) {
 CAF_TEST(the next cycle counts on from the last counters) {
   const auto rules = thousand_byte_rules({});
   auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000)}));
-  apply_sample(state, sample_of(160, boot_a, {nic("eth0", 1500, 2600)}));
+  apply(state, sample_of(160, boot_a, {nic("eth0", 1500, 2600)}));
   close_cycle(state, rules, april, april.start);
   check_totals(state, 0, 0);
-  apply_sample(state, sample_of(april.start + 60, boot_a, {nic("eth0", 1530, 2640)}));
+  apply(state, sample_of(april.start + 60, boot_a, {nic("eth0", 1530, 2640)}));
   check_totals(state, 30, 40);
 }
 
@@ -745,6 +978,7 @@ CAF_TEST(monitor states differ when any field does) {
     [](monitor_state& x) { x.outbox.front().projected_bytes = 7; },
     [](monitor_state& x) { x.next_event_id = 7; },
     [](monitor_state& x) { x.recorded_settings = counting_settings{}; },
+    [](monitor_state& x) { x.missing_since["wg0"] = 7; },
   };
   for (const auto& change : changes) {
     auto changed = base;

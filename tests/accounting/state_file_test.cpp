@@ -86,6 +86,10 @@ monitor_state rich_state() {
   state.outbox[3].threshold_percent = 0;
   state.next_event_id = 6;
   state.recorded_settings = recorded_settings();
+  state.outbox[0].interfaces = {"eth0"};
+  state.outbox[0].missing_interfaces = {"eht0"};
+  state.outbox[0].visible_interfaces = {"lo", "eth0"};
+  state.missing_since = {{"eht0", test::utc(2026, 3, 14, 15, 8)}, {"wg0", 0}};
   return state;
 }
 
@@ -279,6 +283,30 @@ CAF_TEST(decode_reads_a_missing_outbox_or_thresholds_as_empty) {
   }));
   CAF_REQUIRE(decoded);
   CAF_CHECK(*decoded.value == expected);
+}
+
+CAF_TEST(decode_reads_fields_older_files_lack_as_empty) {
+  monitor_state expected = rich_state();
+  expected.missing_since.clear();
+  expected.outbox[0].interfaces.clear();
+  expected.outbox[0].missing_interfaces.clear();
+  expected.outbox[0].visible_interfaces.clear();
+  const auto decoded = decode_state(edited([](json& document) {
+    document.erase("missing_since");
+    for (const char* key : {"interfaces", "missing_interfaces", "visible_interfaces"})
+      document["outbox"][0].erase(key);
+  }));
+  CAF_REQUIRE(decoded);
+  CAF_CHECK(*decoded.value == expected);
+}
+
+CAF_TEST(decode_rejects_mistyped_missing_interfaces_naming_them) {
+  check_mentions(decode_error(edited([](json& d) { d["missing_since"]["eht0"] = "soon"; })),
+                 "missing_since.eht0");
+  check_mentions(decode_error(edited([](json& d) { d["missing_since"] = json::array(); })),
+                 "missing_since");
+  check_mentions(decode_error(edited([](json& d) { d["outbox"][0]["interfaces"] = {1}; })),
+                 "outbox[0].interfaces[0]");
 }
 
 CAF_TEST(decode_rejects_mistyped_fields_naming_them) {

@@ -29,7 +29,7 @@ NET_DEV_HEADER = (
 
 
 class FakeProc:
-    """A proc tree whose counters and boot id the test sets."""
+    """A proc tree whose counters, boot id and uptime the test sets."""
 
     def __init__(self, root):
         self.root = root
@@ -43,6 +43,7 @@ class FakeProc:
                 "eth0\t00000000\t0101A8C0\t0003\t0\t0\t100\t00000000\t0\t0\t0\n"
             )
         self.set_boot_id(self.boot_id)
+        self.set_uptime(86400)
         self.set_counters({"eth0": (0, 0)})
 
     def _replace(self, relative, text):
@@ -67,6 +68,10 @@ class FakeProc:
     def set_boot_id(self, boot_id):
         self.boot_id = boot_id
         self._replace("sys/kernel/random/boot_id", boot_id + "\n")
+
+    def set_uptime(self, seconds):
+        """Seconds since boot, as /proc/uptime shows them (with the idle time after it)."""
+        self._replace("uptime", f"{seconds:.2f} {seconds * 1.5:.2f}\n")
 
 
 def preloading(library):

@@ -85,7 +85,7 @@ variables all_set_to(const std::string& value) {
         "MONTHLY_TRAFFIC_GB", "RESET_DAY", "THRESHOLDS", "CHECK_INTERVAL_SECONDS",
         "NETWORK_INTERFACE", "REPORT_INTERVAL_DAYS", "REPORT_TIME", "TZ", "DATA_DIR",
         "LOG_LEVEL", "HOST_PROC", "MESSAGE_LANG", "SERVER_NAME", "PUBLIC_IP",
-        "PUBLIC_IP_URLS"})
+        "PUBLIC_IP_URLS", "MAX_BANDWIDTH_MBIT"})
     vars[name] = value;
   return vars;
 }
@@ -112,7 +112,8 @@ const std::string default_description = "TELEGRAM_BOT_TOKEN=(none)\n"
                                         "PUBLIC_IP=(looked up)\n"
                                         "PUBLIC_IP_URLS=https://api.ipify.org,"
                                         "https://ipv4.icanhazip.com,https://4.ipw.cn,"
-                                        "https://v4.ident.me\n";
+                                        "https://v4.ident.me\n"
+                                        "MAX_BANDWIDTH_MBIT=10000\n";
 
 } // namespace
 
@@ -155,6 +156,18 @@ CAF_TEST(empty or blank values count as unset) {
     CAF_CHECK_EQUAL(describe_config(settings), default_description);
     CAF_CHECK_EQUAL(settings.quota_bytes, 1024 * gib);
   }
+}
+
+CAF_TEST(the bandwidth limit is a whole number of Mbit/s up to a million and 0 turns it off) {
+  CAF_CHECK_EQUAL(parsed({}).max_bandwidth_mbit, 10000);
+  CAF_CHECK_EQUAL(parsed({{"MAX_BANDWIDTH_MBIT", "0"}}).max_bandwidth_mbit, 0);
+  CAF_CHECK_EQUAL(parsed({{"MAX_BANDWIDTH_MBIT", "1000000"}}).max_bandwidth_mbit, 1000000);
+  check_refused_all("MAX_BANDWIDTH_MBIT", {"1000001", "-1", "10G", "1.5", "off"});
+  CAF_CHECK_EQUAL(refusal("MAX_BANDWIDTH_MBIT", "10G"),
+                  "MAX_BANDWIDTH_MBIT=\"10G\" is not valid: expected a whole number from 0 to "
+                  "1000000.");
+  CAF_CHECK(describe_config(parsed({{"MAX_BANDWIDTH_MBIT", "0"}})).find("MAX_BANDWIDTH_MBIT=0\n")
+            != std::string::npos);
 }
 
 // ---- strict numbers ------------------------------------------------------------------------
@@ -717,7 +730,8 @@ CAF_TEST(description shows effective values) {
                           {"MESSAGE_LANG", "EN"},
                           {"SERVER_NAME", "web 1"},
                           {"PUBLIC_IP", "203.0.113.7"},
-                          {"PUBLIC_IP_URLS", "https://a.example"}});
+                          {"PUBLIC_IP_URLS", "https://a.example"},
+                          {"MAX_BANDWIDTH_MBIT", "1000"}});
   CAF_CHECK_EQUAL(describe_config(settings), "TELEGRAM_BOT_TOKEN=987654321:***\n"
                                              "TELEGRAM_CHAT_ID=-100123,@my_channel\n"
                                              "TELEGRAM_API_BASE=http://127.0.0.1:9000\n"
@@ -738,7 +752,8 @@ CAF_TEST(description shows effective values) {
                                              "MESSAGE_LANG=en\n"
                                              "SERVER_NAME=web 1\n"
                                              "PUBLIC_IP=203.0.113.7\n"
-                                             "PUBLIC_IP_URLS=https://a.example\n");
+                                             "PUBLIC_IP_URLS=https://a.example\n"
+                                             "MAX_BANDWIDTH_MBIT=1000\n");
 }
 
 CAF_TEST(mask token keeps only the bot id) {

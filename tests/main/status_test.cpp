@@ -67,6 +67,19 @@ CAF_TEST(health refuses a state file dated in the future) {
   CAF_CHECK(health_problem(1000 + 86400 * 365, 1000, 60).has_value());
 }
 
+CAF_TEST(health fails while a configured interface is missing for more than three intervals) {
+  monitor_state state;
+  CAF_CHECK(!missing_interface_problem(state, 5000, 60).has_value());
+  state.missing_since = {{"eht0", 1000}};
+  CAF_CHECK(!missing_interface_problem(state, 1000, 60).has_value());
+  CAF_CHECK(!missing_interface_problem(state, 1180, 60).has_value());
+  const auto missing = missing_interface_problem(state, 1181, 60);
+  CAF_REQUIRE(missing.has_value());
+  CAF_CHECK(missing->find("eht0") != std::string::npos);
+  CAF_CHECK(missing->find("181 s") != std::string::npos);
+  CAF_CHECK(missing->find("NETWORK_INTERFACE") != std::string::npos);
+}
+
 CAF_TEST_FIXTURE_SCOPE(status_tests, fixture)
 
 CAF_TEST(the JSON status carries the figures and local times with offset) {

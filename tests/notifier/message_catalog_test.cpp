@@ -218,6 +218,33 @@ CAF_TEST(monitor started in chinese) {
   CAF_CHECK(!contains(text, "Traffic"));
 }
 
+CAF_TEST(monitor started names the counted interfaces and the missing ones with those that exist) {
+  auto e = make_event(event_kind::monitor_started);
+  e.interfaces = {"eth0"};
+  e.missing_interfaces = {"eht0", "wg9"};
+  e.visible_interfaces = {"lo", "eth0"};
+  auto en = message(e, message_language::en);
+  CAF_CHECK(has_line(en, "Interfaces counted: eth0"));
+  CAF_CHECK(has_line(en, "⚠️ Interfaces not found: eht0, wg9 (existing: lo, eth0)"));
+  auto zh = message(e, message_language::zh);
+  CAF_CHECK(has_line(zh, "统计的网卡：eth0"));
+  CAF_CHECK(has_line(zh, "⚠️ 找不到网卡：eht0, wg9（现有网卡：lo, eth0）"));
+}
+
+CAF_TEST(monitor started with every interface missing says none is counted) {
+  auto e = make_event(event_kind::monitor_started);
+  e.missing_interfaces = {"eht0"};
+  e.visible_interfaces = {"lo", "eth0"};
+  auto en = message(e, message_language::en);
+  CAF_CHECK(has_line(en, "Interfaces counted: none"));
+  CAF_CHECK(has_line(message(e, message_language::zh), "统计的网卡：无"));
+}
+
+CAF_TEST(monitor started without a reading names no interfaces) {
+  auto text = message(event_kind::monitor_started, message_language::en);
+  CAF_CHECK(!contains(text, "Interfaces"));
+}
+
 CAF_TEST(monitor started names the configured direction and unit) {
   auto c = context(message_language::en);
   c.direction = traffic_direction::max;

@@ -581,3 +581,43 @@ CAF_TEST(no eth0 is not a container network) {
   CAF_CHECK(!looks_like_container_network(named({"lo"})));
   CAF_CHECK(!looks_like_container_network({}));
 }
+
+// ---- uptime -------------------------------------------------------------------------------
+
+CAF_TEST(uptime is the whole seconds of the first number) {
+  CAF_CHECK_EQUAL(parse_uptime("350735.47 234388.90\n").value, std::optional<epoch_seconds>{350735});
+  CAF_CHECK_EQUAL(parse_uptime("0.99 0.00\n").value, std::optional<epoch_seconds>{0});
+  CAF_CHECK_EQUAL(parse_uptime("  12 7").value, std::optional<epoch_seconds>{12});
+}
+
+CAF_TEST(a malformed uptime fails saying why) {
+  for (const char* text : {"", "\n", "abc 1.0", "-5.00 1.00", "1.2.3 4.00", "12. 3", ".5 3",
+                           "1.00", "1.00 2.00 3.00", "99999999999999999999.00 1.00",
+                           "1e5 2.00", "+5.00 1.00"}) {
+    const auto parsed = parse_uptime(text);
+    CAF_CHECK(!parsed);
+    CAF_CHECK(!parsed.error.empty());
+  }
+}
+
+CAF_TEST(reads the uptime of a proc tree and fails naming the path without one) {
+  test::fake_proc proc;
+  test::write_file(proc.root() + "/uptime", "4242.42 100.00\n");
+  CAF_CHECK_EQUAL(read_uptime(proc.root()).value, std::optional<epoch_seconds>{4242});
+  test::write_file(proc.root() + "/uptime", "garbage\n");
+  CAF_CHECK(read_uptime(proc.root()).error.find(proc.root() + "/uptime") != std::string::npos);
+  CAF_CHECK(read_uptime(proc.root() + "/nowhere").error.find("/nowhere/uptime")
+            != std::string::npos);
+}
+
+// ---- likely_meant -------------------------------------------------------------------------
+
+CAF_TEST(a name one slip away from an existing interface is a likely typo) {
+  CAF_CHECK_EQUAL(likely_meant("eht0", {"lo", "eth0"}), std::optional<std::string>{"eth0"});
+  CAF_CHECK_EQUAL(likely_meant("eth", {"lo", "eth0"}), std::optional<std::string>{"eth0"});
+  CAF_CHECK_EQUAL(likely_meant("etth0", {"lo", "eth0"}), std::optional<std::string>{"eth0"});
+  CAF_CHECK_EQUAL(likely_meant("ens4", {"lo", "ens3"}), std::nullopt);
+  CAF_CHECK_EQUAL(likely_meant("eth1", {"lo", "eth0"}), std::nullopt);
+  CAF_CHECK_EQUAL(likely_meant("ens3", {"lo", "eth0"}), std::nullopt);
+  CAF_CHECK_EQUAL(likely_meant("enz3", {"lo", "ens3"}), std::optional<std::string>{"ens3"});
+}

@@ -88,6 +88,37 @@ CAF_TEST(a container-like view gets a hint about host networking) {
   CAF_CHECK_EQUAL(lines_containing("network_mode: host"), 1u);
 }
 
+CAF_TEST(a misspelt interface gets a did-you-mean and no hint about host networking) {
+  proc.set_counters({{"eth0", 1, 2}});
+  start({"eht0"});
+  CAF_CHECK_EQUAL(lines_containing("network interface eht0 not found"), 1u);
+  CAF_CHECK_EQUAL(lines_containing("did you mean eth0?"), 1u);
+  CAF_CHECK_EQUAL(lines_containing("network_mode"), 0u);
+}
+
+CAF_TEST(a sample names the missing interfaces and every one that exists) {
+  start({"eth0", "wg0"});
+  CAF_REQUIRE_EQUAL(record->samples.size(), 1u);
+  CAF_CHECK_EQUAL(record->samples[0].missing_interfaces, std::vector<std::string>{"wg0"});
+  CAF_CHECK_EQUAL(record->samples[0].visible_interfaces,
+                  (std::vector<std::string>{"lo", "eth0", "eth1"}));
+}
+
+CAF_TEST(a sample carries the uptime or none when it cannot be read) {
+  test::write_file(proc.root() + "/uptime", "3600.75 100.00\n");
+  start();
+  CAF_REQUIRE_EQUAL(record->samples.size(), 1u);
+  CAF_CHECK_EQUAL(record->samples[0].uptime_seconds, 3600);
+  test::write_file(proc.root() + "/uptime", "nonsense\n");
+  pass(60s);
+  CAF_REQUIRE_EQUAL(record->samples.size(), 2u);
+  CAF_CHECK_EQUAL(record->samples[1].uptime_seconds, unknown_uptime);
+  CAF_CHECK_EQUAL(record->samples[1].interfaces.at(0), (interface_counters{"eth0", 1000, 2000}));
+  CAF_CHECK_EQUAL(lines_containing("uptime"), 1u);
+  pass(60s);
+  CAF_CHECK_EQUAL(lines_containing("uptime"), 1u);
+}
+
 CAF_TEST(an unreadable table skips the sample and sampling goes on) {
   test::write_file(proc.root() + "/net/dev", "Inter-|\n face |\n  eth0: 12 3\n");
   start();
