@@ -29,7 +29,7 @@ void deliver(self_pointer self, const event& e) {
   if (!state.in_delivery.insert(e.id).second)
     return;
   auto id = e.id;
-  self->request(state.settings.notifier, caf::infinite, deliver_atom::value, e)
+  self->request(state.settings.notifier, caf::infinite, deliver_atom::value, e, true)
     .then(
       [=](delivered_atom, std::uint64_t delivered_id) {
         self->state.in_delivery.erase(delivered_id);

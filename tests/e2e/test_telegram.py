@@ -114,19 +114,23 @@ class Telegram(BotTestCase):
         self.assertIn("80% of the quota reached", self.alerts()[0])
         self.assert_no_token_anywhere()
 
-    def test_a_401_is_not_hammered(self):
+    def test_a_401_keeps_the_messages_and_is_not_hammered(self):
         self.telegram.always = (401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
         monitor = self.start_with_bot()
         self.wait_for(lambda: "HTTP 401: Unauthorized" in self.output(), what="the refusal")
         self.wait_for_sample_after(time.time())
         self.grow_tx(600 * 1024)
-        self.wait_for(lambda: len(self.telegram.requests) >= 2, what="the alert's one attempt")
-        # Several check intervals later: still one attempt per message.
+        self.wait_for(
+            lambda: any(e["kind"] == "threshold_crossed" for e in self.state()["outbox"]),
+            what="the alert in the outbox",
+        )
+        # Several check intervals later: still the one attempt; the next comes in 10 minutes.
         self.wait_for_sample_after(time.time() + 3)
         self.assertEqual(monitor.stop(), 0)
-        self.assertEqual(len(self.telegram.requests), 2)
+        self.assertEqual(len(self.telegram.requests), 1)
         self.assertIn("check TELEGRAM_BOT_TOKEN", self.output())
-        self.assertEqual(self.state()["outbox"], [])
+        self.assertEqual([e["kind"] for e in self.state()["outbox"]],
+                         ["monitor_started", "threshold_crossed"])
         self.assert_no_token_anywhere()
 
 
