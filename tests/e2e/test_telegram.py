@@ -69,7 +69,7 @@ class Telegram(BotTestCase):
         self.assertTrue(alert.startswith("⚠️ Traffic alert: 50% of the quota reached"), alert)
         self.assertIn("e2e-host", alert)
         self.assertIn("203.0.113.9", alert)
-        self.assertIn("(58.6%)", alert)
+        self.assertIn("(58.5%)", alert)
         path, body = self.telegram.requests[-1]
         self.assertEqual(path, f"/bot{TOKEN}/sendMessage")
         payload = json.loads(body)
