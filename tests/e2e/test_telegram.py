@@ -78,6 +78,17 @@ class Telegram(BotTestCase):
         self.assertTrue(self.telegram.texts()[0].startswith("🚀 Traffic monitor started"))
         self.assert_no_token_anywhere()
 
+    def test_the_start_up_message_waits_for_a_slow_ip_lookup(self):
+        self.telegram.ip_delay = 2
+        monitor = self.start_with_bot(
+            PUBLIC_IP=None, PUBLIC_IP_URLS=f"{self.telegram.base_url}/ip"
+        )
+        self.wait_for(lambda: self.telegram.texts(), what="the start-up message")
+        self.assertEqual(monitor.stop(), 0)
+        started = self.telegram.texts()[0]
+        self.assertTrue(started.startswith("🚀 Traffic monitor started"), started)
+        self.assertIn("Public IPv4: 203.0.113.9", started)
+
     def test_a_429_is_honoured(self):
         self.telegram.responses = [
             (429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 3",
