@@ -26,9 +26,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // JSON has no other way to write true, whatever escapes spell the key "ok".
     require(reply.body.find("true") != std::string::npos, "a delivery says \"ok\": true");
   }
-  const bool refused = status >= 400 && status < 500 && status != 429;
+  // 408 is a slow request, 429 a pace, 401 and 404 a wrong token or address for every chat.
+  const bool refused = status >= 400 && status < 500 && status != 408 && status != 429
+                       && status != 401 && status != 404;
   require((judged.action == verdict::drop) == refused,
-          "a message is dropped exactly when Telegram refuses it with a 4xx other than 429");
+          "a message is dropped exactly when Telegram refuses it for this chat");
+  require((judged.action == verdict::retry_later) == (status == 401 || status == 404),
+          "a wrong token or address is retried later");
   if (judged.retry_after) {
     require(status == 429, "only a 429 asks to wait");
     require(*judged.retry_after >= std::chrono::seconds{0}

@@ -26,6 +26,7 @@ using http_atom = caf::atom_constant<caf::atom("http")>;
 using retry_atom = caf::atom_constant<caf::atom("retry")>;
 using lookup_atom = caf::atom_constant<caf::atom("lookup")>;
 using clock_atom = caf::atom_constant<caf::atom("clock")>;
+using address_wait_atom = caf::atom_constant<caf::atom("addrwait")>;
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, interface_counters& x) {
@@ -107,10 +108,14 @@ using http_client_actor = caf::typed_actor<
 // Turns events into messages and delivers them.
 using notifier_actor = caf::typed_actor<
   // Delivers one event; answered with its id once every recipient has it or refused it.
-  caf::replies_to<deliver_atom, event>::with<delivered_atom, std::uint64_t>,
+  // The flag is true when the event was raised in this run, false when it was left in the
+  // outbox by an earlier one (its text was logged then).
+  caf::replies_to<deliver_atom, event, bool>::with<delivered_atom, std::uint64_t>,
   // Self-sent timer: the back-off for the chat at this index is over; try its next message.
   caf::reacts_to<retry_atom, std::size_t>,
   // Self-sent timer: look up the public IPv4 address again.
-  caf::reacts_to<lookup_atom>>;
+  caf::reacts_to<lookup_atom>,
+  // Self-sent timer: the start-up message has waited long enough for the first lookup.
+  caf::reacts_to<address_wait_atom>>;
 
 } // namespace tmon

@@ -73,12 +73,13 @@ struct actor_fixture : test_coordinator_fixture<> {
 inline notifier_actor::behavior_type
 recording_notifier(notifier_actor::pointer, std::shared_ptr<std::vector<event>> received) {
   return {
-    [=](deliver_atom, const event& e) {
+    [=](deliver_atom, const event& e, bool) {
       received->push_back(e);
       return std::make_tuple(delivered_atom::value, e.id);
     },
     [](retry_atom, std::size_t) {},
     [](lookup_atom) {},
+    [](address_wait_atom) {},
   };
 }
 

@@ -31,7 +31,9 @@ void deliver(self_pointer self, const event& e) {
   if (!state.in_delivery.insert(e.id).second)
     return;
   auto id = e.id;
-  self->request(state.settings.notifier, caf::infinite, deliver_atom::value, e)
+  // An event from an earlier run had its text logged when it was raised.
+  auto raised_now = e.id >= state.first_event_id_of_run;
+  self->request(state.settings.notifier, caf::infinite, deliver_atom::value, e, raised_now)
     .then(
       [=](delivered_atom, std::uint64_t delivered_id) {
         self->state.in_delivery.erase(delivered_id);
@@ -57,7 +59,20 @@ event raise(accounting_state& state, event e) {
 }
 
 void deliver_outbox(self_pointer self) {
-  for (const auto& e : self->state.persisted.outbox)
+  auto& state = self->state;
+  // After an outage only the newest start-up notice and report are worth sending; the older
+  // ones are confirmed unsent. One already handed over goes on.
+  std::size_t confirmed_unsent = 0;
+  for (auto id : superseded_events(state.persisted.outbox))
+    if (state.in_delivery.count(id) == 0 && acknowledge_event(state.persisted, id))
+      ++confirmed_unsent;
+  if (confirmed_unsent > 0) {
+    state.settings.log->info("{} older start-up notice(s) or report(s) superseded by newer "
+                             "ones: confirmed without sending",
+                             confirmed_unsent);
+    save(state);
+  }
+  for (const auto& e : state.persisted.outbox)
     deliver(self, e);
 }
 
@@ -181,6 +196,7 @@ accounting(accounting_actor::stateful_pointer<accounting_state> self,
   loaded_state loaded = std::exchange(state.settings.loaded, {});
   state.persisted = std::move(loaded.state);
   state.persisted.recorded_settings = state.settings.counted_with;
+  state.first_event_id_of_run = state.persisted.next_event_id;
   if (loaded.status == state_file_status::set_aside) {
     state.settings.log->error("the state file could not be used: {}; starting afresh",
                               loaded.problem);

@@ -47,6 +47,8 @@ struct accounting_state {
   std::set<std::uint64_t> in_delivery;
   // The last save error, logged once until it changes or saving works again.
   std::string save_error;
+  // Events with a lower id were raised by an earlier run.
+  std::uint64_t first_event_id_of_run = 1;
 };
 
 accounting_actor::behavior_type

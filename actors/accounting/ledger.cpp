@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <tuple>
 
@@ -261,6 +262,20 @@ std::uint64_t projected_usage(std::uint64_t counted, const cycle_bounds& cycle,
   const std::uint64_t length = static_cast<std::uint64_t>(cycle.end) - start;
   const std::uint64_t elapsed = static_cast<std::uint64_t>(now) - start;
   return saturate(uint128{counted} * length / elapsed);
+}
+
+std::vector<std::uint64_t> superseded_events(const std::deque<event>& outbox) {
+  auto coalesced = [](event_kind kind) {
+    return kind == event_kind::monitor_started || kind == event_kind::usage_report;
+  };
+  std::vector<std::uint64_t> ids;
+  for (auto e = outbox.begin(); e != outbox.end(); ++e) {
+    auto kind = e->kind;
+    if (coalesced(kind) && std::any_of(std::next(e), outbox.end(),
+                                       [kind](const event& later) { return later.kind == kind; }))
+      ids.push_back(e->id);
+  }
+  return ids;
 }
 
 bool acknowledge_event(monitor_state& state, std::uint64_t id) {

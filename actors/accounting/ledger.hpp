@@ -172,6 +172,11 @@ std::optional<event> report_if_due(monitor_state& state, const ledger_rules& rul
 std::uint64_t projected_usage(std::uint64_t counted, const cycle_bounds& cycle,
                               epoch_seconds now);
 
+// The ids of start-up notices and usage reports in `outbox` that a newer one of the same
+// kind makes pointless to send (after an outage only the latest figures matter), oldest
+// first. Alerts, reset notices and state file notices are never superseded.
+std::vector<std::uint64_t> superseded_events(const std::deque<event>& outbox);
+
 // Removes the event with this id from the outbox; false when it is not there.
 bool acknowledge_event(monitor_state& state, std::uint64_t id);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <iterator>
 #include <utility>
 #include <vector>
@@ -161,13 +162,16 @@ private:
   std::vector<std::string> lines_;
 };
 
-// "80" for 80, "92.5" for 92.5: a threshold reads as the owner configured it.
+// "80%", "92.5%", "99.95%": a threshold reads as the owner configured it, with the fewest
+// decimals that give back the same number, and never in exponent notation.
 std::string format_threshold(double percent) {
-  auto text = format_percent(percent);
-  auto dot = text.find('.');
-  if (text.compare(dot, 3, ".0%") == 0)
-    text.erase(dot, 2);
-  return text;
+  char text[512];
+  for (int decimals = 0; decimals <= 17; ++decimals) {
+    std::snprintf(text, sizeof text, "%.*f", decimals, percent);
+    if (std::strtod(text, nullptr) == percent)
+      break;
+  }
+  return std::string{text} + "%";
 }
 
 std::string or_unknown(const std::string& value, const wording& w) {
@@ -352,7 +356,8 @@ std::string format_percent(double percent) {
   // below zero, so the test is "above zero" rather than "not below".
   if (!(std::isfinite(percent) && percent > 0))
     percent = 0;
-  auto tenths = std::round(static_cast<long double>(percent) * 10);
+  // Truncated, never rounded: 99.95 % used must not read as the 100 % not yet reached.
+  auto tenths = std::floor(static_cast<long double>(percent) * 10);
   char text[64];
   std::snprintf(text, sizeof text, "%.1Lf%%", tenths / 10);
   return text;

@@ -32,7 +32,7 @@ std::string format_message(const event& e, const message_context& context);
 // "12.34 GiB": bytes in the unit, two decimals, the unit's true name.
 std::string format_amount(std::uint64_t bytes, const traffic_unit& unit);
 
-// "80.0%": one decimal.
+// "80.0%": one decimal, truncated (99.96 shows as 99.9%).
 std::string format_percent(double percent);
 
 // Whole days from `now` until `cycle_end`, rounded up; 0 once the end has passed.

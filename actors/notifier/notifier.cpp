@@ -30,6 +30,29 @@ void chat_finished(self_pointer self, std::uint64_t event_id) {
 
 void send_next(self_pointer self, std::size_t index);
 
+// A refused token or address (401, 404) meets every message alike: the messages are kept
+// and tried again every 10 minutes, and one error line an hour says so until it works.
+void retry_after_refusal(self_pointer self, std::size_t index, const send_verdict& verdict,
+                         long status) {
+  using namespace std::chrono_literals;
+  auto& state = self->state;
+  auto& chat = state.chats[index];
+  auto& log = *state.settings.log;
+  auto event_id = chat.waiting.front().event_id;
+  auto now = self->clock().now();
+  if (!state.refusal_logged_at || now - *state.refusal_logged_at >= 1h) {
+    state.refusal_logged_at = now;
+    log.error("Telegram refused message {} for chat {} ({}); {}. Messages are kept and tried "
+              "again every {} minutes; this is logged once an hour until it works",
+              event_id, chat.chat_id, verdict.reason, hint_for_rejection(status),
+              configuration_retry_delay.count() / 60);
+  } else {
+    log.debug("message {} for chat {} still refused ({}); next try in {} minutes", event_id,
+              chat.chat_id, verdict.reason, configuration_retry_delay.count() / 60);
+  }
+  self->delayed_send(self, configuration_retry_delay, retry_atom::value, index);
+}
+
 void handle_reply(self_pointer self, std::size_t index, const http_response& reply) {
   auto& chat = self->state.chats[index];
   auto& log = *self->state.settings.log;
@@ -38,12 +61,19 @@ void handle_reply(self_pointer self, std::size_t index, const http_response& rep
   switch (verdict.action) {
     case send_verdict::next_step::delivered:
       log.info("message {} delivered to chat {}", event_id, chat.chat_id);
+      if (self->state.refusal_logged_at) {
+        log.info("Telegram accepts messages again");
+        self->state.refusal_logged_at.reset();
+      }
       break;
     case send_verdict::next_step::drop:
       log.error("Telegram refused message {} for chat {} ({}); {}. The message is dropped for "
                 "this chat",
                 event_id, chat.chat_id, verdict.reason, hint_for_rejection(reply.status));
       break;
+    case send_verdict::next_step::retry_later:
+      retry_after_refusal(self, index, verdict, reply.status);
+      return;
     case send_verdict::next_step::retry: {
       ++chat.failures;
       auto delay = backoff_delay(chat.failures, self->state.settings.jitter());
@@ -67,6 +97,16 @@ void send_next(self_pointer self, std::size_t index) {
   if (chat.busy || chat.waiting.empty())
     return;
   chat.busy = true;
+  // Telegram answers a faster pace with 429s and may then hold a bot back for minutes.
+  auto now = self->clock().now();
+  auto allowed_at = next_send_time(chat.recent_sends, chat.group);
+  if (now < allowed_at) {
+    self->delayed_send(self, allowed_at - now, retry_atom::value, index);
+    return;
+  }
+  chat.recent_sends.push_back(now);
+  if (chat.recent_sends.size() > group_messages_per_minute)
+    chat.recent_sends.pop_front();
   http_request request;
   request.url = self->state.settings.send_url;
   request.body = send_message_body(chat.chat_id, chat.waiting.front().text);
@@ -76,6 +116,45 @@ void send_next(self_pointer self, std::size_t index) {
           [=](caf::error& failure) {
             handle_reply(self, index, http_response{0, {}, caf::to_string(failure)});
           });
+}
+
+// Words the event, logs its text when it was raised in this run (a message left from an
+// earlier run had its text logged then), and queues it for every chat.
+void enqueue(self_pointer self, const event& e, bool raised_now) {
+  auto& state = self->state;
+  auto& log = *state.settings.log;
+  auto text = format_message(e, state.settings.context);
+  if (state.chats.empty()) {
+    if (raised_now)
+      log.info("message {} (log only):\n{}", e.id, text);
+    else
+      log.debug("message {} raised at {} confirmed (log only; its text was logged then)", e.id,
+                e.raised_at);
+  } else if (raised_now) {
+    log.info("message {} for {} chat(s):\n{}", e.id, state.chats.size(), text);
+  } else {
+    log.debug("message {} raised at {} handed over again", e.id, e.raised_at);
+  }
+  if (state.chats.empty()) {
+    auto found = state.pending.find(e.id);
+    found->second.promise.deliver(delivered_atom::value, e.id);
+    state.pending.erase(found);
+    return;
+  }
+  for (std::size_t index = 0; index < state.chats.size(); ++index) {
+    state.chats[index].waiting.push_back({e.id, text});
+    send_next(self, index);
+  }
+}
+
+// The first lookup has answered, or the start-up message has waited long enough.
+void release_start_messages(self_pointer self) {
+  auto& state = self->state;
+  state.awaiting_first_lookup = false;
+  auto held = std::move(state.held_start_messages);
+  state.held_start_messages.clear();
+  for (const auto& waiting : held)
+    enqueue(self, waiting.e, waiting.raised_now);
 }
 
 void schedule_lookup(self_pointer self) {
@@ -95,6 +174,7 @@ void look_up_from(self_pointer self, std::size_t index) {
                                      ? std::string{"it as unknown"}
                                      : "the last one, " + self->state.settings.context.public_ipv4);
     schedule_lookup(self);
+    release_start_messages(self);
     return;
   }
   http_request request;
@@ -114,7 +194,7 @@ void look_up_from(self_pointer self, std::size_t index) {
         if (!address) {
           try_next(reply.status == 0 ? reply.error
                                      : "HTTP " + std::to_string(reply.status)
-                                         + " without an IPv4 address");
+                                         + " without a public IPv4 address");
           return;
         }
         auto& current = self->state.settings.context.public_ipv4;
@@ -122,6 +202,7 @@ void look_up_from(self_pointer self, std::size_t index) {
           self->state.settings.log->info("public IPv4 address: {}", *address);
         current = *address;
         schedule_lookup(self);
+        release_start_messages(self);
       },
       [=](caf::error& failure) { try_next(caf::to_string(failure)); });
 }
@@ -131,25 +212,30 @@ void look_up_from(self_pointer self, std::size_t index) {
 notifier_actor::behavior_type notifier(notifier_actor::stateful_pointer<notifier_state> self,
                                        notifier_settings settings) {
   self->state.settings = std::move(settings);
-  for (const auto& id : self->state.settings.chat_ids)
-    self->state.chats.push_back(chat_queue{id, {}, false, 0});
-  if (!self->state.settings.public_ip_urls.empty())
+  for (const auto& id : self->state.settings.chat_ids) {
+    chat_queue chat;
+    chat.chat_id = id;
+    chat.group = is_group_chat(id);
+    self->state.chats.push_back(std::move(chat));
+  }
+  if (!self->state.settings.public_ip_urls.empty()) {
+    self->state.awaiting_first_lookup = true;
     look_up_from(self, 0);
+  }
   return {
-    [=](deliver_atom, const event& e) -> caf::result<delivered_atom, std::uint64_t> {
+    [=](deliver_atom, const event& e,
+        bool raised_now) -> caf::result<delivered_atom, std::uint64_t> {
       auto& state = self->state;
-      auto text = format_message(e, state.settings.context);
-      if (state.chats.empty()) {
-        state.settings.log->info("message {} (log only):\n{}", e.id, text);
-        return {delivered_atom::value, e.id};
-      }
-      state.settings.log->info("message {} for {} chat(s):\n{}", e.id, state.chats.size(), text);
       auto promise = self->make_response_promise<delivered_atom, std::uint64_t>();
       state.pending.emplace(e.id, notifier_state::pending_event{state.chats.size(), promise});
-      for (std::size_t index = 0; index < state.chats.size(); ++index) {
-        state.chats[index].waiting.push_back({e.id, text});
-        send_next(self, index);
+      // "Public IPv4: unknown" in the start-up message says nothing; an alert does not wait.
+      if (e.kind == event_kind::monitor_started && state.awaiting_first_lookup) {
+        if (state.held_start_messages.empty())
+          self->delayed_send(self, state.settings.start_message_wait, address_wait_atom::value);
+        state.held_start_messages.push_back({e, raised_now});
+        return promise;
       }
+      enqueue(self, e, raised_now);
       return promise;
     },
     [=](retry_atom, std::size_t index) {
@@ -157,6 +243,7 @@ notifier_actor::behavior_type notifier(notifier_actor::stateful_pointer<notifier
       send_next(self, index);
     },
     [=](lookup_atom) { look_up_from(self, 0); },
+    [=](address_wait_atom) { release_start_messages(self); },
   };
 }
 

@@ -1,7 +1,9 @@
 // The notifier: turns events into messages and delivers them to every configured Telegram
-// chat, in order per chat, retrying transient failures with back-off; answers each event once
+// chat, in order per chat and no faster than Telegram allows, retrying transient failures
+// with back-off and a refused token or address every 10 minutes; answers each event once
 // every chat has it (or refused it for good), so that accounting can drop it from the outbox.
-// Without a bot it only logs. It also keeps the public IPv4 address that messages show.
+// Without a bot it only logs. It also keeps the public IPv4 address that messages show; the
+// start-up message waits (briefly) for the first lookup of it.
 #pragma once
 
 #include <chrono>
@@ -10,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +40,8 @@ struct notifier_settings {
   std::chrono::seconds lookup_retry{300};
   // A number in [0, 1) for back-off jitter.
   std::function<double()> jitter;
+  // How long the start-up message waits for the first public-IP lookup.
+  std::chrono::seconds start_message_wait{10};
 };
 
 // One chat's messages in the order they were raised.
@@ -51,6 +56,10 @@ struct chat_queue {
   bool busy = false;
   // Failed attempts of the front message.
   int failures = 0;
+  // Telegram's per-chat limits are stricter for groups.
+  bool group = false;
+  // When the latest requests went out, oldest first, for pacing.
+  std::deque<std::chrono::steady_clock::time_point> recent_sends;
 };
 
 struct notifier_state {
@@ -62,6 +71,16 @@ struct notifier_state {
     caf::typed_response_promise<delivered_atom, std::uint64_t> promise;
   };
   std::map<std::uint64_t, pending_event> pending;
+  // When a refused token or address (401, 404) was last logged as an error; empty while
+  // Telegram accepts messages.
+  std::optional<std::chrono::steady_clock::time_point> refusal_logged_at;
+  // The first public-IP lookup is under way and start-up messages wait for it.
+  bool awaiting_first_lookup = false;
+  struct held_event {
+    event e;
+    bool raised_now;
+  };
+  std::vector<held_event> held_start_messages;
 };
 
 notifier_actor::behavior_type notifier(notifier_actor::stateful_pointer<notifier_state> self,

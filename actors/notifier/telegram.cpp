@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <cmath>
 #include <tuple>
 
@@ -96,6 +97,11 @@ send_verdict judge_send_reply(const http_response& reply) {
   }
   if (reply.status == 429)
     return {next_step::retry, retry_after_of(parsed), reason};
+  // The request took too long to arrive: nothing is wrong with the message.
+  if (reply.status == 408)
+    return {next_step::retry, std::nullopt, reason};
+  if (reply.status == 401 || reply.status == 404)
+    return {next_step::retry_later, std::nullopt, reason};
   if (reply.status >= 400 && reply.status < 500)
     return {next_step::drop, std::nullopt, reason};
   return {next_step::retry, std::nullopt, reason};
@@ -152,9 +158,56 @@ bool is_dotted_ipv4(std::string_view text) {
 
 std::optional<std::string> parse_public_ip_reply(std::string_view body) {
   auto address = trimmed(body);
-  if (!is_dotted_ipv4(address))
+  if (!is_public_ipv4(address))
     return std::nullopt;
   return std::string{address};
+}
+
+bool is_public_ipv4(std::string_view text) {
+  if (!is_dotted_ipv4(text))
+    return false;
+  std::uint32_t address = 0;
+  for (int octet = 0; octet < 4; ++octet) {
+    auto dot = text.find('.');
+    unsigned value = 0;
+    std::from_chars(text.data(), text.data() + text.size(), value);
+    address = address << 8 | value;
+    text.remove_prefix(dot == std::string_view::npos ? text.size() : dot + 1);
+  }
+  struct block {
+    std::uint32_t network;
+    int prefix_length;
+  };
+  constexpr block not_public[] = {
+    {0x00000000, 8},  // "this network"
+    {0x0A000000, 8},  // private
+    {0x64400000, 10}, // shared address space (carrier-grade NAT)
+    {0x7F000000, 8},  // loopback
+    {0xA9FE0000, 16}, // link-local
+    {0xAC100000, 12}, // private
+    {0xC0A80000, 16}, // private
+    {0xE0000000, 3},  // multicast, reserved and broadcast
+  };
+  return std::none_of(std::begin(not_public), std::end(not_public), [address](block b) {
+    auto mask = ~std::uint32_t{0} << (32 - b.prefix_length);
+    return (address & mask) == b.network;
+  });
+}
+
+bool is_group_chat(const std::string& chat_id) {
+  return !chat_id.empty() && (chat_id.front() == '-' || chat_id.front() == '@');
+}
+
+std::chrono::steady_clock::time_point
+next_send_time(const std::deque<std::chrono::steady_clock::time_point>& recent_sends,
+               bool group_chat) {
+  using namespace std::chrono_literals;
+  if (recent_sends.empty())
+    return std::chrono::steady_clock::time_point::min();
+  auto next = recent_sends.back() + 1s;
+  if (group_chat && recent_sends.size() >= group_messages_per_minute)
+    next = std::max(next, recent_sends[recent_sends.size() - group_messages_per_minute] + 60s);
+  return next;
 }
 
 std::string redact(std::string text, const std::string& secret, const std::string& mask) {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
@@ -23,7 +24,10 @@ std::string send_message_body(const std::string& chat_id, const std::string& tex
 
 // What to do after one sendMessage attempt.
 struct send_verdict {
-  enum class next_step { delivered, retry, drop };
+  // retry_later: the address or the token is wrong for every chat (or a proxy in front of
+  // the Bot API is being redeployed); the message is kept and tried again after
+  // configuration_retry_delay.
+  enum class next_step { delivered, retry, drop, retry_later };
   next_step action = next_step::retry;
   // For a 429: the seconds Telegram asked to wait (parameters.retry_after).
   std::optional<std::chrono::seconds> retry_after;
@@ -31,10 +35,13 @@ struct send_verdict {
   std::string reason;
 };
 
-// Judges a reply: 2xx with "ok": true is delivered; no response, 5xx, 429 and anything
-// unreadable are retried; 400, 401, 403 and 404 (and other 4xx) are dropped. Never throws,
-// whatever the body holds.
+// Judges a reply: 2xx with "ok": true is delivered; no response, 5xx, 408, 429 and anything
+// unreadable are retried; 401 and 404 are retried later; 400, 403 and the other 4xx (this
+// chat or this message is refused) are dropped. Never throws, whatever the body holds.
 send_verdict judge_send_reply(const http_response& reply);
+
+// How long a message waits after a retry_later verdict.
+constexpr std::chrono::seconds configuration_retry_delay{600};
 
 // For a dropped message: which setting is probably wrong, as a sentence.
 std::string hint_for_rejection(long status);
@@ -49,8 +56,27 @@ constexpr std::chrono::seconds backoff_cap{300};
 // Four decimal octets 0-255 separated by dots, no leading zeros, nothing else.
 bool is_dotted_ipv4(std::string_view text);
 
-// A public-IP service's answer: a dotted IPv4 address, white space around it allowed.
+// A dotted IPv4 address that is reachable from the internet: not private (10/8, 172.16/12,
+// 192.168/16), loopback, link-local, shared (CGNAT, 100.64/10), "this network" (0/8),
+// multicast or reserved (224/3). Documentation ranges (TEST-NET) are accepted.
+bool is_public_ipv4(std::string_view text);
+
+// A public-IP service's answer: a public dotted IPv4 address, white space around it allowed.
+// A service behind a NAT or a captive portal may name a private address: refused.
 std::optional<std::string> parse_public_ip_reply(std::string_view body);
+
+// Telegram allows a bot about one message a second per chat and 20 a minute per group.
+// A negative id is a group; an @name is a channel or public group.
+bool is_group_chat(const std::string& chat_id);
+
+constexpr std::size_t group_messages_per_minute = 20;
+
+// The earliest time the next message may go to a chat, given when the latest messages went
+// (oldest first; only the last group_messages_per_minute matter); time_point::min() when
+// nothing went yet.
+std::chrono::steady_clock::time_point
+next_send_time(const std::deque<std::chrono::steady_clock::time_point>& recent_sends,
+               bool group_chat);
 
 // `text` with every occurrence of `secret` replaced by `mask`; unchanged for an empty secret.
 std::string redact(std::string text, const std::string& secret, const std::string& mask);

@@ -19,12 +19,13 @@ namespace {
 notifier_actor::behavior_type silent_notifier(notifier_actor::pointer self,
                                               std::shared_ptr<std::vector<event>> received) {
   return {
-    [=](deliver_atom, const event& e) -> caf::result<delivered_atom, std::uint64_t> {
+    [=](deliver_atom, const event& e, bool) -> caf::result<delivered_atom, std::uint64_t> {
       received->push_back(e);
       return self->make_response_promise<delivered_atom, std::uint64_t>();
     },
     [](retry_atom, std::size_t) {},
     [](lookup_atom) {},
+    [](address_wait_atom) {},
   };
 }
 

@@ -935,6 +935,20 @@ CAF_TEST(projections of huge counts stay exact or saturate) {
 
 // --- acknowledge_event ---
 
+CAF_TEST(only the newest start-up notice and report are owed) {
+  monitor_state state;
+  std::vector<event> dropped;
+  for (auto kind : {event_kind::monitor_started, event_kind::usage_report,
+                    event_kind::threshold_crossed, event_kind::cycle_closed,
+                    event_kind::monitor_started, event_kind::threshold_crossed,
+                    event_kind::usage_report, event_kind::cycle_closed,
+                    event_kind::monitor_started, event_kind::state_file_reset,
+                    event_kind::state_file_reset})
+    raise_event(state, event_of_kind(kind), 100, dropped);
+  CAF_CHECK_EQUAL(superseded_events(state.outbox), (std::vector<std::uint64_t>{1, 2, 5}));
+  CAF_CHECK(superseded_events({}).empty());
+}
+
 CAF_TEST(acknowledging removes only that event) {
   monitor_state state;
   std::vector<event> dropped;

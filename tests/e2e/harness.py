@@ -276,7 +276,8 @@ class FakeTelegram:
 
     `responses` is a list of (status, json body) used in order for sendMessage calls; once it
     is empty every call succeeds, or, with `always` set, every call gets that (status, body).
-    A GET of /ip answers `public_ip`, as a plain-text public-IP service does.
+    A GET of /ip answers `public_ip` after `ip_delay` seconds, as a plain-text public-IP
+    service does.
     """
 
     def __init__(self, port=0):
@@ -287,6 +288,8 @@ class FakeTelegram:
         self.responses = []
         self.always = None
         self.public_ip = "203.0.113.9"
+        # Seconds the /ip answer takes, as an HTTPS lookup across the world does.
+        self.ip_delay = 0
         # None, or how to fail every sendMessage: "hang", "slow", "garbage", "cut".
         self.fault = None
         self.faulty_requests = 0
@@ -297,6 +300,8 @@ class FakeTelegram:
                 pass
 
             def do_GET(self):
+                if self.path == "/ip":
+                    time.sleep(fake.ip_delay)
                 data = (fake.public_ip + "\n").encode() if self.path == "/ip" else b""
                 self.send_response(200 if data else 404)
                 self.send_header("Content-Length", str(len(data)))

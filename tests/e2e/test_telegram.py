@@ -69,7 +69,7 @@ class Telegram(BotTestCase):
         self.assertTrue(alert.startswith("⚠️ Traffic alert: 50% of the quota reached"), alert)
         self.assertIn("e2e-host", alert)
         self.assertIn("203.0.113.9", alert)
-        self.assertIn("(58.6%)", alert)
+        self.assertIn("(58.5%)", alert)
         path, body = self.telegram.requests[-1]
         self.assertEqual(path, f"/bot{TOKEN}/sendMessage")
         payload = json.loads(body)
@@ -77,6 +77,17 @@ class Telegram(BotTestCase):
         self.assertTrue(payload["disable_web_page_preview"])
         self.assertTrue(self.telegram.texts()[0].startswith("🚀 Traffic monitor started"))
         self.assert_no_token_anywhere()
+
+    def test_the_start_up_message_waits_for_a_slow_ip_lookup(self):
+        self.telegram.ip_delay = 2
+        monitor = self.start_with_bot(
+            PUBLIC_IP=None, PUBLIC_IP_URLS=f"{self.telegram.base_url}/ip"
+        )
+        self.wait_for(lambda: self.telegram.texts(), what="the start-up message")
+        self.assertEqual(monitor.stop(), 0)
+        started = self.telegram.texts()[0]
+        self.assertTrue(started.startswith("🚀 Traffic monitor started"), started)
+        self.assertIn("Public IPv4: 203.0.113.9", started)
 
     def test_a_429_is_honoured(self):
         self.telegram.responses = [
@@ -114,19 +125,23 @@ class Telegram(BotTestCase):
         self.assertIn("80% of the quota reached", self.alerts()[0])
         self.assert_no_token_anywhere()
 
-    def test_a_401_is_not_hammered(self):
+    def test_a_401_keeps_the_messages_and_is_not_hammered(self):
         self.telegram.always = (401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
         monitor = self.start_with_bot()
         self.wait_for(lambda: "HTTP 401: Unauthorized" in self.output(), what="the refusal")
         self.wait_for_sample_after(time.time())
         self.grow_tx(600 * 1024)
-        self.wait_for(lambda: len(self.telegram.requests) >= 2, what="the alert's one attempt")
-        # Several check intervals later: still one attempt per message.
+        self.wait_for(
+            lambda: any(e["kind"] == "threshold_crossed" for e in self.state()["outbox"]),
+            what="the alert in the outbox",
+        )
+        # Several check intervals later: still the one attempt; the next comes in 10 minutes.
         self.wait_for_sample_after(time.time() + 3)
         self.assertEqual(monitor.stop(), 0)
-        self.assertEqual(len(self.telegram.requests), 2)
+        self.assertEqual(len(self.telegram.requests), 1)
         self.assertIn("check TELEGRAM_BOT_TOKEN", self.output())
-        self.assertEqual(self.state()["outbox"], [])
+        self.assertEqual([e["kind"] for e in self.state()["outbox"]],
+                         ["monitor_started", "threshold_crossed"])
         self.assert_no_token_anywhere()
 
 

@@ -122,15 +122,18 @@ CAF_TEST(percentages have one decimal) {
   CAF_CHECK_EQUAL(format_percent(0), "0.0%");
   CAF_CHECK_EQUAL(format_percent(80), "80.0%");
   CAF_CHECK_EQUAL(format_percent(12.34), "12.3%");
-  CAF_CHECK_EQUAL(format_percent(99.96), "100.0%");
+  CAF_CHECK_EQUAL(format_percent(99.96), "99.9%");
   CAF_CHECK_EQUAL(format_percent(150), "150.0%");
   CAF_CHECK_EQUAL(format_percent(percent_of_quota(gib, 3 * gib)), "33.3%");
 }
 
-CAF_TEST(percentages round half a tenth up) {
-  CAF_CHECK_EQUAL(format_percent(12.25), "12.3%");
-  CAF_CHECK_EQUAL(format_percent(0.05), "0.1%");
+CAF_TEST(percentages are never rounded up to a share not reached) {
+  CAF_CHECK_EQUAL(format_percent(12.25), "12.2%");
+  CAF_CHECK_EQUAL(format_percent(0.05), "0.0%");
   CAF_CHECK_EQUAL(format_percent(0.049), "0.0%");
+  CAF_CHECK_EQUAL(format_percent(99.95), "99.9%");
+  CAF_CHECK_EQUAL(format_percent(99.99), "99.9%");
+  CAF_CHECK_EQUAL(format_percent(100), "100.0%");
 }
 
 CAF_TEST(percentages never show a minus zero or nan) {
@@ -306,6 +309,12 @@ CAF_TEST(a fractional threshold keeps its decimal) {
   CAF_CHECK_EQUAL(first_line(message(e, message_language::en)),
                   "⚠️ Traffic alert: 92.5% of the quota reached");
   CAF_CHECK_EQUAL(first_line(message(e, message_language::zh)), "⚠️ 流量告警：已用流量达到额度的 92.5%");
+  e.threshold_percent = 99.95;
+  CAF_CHECK_EQUAL(first_line(message(e, message_language::en)),
+                  "⚠️ Traffic alert: 99.95% of the quota reached");
+  e.threshold_percent = 0.125;
+  CAF_CHECK_EQUAL(first_line(message(e, message_language::en)),
+                  "⚠️ Traffic alert: 0.125% of the quota reached");
   e.threshold_percent = 100;
   CAF_CHECK_EQUAL(first_line(message(e, message_language::en)),
                   "⚠️ Traffic alert: 100% of the quota reached");

@@ -104,18 +104,36 @@ struct fixture : test::actor_fixture {
     return e;
   }
 
+  event started() {
+    event e = alert(1);
+    e.kind = event_kind::monitor_started;
+    return e;
+  }
+
   // Hands over an event; `confirmed` receives its id once the notifier answers.
-  void deliver(const event& e, std::vector<std::uint64_t>& confirmed) {
+  // `raised_now`: the event was raised in this run rather than left from an earlier one.
+  void deliver(const event& e, std::vector<std::uint64_t>& confirmed, bool raised_now = true) {
     // Passed as spawn arguments rather than captured: CAF 0.17 binds a reference to a null
     // argument tuple when a function is spawned without arguments, which UBSan reports.
     auto client = [](caf::event_based_actor* self, notifier_actor target, event to_deliver,
-                     std::vector<std::uint64_t>* answers) {
-      self->request(target, caf::infinite, deliver_atom::value, to_deliver)
+                     bool fresh, std::vector<std::uint64_t>* answers) {
+      self->request(target, caf::infinite, deliver_atom::value, to_deliver, fresh)
         .then([=](delivered_atom, std::uint64_t id) { answers->push_back(id); },
               [](caf::error& failure) { CAF_FAIL(caf::to_string(failure)); });
     };
-    sys.spawn(client, subject, e, &confirmed);
+    sys.spawn(client, subject, e, raised_now, &confirmed);
     sched.run();
+  }
+
+  // Delivers `count` alerts numbered from 1, then lets virtual time pass second by second
+  // until all are confirmed or `limit` has passed.
+  std::vector<std::uint64_t> deliver_many(std::size_t count, std::chrono::seconds limit) {
+    std::vector<std::uint64_t> confirmed;
+    for (std::uint64_t id = 1; id <= count; ++id)
+      deliver(alert(id), confirmed);
+    for (auto waited = 0s; waited < limit && confirmed.size() < count; waited += 1s)
+      pass(1s);
+    return confirmed;
   }
 
   // Seconds of each call after the first.
@@ -130,6 +148,25 @@ struct fixture : test::actor_fixture {
     return nlohmann::json::parse(c.request.body).at("text").get<std::string>();
   }
 };
+
+// An IP service that answers only when the test sends it the reply.
+struct held_lookups {
+  std::vector<caf::response_promise> waiting;
+};
+
+caf::behavior holding_client(caf::event_based_actor* self, std::shared_ptr<held_lookups> held) {
+  return {
+    [=](http_atom, const http_request&) {
+      held->waiting.push_back(self->make_response_promise());
+      return held->waiting.back();
+    },
+    [=](const http_response& reply) {
+      for (auto& promise : held->waiting)
+        promise.deliver(reply);
+      held->waiting.clear();
+    },
+  };
+}
 
 } // namespace
 
@@ -217,17 +254,63 @@ CAF_TEST(a 5xx is retried and then delivered) {
   CAF_CHECK_EQUAL(lines_containing("HTTP 502"), 1u);
 }
 
-CAF_TEST(a 401 is not retried and says which setting to check) {
-  telegram->script = {unauthorized, unauthorized};
+CAF_TEST(a 401 keeps the messages and tries every ten minutes until the token works) {
+  // Seven refusals: the attempts at 0, 10, ..., 60 minutes; the one at 70 minutes works.
+  telegram->script.assign(7, unauthorized);
+  start();
+  std::vector<std::uint64_t> confirmed;
+  deliver(alert(1), confirmed);
+  deliver(alert(2), confirmed);
+  pass(599s);
+  CAF_CHECK_EQUAL(telegram->calls.size(), 1u);
+  pass(1s);
+  CAF_CHECK_EQUAL(call_offsets(), (std::vector<epoch_seconds>{0, 600}));
+  CAF_CHECK(confirmed.empty());
+  CAF_CHECK_EQUAL(lines_containing("[notifier] error"), 1u);
+  CAF_CHECK_EQUAL(lines_containing("error Telegram refused message 1 for chat -1001 (HTTP 401: "
+                                   "Unauthorized)"),
+                  1u);
+  CAF_CHECK_EQUAL(lines_containing("check TELEGRAM_BOT_TOKEN"), 1u);
+  for (int step = 0; step < 5; ++step)
+    pass(600s);
+  // One error line an hour while the refusals go on.
+  CAF_CHECK_EQUAL(telegram->calls.size(), 7u);
+  CAF_CHECK_EQUAL(lines_containing("[notifier] error"), 2u);
+  CAF_CHECK(confirmed.empty());
+  pass(600s);
+  pass(1s);
+  CAF_CHECK_EQUAL(confirmed, (std::vector<std::uint64_t>{1, 2}));
+  CAF_REQUIRE_EQUAL(telegram->calls.size(), 9u);
+  CAF_CHECK_EQUAL(call_offsets().back(), 4201);
+  CAF_CHECK_EQUAL(lines_containing("[notifier] error"), 2u);
+  CAF_CHECK_EQUAL(lines_containing("secret"), 0u);
+}
+
+CAF_TEST(a 404 from a proxy being redeployed delays a message without losing it) {
+  telegram->script = {{404, "<html>404 Not Found</html>", {}}};
+  start();
+  std::vector<std::uint64_t> confirmed;
+  deliver(alert(1), confirmed);
+  CAF_CHECK_EQUAL(lines_containing("check TELEGRAM_BOT_TOKEN and TELEGRAM_API_BASE"), 1u);
+  pass(600s);
+  CAF_CHECK_EQUAL(confirmed, std::vector<std::uint64_t>{1});
+  CAF_CHECK_EQUAL(telegram->calls.size(), 2u);
+  // Working again: a later refusal is reported at once, not an hour after the last one.
+  telegram->script = {{404, "<html>404 Not Found</html>", {}}};
+  deliver(alert(2), confirmed);
+  pass(1s);
+  CAF_CHECK_EQUAL(lines_containing("[notifier] error"), 2u);
+}
+
+CAF_TEST(a 400 drops the message for that chat and says which setting to check) {
+  telegram->script = {{400, R"({"ok":false,"description":"Bad Request: chat not found"})", {}}};
   start();
   std::vector<std::uint64_t> confirmed;
   deliver(alert(1), confirmed);
   pass(600s);
   CAF_CHECK_EQUAL(telegram->calls.size(), 1u);
   CAF_CHECK_EQUAL(confirmed, std::vector<std::uint64_t>{1});
-  CAF_CHECK_EQUAL(lines_containing("HTTP 401: Unauthorized"), 1u);
-  CAF_CHECK_EQUAL(lines_containing("check TELEGRAM_BOT_TOKEN"), 1u);
-  CAF_CHECK_EQUAL(lines_containing("secret"), 0u);
+  CAF_CHECK_EQUAL(lines_containing("check TELEGRAM_CHAT_ID"), 1u);
 }
 
 CAF_TEST(messages to one chat keep their order through failures) {
@@ -242,6 +325,8 @@ CAF_TEST(messages to one chat keep their order through failures) {
   CAF_CHECK_EQUAL(telegram->calls.size(), 1u);
   pass(1s);
   pass(2s);
+  // The next message to the same chat goes a second after the last one.
+  pass(1s);
   CAF_REQUIRE_EQUAL(telegram->calls.size(), 4u);
   CAF_CHECK(text_of(telegram->calls[2]).find("Traffic alert") != std::string::npos);
   CAF_CHECK(text_of(telegram->calls[3]).find("Traffic report") != std::string::npos);
@@ -297,6 +382,111 @@ CAF_TEST(while no service answers the address shows as unknown and is asked agai
   CAF_CHECK_EQUAL(ip_service->calls.size(), 2u);
 }
 
+CAF_TEST(a private address from an IP service is refused and the next one asked) {
+  ip_service->script = {{200, "192.168.1.5\n", {}}, {200, "100.64.0.9", {}},
+                        {200, "203.0.113.9", {}}};
+  auto given = settings({"-1001"});
+  given.public_ip_urls = {"http://127.0.0.1:2/a", "http://127.0.0.1:2/b", "http://127.0.0.1:2/c"};
+  start(std::move(given));
+  CAF_CHECK_EQUAL(ip_service->calls.size(), 3u);
+  std::vector<std::uint64_t> confirmed;
+  deliver(alert(1), confirmed);
+  auto text = text_of(telegram->calls.at(0));
+  CAF_CHECK(text.find("203.0.113.9") != std::string::npos);
+  CAF_CHECK(text.find("192.168.1.5") == std::string::npos);
+}
+
+CAF_TEST(the start-up message waits for the first address lookup but alerts do not) {
+  auto held = std::make_shared<held_lookups>();
+  auto given = settings({"-1001"});
+  given.public_ip_urls = {"http://127.0.0.1:2/a"};
+  auto lookups = sys.spawn(holding_client, held);
+  actors.push_back(lookups);
+  given.lookups = caf::actor_cast<http_client_actor>(lookups);
+  start(std::move(given));
+  CAF_REQUIRE_EQUAL(held->waiting.size(), 1u);
+  std::vector<std::uint64_t> confirmed;
+  deliver(started(), confirmed);
+  pass(2s);
+  CAF_CHECK(telegram->calls.empty());
+  deliver(alert(2), confirmed);
+  CAF_REQUIRE_EQUAL(telegram->calls.size(), 1u);
+  CAF_CHECK(text_of(telegram->calls[0]).find("Traffic alert") != std::string::npos);
+  CAF_CHECK_EQUAL(confirmed, std::vector<std::uint64_t>{2});
+  self->send(lookups, http_response{200, "203.0.113.9", {}});
+  sched.run();
+  pass(1s);
+  CAF_REQUIRE_EQUAL(telegram->calls.size(), 2u);
+  auto text = text_of(telegram->calls[1]);
+  CAF_CHECK(text.find("Traffic monitor started") != std::string::npos);
+  CAF_CHECK(text.find("203.0.113.9") != std::string::npos);
+  CAF_CHECK_EQUAL(confirmed, (std::vector<std::uint64_t>{2, 1}));
+}
+
+CAF_TEST(the start-up message waits for the address lookup ten seconds at most) {
+  auto held = std::make_shared<held_lookups>();
+  auto given = settings({"-1001"});
+  given.public_ip_urls = {"http://127.0.0.1:2/a"};
+  auto lookups = sys.spawn(holding_client, held);
+  actors.push_back(lookups);
+  given.lookups = caf::actor_cast<http_client_actor>(lookups);
+  start(std::move(given));
+  std::vector<std::uint64_t> confirmed;
+  deliver(started(), confirmed);
+  pass(9s);
+  CAF_CHECK(telegram->calls.empty());
+  pass(1s);
+  CAF_REQUIRE_EQUAL(telegram->calls.size(), 1u);
+  CAF_CHECK(text_of(telegram->calls[0]).find("Public IPv4: unknown") != std::string::npos);
+  CAF_CHECK_EQUAL(confirmed, std::vector<std::uint64_t>{1});
+  // A start-up message after the first lookup has ended does not wait.
+  self->send(lookups, http_response{200, "203.0.113.9", {}});
+  sched.run();
+  auto again = started();
+  again.id = 5;
+  deliver(again, confirmed);
+  pass(1s);
+  CAF_CHECK_EQUAL(confirmed, (std::vector<std::uint64_t>{1, 5}));
+}
+
+CAF_TEST(a thousand messages to one chat go at most one a second) {
+  start({"123456789"});
+  auto confirmed = deliver_many(1000, 1100s);
+  CAF_CHECK_EQUAL(confirmed.size(), 1000u);
+  auto offsets = call_offsets();
+  CAF_REQUIRE_EQUAL(offsets.size(), 1000u);
+  for (std::size_t i = 1; i < offsets.size(); ++i)
+    CAF_CHECK_GREATER_OR_EQUAL(offsets[i] - offsets[i - 1], 1);
+  CAF_CHECK_EQUAL(offsets.back(), 999);
+}
+
+CAF_TEST(a group chat gets at most twenty messages a minute) {
+  start({"-1001"});
+  auto confirmed = deliver_many(45, 300s);
+  CAF_CHECK_EQUAL(confirmed.size(), 45u);
+  auto offsets = call_offsets();
+  CAF_REQUIRE_EQUAL(offsets.size(), 45u);
+  for (std::size_t i = 1; i < offsets.size(); ++i)
+    CAF_CHECK_GREATER_OR_EQUAL(offsets[i] - offsets[i - 1], 1);
+  for (std::size_t i = 20; i < offsets.size(); ++i)
+    CAF_CHECK_GREATER_OR_EQUAL(offsets[i] - offsets[i - 20], 60);
+  // Twenty in the first minute, not fewer.
+  CAF_CHECK_EQUAL(offsets[19], 19);
+  CAF_CHECK_EQUAL(offsets[20], 60);
+}
+
+CAF_TEST(a message text is logged when raised and not again when handed over after a restart) {
+  start();
+  std::vector<std::uint64_t> confirmed;
+  deliver(alert(1), confirmed);
+  CAF_CHECK_EQUAL(lines_containing("Traffic alert"), 1u);
+  deliver(alert(2), confirmed, false);
+  pass(1s);
+  CAF_CHECK_EQUAL(confirmed, (std::vector<std::uint64_t>{1, 2}));
+  CAF_CHECK_EQUAL(lines_containing("Traffic alert"), 1u);
+  CAF_CHECK_EQUAL(lines_containing("message 2 delivered to chat -1001"), 1u);
+}
+
 CAF_TEST(an alert raised during an outage leaves the outbox once delivered) {
   test::fake_proc proc;
   test::temp_dir data;
@@ -326,6 +516,8 @@ CAF_TEST(an alert raised during an outage leaves the outbox once delivered) {
   CAF_CHECK_EQUAL(outbox_size(), 2u);
   telegram->otherwise = sent;
   pass(60s);
+  // The alert follows the start-up message a second later.
+  pass(1s);
   CAF_CHECK_EQUAL(outbox_size(), 0u);
 }
 

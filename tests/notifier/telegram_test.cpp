@@ -1,6 +1,8 @@
 #define CAF_SUITE telegram
 #include <caf/test/unit_test.hpp>
 
+#include <deque>
+
 #include <nlohmann/json.hpp>
 
 #include "actors/notifier/telegram.hpp"
@@ -66,8 +68,25 @@ CAF_TEST(odd retry_after values are bounded or ignored) {
   CAF_CHECK(!garbage.retry_after.has_value());
 }
 
-CAF_TEST(client errors drop the message with the description Telegram gave) {
-  for (long status : {400L, 401L, 403L, 404L, 413L}) {
+CAF_TEST(a 408 is retried like a server error) {
+  auto verdict = judge_send_reply({408, "<html>Request Timeout</html>", {}});
+  CAF_CHECK(verdict.action == next_step::retry);
+  CAF_CHECK_EQUAL(verdict.reason, "HTTP 408");
+}
+
+CAF_TEST(a 401 or 404 keeps the message and tries again after ten minutes) {
+  // A wrong token or API base, or a proxy being redeployed: every message would meet the
+  // same answer, so none is dropped until the address works again.
+  for (long status : {401L, 404L}) {
+    auto verdict = judge_send_reply({status, R"({"ok":false,"description":"Not Found"})", {}});
+    CAF_CHECK(verdict.action == next_step::retry_later);
+    CAF_CHECK_EQUAL(verdict.reason, "HTTP " + std::to_string(status) + ": Not Found");
+  }
+  CAF_CHECK_EQUAL(configuration_retry_delay, 600s);
+}
+
+CAF_TEST(client errors of one chat drop the message with the description Telegram gave) {
+  for (long status : {400L, 403L, 413L}) {
     auto verdict = judge_send_reply(
       {status, R"({"ok":false,"description":"Bad Request: chat not found"})", {}});
     CAF_CHECK(verdict.action == next_step::drop);
@@ -108,6 +127,62 @@ CAF_TEST(a public IP answer must be exactly one dotted IPv4 address) {
     CAF_MESSAGE("answer " << bad);
     CAF_CHECK(!parse_public_ip_reply(bad).has_value());
   }
+}
+
+CAF_TEST(only a public address is taken from an IP service) {
+  // Documentation ranges are not private: a server may well be shown one in a test bed.
+  for (auto address : {"203.0.113.7", "198.51.100.4", "192.0.2.1", "8.8.8.8", "1.1.1.1",
+                       "100.63.255.255", "100.128.0.0", "172.15.255.255", "172.32.0.1",
+                       "192.167.1.1", "169.253.1.1", "223.255.255.255", "11.0.0.1"}) {
+    CAF_MESSAGE("address " << address);
+    CAF_CHECK(is_public_ipv4(address));
+    CAF_CHECK(parse_public_ip_reply(address).has_value());
+  }
+  for (auto address : {"10.0.0.1", "172.16.0.1", "172.31.255.255", "192.168.1.5", "127.0.0.1",
+                       "127.255.0.1", "169.254.169.254", "100.64.0.1", "100.127.255.255",
+                       "0.0.0.0", "0.1.2.3", "224.0.0.1", "239.255.255.250", "240.0.0.1",
+                       "255.255.255.255", "not an address"}) {
+    CAF_MESSAGE("address " << address);
+    CAF_CHECK(!is_public_ipv4(address));
+    CAF_CHECK(!parse_public_ip_reply(address).has_value());
+  }
+}
+
+// -- pacing -------------------------------------------------------------------------------
+
+namespace {
+
+using steady = std::chrono::steady_clock;
+const steady::time_point t0{std::chrono::hours{1}};
+
+} // namespace
+
+CAF_TEST(group chats are the negative ids and the channel names) {
+  CAF_CHECK(is_group_chat("-1001234567890"));
+  CAF_CHECK(is_group_chat("-42"));
+  CAF_CHECK(is_group_chat("@ops_channel"));
+  CAF_CHECK(!is_group_chat("123456789"));
+}
+
+CAF_TEST(a chat gets at most one message a second) {
+  CAF_CHECK(next_send_time({}, false) == steady::time_point::min());
+  CAF_CHECK(next_send_time({t0}, false) == t0 + 1s);
+  CAF_CHECK(next_send_time({t0, t0 + 5s}, false) == t0 + 6s);
+  CAF_CHECK(next_send_time({t0}, true) == t0 + 1s);
+}
+
+CAF_TEST(a group gets at most twenty messages a minute) {
+  std::deque<steady::time_point> sends;
+  for (int i = 0; i < 19; ++i)
+    sends.push_back(t0 + std::chrono::seconds{i});
+  CAF_CHECK(next_send_time(sends, true) == t0 + 19s);
+  sends.push_back(t0 + 19s);
+  // The twenty-first waits until the first of the twenty is a minute old.
+  CAF_CHECK(next_send_time(sends, true) == t0 + 60s);
+  CAF_CHECK(next_send_time(sends, false) == t0 + 20s);
+  // Older sends than the last twenty do not matter.
+  sends.push_front(t0 - 1s);
+  CAF_CHECK(next_send_time(sends, true) == t0 + 60s);
 }
 
 CAF_TEST(redaction replaces every occurrence of the secret) {
