@@ -52,6 +52,10 @@ bool is_dotted_ipv4(std::string_view text);
 // A public-IP service's answer: a dotted IPv4 address, white space around it allowed.
 std::optional<std::string> parse_public_ip_reply(std::string_view body);
 
+// `text` with the user information of every http(s) URL in it replaced by "***":
+// "https://user:pass@proxy/" becomes "https://***@proxy/".
+std::string mask_url_credentials(std::string text);
+
 // `text` with every occurrence of `secret` replaced by `mask`; unchanged for an empty secret.
 std::string redact(std::string text, const std::string& secret, const std::string& mask);
 
