@@ -132,6 +132,8 @@ void log_status_line(caf::scoped_actor& self, const accounting_actor& accounting
                  usage.rx_bytes, usage.tx_bytes);
       },
       [&](caf::error& error) { log.error("no status: {}", caf::to_string(error)); });
+  // Asked for by an operator who is reading the log file now.
+  log.flush();
 }
 
 // The first argument main does not understand; empty when all are understood.
@@ -287,16 +289,28 @@ int run_monitor(const config& settings, const sigset_t& signals) {
   return 0;
 }
 
+
+// The signal mask the process started with, for the commands that end soon.
+sigset_t mask_at_start;
+
+// Run from the executable's pre-initialisation array: before the shared libraries' and this
+// program's static initialisers, before any thread exists, so that every thread inherits
+// the mask and a signal sent during start-up waits for the monitor's sigwait instead of
+// killing it.
+void block_handled_signals(int, char**, char**) {
+  const sigset_t signals = handled_signals();
+  pthread_sigmask(SIG_BLOCK, &signals, &mask_at_start);
+  // A write to a closed pipe or socket is an error to handle where it happens, not a stop.
+  std::signal(SIGPIPE, SIG_IGN);
+}
+
+__attribute__((section(".preinit_array"), used)) void (*const block_signals_first)(
+  int, char**, char**) = block_handled_signals;
+
 } // namespace
 
 int main(int argc, char** argv) {
-  // First of all, before any thread exists, so that every thread inherits the mask: a
-  // signal sent during start-up waits for the monitor's sigwait instead of killing it.
   const sigset_t signals = handled_signals();
-  sigset_t default_mask;
-  pthread_sigmask(SIG_BLOCK, &signals, &default_mask);
-  // A write to a closed pipe or socket is an error to handle where it happens, not a stop.
-  std::signal(SIGPIPE, SIG_IGN);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args == std::vector<std::string>{"--version"}) {
     std::cout << "traffic-monitor " << TMON_VERSION << '\n';
@@ -313,7 +327,7 @@ int main(int argc, char** argv) {
   bool status = !args.empty() && args[0] == "status";
   // The commands other than the monitor end soon: a signal may simply end them.
   if (!args.empty())
-    pthread_sigmask(SIG_SETMASK, &default_mask, nullptr);
+    pthread_sigmask(SIG_SETMASK, &mask_at_start, nullptr);
   auto parsed = parse_config(process_environment());
   if (!parsed) {
     std::cerr << parsed.error << '\n';
