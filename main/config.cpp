@@ -12,6 +12,10 @@
 #include <sstream>
 #include <utility>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "actors/notifier/telegram.hpp"
 #include "actors/sampler/proc_net.hpp"
 
@@ -98,9 +102,11 @@ std::string one_of(const std::vector<std::string_view>& names) {
   return result;
 }
 
+// The shortest digits that read back as `value`, never in exponent notation: a threshold
+// written 0.0000000001 shows as written, not as 1e-10.
 std::string decimal_text(double value) {
-  char buffer[64];
-  auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+  char buffer[512];
+  auto end = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed).ptr;
   return std::string(buffer, end);
 }
 
@@ -337,19 +343,50 @@ std::optional<std::string> value_of(const environment_lookup& lookup, const std:
   return text;
 }
 
-// The whole content of a file, or why it cannot be read.
-outcome<std::string> file_content(const std::string& path) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file{std::fopen(path.c_str(), "rb"),
-                                                      &std::fclose};
-  if (!file)
-    return outcome<std::string>::failure(std::strerror(errno));
+constexpr std::size_t largest_secret_file = 64 * 1024;
+
+// A secret file must be a regular file of at most 64 KiB, so that a device such as
+// /dev/zero or a FIFO is refused at once instead of read for ever. A path that cannot be
+// examined is left to the reading, which says why.
+problem refuse_unlike_secret_file(const setting& file, const std::string& holds) {
+  struct stat status {};
+  if (::stat(file.value.c_str(), &status) != 0 || S_ISDIR(status.st_mode))
+    return std::nullopt;
+  auto accepted = "a regular file of at most 64 KiB that holds " + holds;
+  if (!S_ISREG(status.st_mode))
+    return invalid(file, accepted, "it is not a regular file");
+  if (static_cast<std::uint64_t>(status.st_size) > largest_secret_file)
+    return invalid(file, accepted, "it has " + std::to_string(status.st_size) + " bytes");
+  return std::nullopt;
+}
+
+// The whole content of a file of at most largest_secret_file bytes, or why it cannot be
+// read.
+outcome<std::string> secret_file_content(const std::string& path) {
+  auto failure = [](std::string why) { return outcome<std::string>::failure(std::move(why)); };
+  // Non-blocking, so that a FIFO put in place since it was examined does not wait.
+  const int descriptor = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (descriptor < 0)
+    return failure(std::strerror(errno));
   std::string content;
   char buffer[4096];
-  std::size_t count = 0;
-  while ((count = std::fread(buffer, 1, sizeof buffer, file.get())) > 0)
-    content.append(buffer, count);
-  if (std::ferror(file.get()))
-    return outcome<std::string>::failure(std::strerror(errno));
+  int error = 0;
+  // One byte more than allowed tells a file that grew from one at the limit.
+  while (content.size() <= largest_secret_file) {
+    auto count = ::read(descriptor, buffer, sizeof buffer);
+    if (count < 0 && errno == EINTR)
+      continue;
+    if (count <= 0) {
+      error = count < 0 ? errno : 0;
+      break;
+    }
+    content.append(buffer, static_cast<std::size_t>(count));
+  }
+  ::close(descriptor);
+  if (error != 0)
+    return failure(std::strerror(error));
+  if (content.size() > largest_secret_file)
+    return failure("it has grown past 64 KiB");
   return outcome<std::string>::success(std::move(content));
 }
 
@@ -366,7 +403,9 @@ problem read_secret(const environment_lookup& lookup, const std::string& name,
     found = setting{name, *direct, {}};
   if (!path)
     return std::nullopt;
-  auto content = file_content(*path);
+  if (auto refused = refuse_unlike_secret_file({file_variable, *path}, name))
+    return refused;
+  auto content = secret_file_content(*path);
   if (!content)
     return quoted({file_variable, *path}) + " cannot be read: " + content.error + ".";
   auto text = trimmed(*content.value);
@@ -479,7 +518,7 @@ problem read_api_base(const environment_lookup& lookup, config& settings) {
   if (!text)
     return std::nullopt;
   if (!is_http_url(*text))
-    return invalid({"TELEGRAM_API_BASE", *text},
+    return invalid({"TELEGRAM_API_BASE", mask_url_credentials(*text)},
                    "an http:// or https:// URL with a host, such as https://api.telegram.org");
   settings.telegram_api_base = text->substr(0, text->find_last_not_of('/') + 1);
   return std::nullopt;
@@ -557,20 +596,24 @@ bool is_threshold(std::string_view text) {
   return parse_positive_decimal(text).has_value();
 }
 
+// A threshold's value as a number, so that 80, 80.0 and 080 are the same threshold.
+std::string threshold_key(std::string_view text) {
+  return decimal_text(*parse_positive_decimal(text));
+}
+
 problem read_thresholds(const environment_lookup& lookup, config& settings) {
   auto text = value_of(lookup, "THRESHOLDS");
   if (!text)
     return std::nullopt;
-  auto items = checked_items({"THRESHOLDS", *text}, is_threshold,
-                             "a comma-separated list of percentages, each a decimal number "
-                             "above 0 such as 80 or 92.5");
+  auto items = distinct_items({"THRESHOLDS", *text}, is_threshold, threshold_key,
+                              "a comma-separated list of distinct percentages, each a decimal "
+                              "number above 0 such as 80 or 92.5");
   if (!items)
     return items.error;
   std::vector<double> thresholds;
   for (const auto& item : *items.value)
     thresholds.push_back(*parse_positive_decimal(item));
   std::sort(thresholds.begin(), thresholds.end());
-  thresholds.erase(std::unique(thresholds.begin(), thresholds.end()), thresholds.end());
   settings.thresholds = std::move(thresholds);
   return std::nullopt;
 }
@@ -602,13 +645,82 @@ problem read_report_time(const environment_lookup& lookup, config& settings) {
   return std::nullopt;
 }
 
-// glibc reads TZ as a zone file unless it starts with ':' or is a POSIX rule, which always
-// has a digit (the offset); an absolute path is a file whatever its characters.
-bool names_zone_file(std::string_view zone) {
-  if (zone.front() == '/')
-    return true;
-  return zone != "UTC" && zone.front() != ':'
-         && std::none_of(zone.begin(), zone.end(), is_digit);
+// The offset of a TZ value that starts like a POSIX rule ("UTC+8", "CST-8", "<+08>-8",
+// "EST5EDT,M3.2.0,M11.1.0"): a name of three or more letters or one in <>, then [+-]hh[:mm],
+// in minutes with the sign as written; nothing for anything else.
+std::optional<int> posix_rule_offset(std::string_view zone) {
+  std::size_t at = 0;
+  if (!zone.empty() && zone.front() == '<') {
+    at = zone.find('>');
+    if (at == std::string_view::npos)
+      return std::nullopt;
+    ++at;
+  } else {
+    while (at < zone.size() && ((zone[at] >= 'a' && zone[at] <= 'z')
+                                || (zone[at] >= 'A' && zone[at] <= 'Z')))
+      ++at;
+    if (at < 3)
+      return std::nullopt;
+  }
+  int sign = 1;
+  if (at < zone.size() && (zone[at] == '+' || zone[at] == '-'))
+    sign = zone[at++] == '-' ? -1 : 1;
+  auto digits = [&](std::size_t most) {
+    int value = 0;
+    std::size_t count = 0;
+    for (; count < most && at < zone.size() && is_digit(zone[at]); ++count)
+      value = value * 10 + (zone[at++] - '0');
+    return count == 0 ? -1 : value;
+  };
+  const int hours = digits(2);
+  if (hours < 0)
+    return std::nullopt;
+  int minutes = 0;
+  if (at + 1 < zone.size() && zone[at] == ':' && is_digit(zone[at + 1])) {
+    ++at;
+    minutes = std::max(digits(2), 0);
+  }
+  return sign * (hours * 60 + minutes);
+}
+
+// POSIX counts a rule's offset west of Greenwich, so "UTC+8" is eight hours behind UTC: the
+// trap a user in China falls into. The hint reads the offset as people write it and names
+// the zone for that, and says what the rule would really mean.
+std::string posix_rule_refusal(const std::string& zone, int written_minutes) {
+  std::string hint = "a zone name such as Asia/Shanghai";
+  const int hours = written_minutes / 60;
+  // The Etc zones (with POSIX's sign) have whole hours from UTC-12 to UTC+14 only.
+  if (written_minutes == 0)
+    hint += ", or UTC for UTC" + utc_offset_text(0);
+  else if (written_minutes % 60 == 0 && hours >= -12 && hours <= 14)
+    hint += ", or Etc/GMT" + std::string{hours > 0 ? "-" : "+"} + std::to_string(std::abs(hours))
+            + " for UTC" + utc_offset_text(written_minutes);
+  return *invalid({"TZ", zone}, hint,
+                  "in a POSIX rule the offset counts west of Greenwich, so it would mean UTC"
+                    + utc_offset_text(-written_minutes));
+}
+
+// A plain relative name: no leading ':' (which makes glibc fall back to UTC for an unknown
+// name) or '/', and no empty, "." or ".." component that could leave the zone directory.
+bool is_plain_zone_name(std::string_view zone) {
+  if (zone.front() == ':' || zone.front() == '/')
+    return false;
+  auto components = split(zone, '/');
+  return std::none_of(components.begin(), components.end(), [](std::string_view component) {
+    return component.empty() || component == "." || component == "..";
+  });
+}
+
+// A regular file that starts with the magic of the time-zone database's files.
+bool is_zone_file(const std::string& path) {
+  std::error_code no_file;
+  if (!std::filesystem::is_regular_file(path, no_file))
+    return false;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file{std::fopen(path.c_str(), "rb"),
+                                                      &std::fclose};
+  char magic[4] = {};
+  return file && std::fread(magic, 1, sizeof magic, file.get()) == sizeof magic
+         && std::string_view{magic, sizeof magic} == "TZif";
 }
 
 // Where glibc looks for a zone file: TZDIR when set and not empty.
@@ -617,6 +729,8 @@ std::string zone_directory(const environment_lookup& lookup) {
   return directory && !directory->empty() ? *directory : "/usr/share/zoneinfo";
 }
 
+// Only UTC and the names of the time-zone database: glibc silently runs an unknown name in
+// UTC and reads a POSIX offset with the sign most people do not expect.
 problem read_time_zone(const environment_lookup& lookup, config& settings) {
   auto raw = lookup("TZ");
   if (!raw || trimmed(*raw).empty())
@@ -625,13 +739,17 @@ problem read_time_zone(const environment_lookup& lookup, config& settings) {
   // The C library takes TZ as it is, so white space around a zone name would silently
   // select UTC.
   if (trimmed(zone) != zone)
-    return invalid({"TZ", zone}, "a zone name or POSIX rule without surrounding white space");
+    return invalid({"TZ", zone}, "a zone name without surrounding white space");
+  if (zone == "UTC") {
+    settings.time_zone = zone;
+    return std::nullopt;
+  }
+  if (auto written_offset = posix_rule_offset(zone))
+    return posix_rule_refusal(zone, *written_offset);
   auto directory = zone_directory(lookup);
-  auto file = zone.front() == '/' ? zone : directory + "/" + zone;
-  std::error_code no_file;
-  if (names_zone_file(zone) && !std::filesystem::is_regular_file(file, no_file))
+  if (!is_plain_zone_name(zone) || !is_zone_file(directory + "/" + zone))
     return quoted({"TZ", zone}) + " is not a known time zone: expected a zone name found under "
-           + printable(directory) + " such as Asia/Shanghai or UTC, or a POSIX rule such as CST-8.";
+           + printable(directory) + " such as Asia/Shanghai or UTC.";
   settings.time_zone = zone;
   return std::nullopt;
 }
@@ -688,11 +806,15 @@ problem read_public_ip_urls(const environment_lookup& lookup, config& settings) 
   auto text = value_of(lookup, "PUBLIC_IP_URLS");
   if (!text)
     return std::nullopt;
-  auto items = checked_items({"PUBLIC_IP_URLS", *text}, is_http_url,
+  // Checked on the masked text, so that a refusal never shows a password; masking keeps
+  // every item's validity.
+  auto items = checked_items({"PUBLIC_IP_URLS", mask_url_credentials(*text)}, is_http_url,
                              "a comma-separated list of http:// or https:// URLs with a host");
   if (!items)
     return items.error;
-  settings.public_ip_urls = std::move(*items.value);
+  settings.public_ip_urls.clear();
+  for (auto item : split_list(*text))
+    settings.public_ip_urls.emplace_back(item);
   return std::nullopt;
 }
 
@@ -753,7 +875,7 @@ environment_lookup process_environment() {
   };
 }
 
-std::string describe_config(const config& settings) {
+std::string describe_config(const config& settings, epoch_seconds now) {
   const std::pair<const char*, std::string> lines[] = {
     {"TELEGRAM_BOT_TOKEN", or_placeholder(mask_token(settings.telegram_bot_token), "(none)")},
     {"TELEGRAM_CHAT_ID", or_placeholder(joined(settings.telegram_chat_ids), "(none)")},
@@ -767,7 +889,9 @@ std::string describe_config(const config& settings) {
     {"NETWORK_INTERFACE", or_placeholder(joined(settings.interfaces), "(default route)")},
     {"REPORT_INTERVAL_DAYS", std::to_string(settings.report_interval_days)},
     {"REPORT_TIME", time_text(settings.report_time)},
-    {"TZ", or_placeholder(settings.time_zone, "(system default)")},
+    {"TZ", settings.time_zone.empty()
+             ? "(system default, UTC" + local_utc_offset(now) + ")"
+             : settings.time_zone + " (UTC" + local_utc_offset(now) + ")"},
     {"DATA_DIR", settings.data_dir},
     {"LOG_FILE", or_placeholder(settings.log_file, "(none)")},
     {"LOG_LEVEL", name_of(levels, settings.level)},
@@ -781,7 +905,7 @@ std::string describe_config(const config& settings) {
   std::string text;
   for (const auto& [name, value] : lines)
     text += std::string{name} + "=" + value + "\n";
-  return text;
+  return mask_secrets(std::move(text), settings);
 }
 
 std::string mask_token(const std::string& token) {
@@ -790,6 +914,106 @@ std::string mask_token(const std::string& token) {
   if (!is_token_shaped(token))
     return "***";
   return token.substr(0, token.find(':')) + ":***";
+}
+
+namespace {
+
+// The user information of a URL ("user:pass" of "https://user:pass@proxy/"); empty when it
+// has none.
+std::string url_credentials(std::string_view url) {
+  auto separator = url.find("://");
+  if (separator == std::string_view::npos)
+    return {};
+  auto authority = url.substr(separator + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  auto at = authority.rfind('@');
+  return at == std::string_view::npos ? std::string{} : std::string{authority.substr(0, at)};
+}
+
+} // namespace
+
+std::string mask_secrets(std::string text, const config& settings) {
+  text = redact(std::move(text), settings.telegram_bot_token,
+                mask_token(settings.telegram_bot_token));
+  text = mask_url_credentials(std::move(text));
+  std::vector<std::string> urls = settings.public_ip_urls;
+  urls.push_back(settings.telegram_api_base);
+  for (const auto& url : urls)
+    text = redact(std::move(text), url_credentials(url), "***");
+  return text;
+}
+
+namespace {
+
+// Why a directory the run will create if missing cannot be used, checked without creating
+// it: the directory, or its nearest existing ancestor, must be a directory the process may
+// write to (access also reports a read-only file system, which root cannot bypass).
+problem unwritable_directory(const std::filesystem::path& directory) {
+  namespace fs = std::filesystem;
+  auto existing = directory.empty() ? fs::path{"."} : directory;
+  std::error_code failure;
+  while (!fs::exists(existing, failure)) {
+    if (failure)
+      return failure.message();
+    if (!existing.has_relative_path() || existing.parent_path() == existing)
+      return std::string{"no part of it exists"};
+    existing = existing.parent_path();
+    if (existing.empty())
+      existing = ".";
+  }
+  const auto shown = printable(existing.string());
+  if (!fs::is_directory(existing, failure))
+    return shown + " is not a directory";
+  if (::access(existing.c_str(), W_OK | X_OK) != 0)
+    return shown + " cannot be written: " + std::strerror(errno);
+  return std::nullopt;
+}
+
+problem unusable_host_proc(const config& settings) {
+  auto refusal = [&](const std::string& why) {
+    return quoted({"HOST_PROC", settings.host_proc}) + " cannot be used: " + printable(why)
+           + ".";
+  };
+  if (auto devices = read_net_dev(settings.host_proc); !devices)
+    return refusal(devices.error);
+  if (auto boot_id = read_boot_id(settings.host_proc); !boot_id)
+    return refusal(boot_id.error);
+  return std::nullopt;
+}
+
+problem unusable_data_dir(const config& settings) {
+  if (auto why = unwritable_directory(settings.data_dir))
+    return quoted({"DATA_DIR", settings.data_dir}) + " cannot be used: " + *why + ".";
+  return std::nullopt;
+}
+
+problem unusable_log_file(const config& settings) {
+  if (settings.log_file.empty())
+    return std::nullopt;
+  auto refusal = [&](const std::string& why) {
+    return quoted({"LOG_FILE", settings.log_file}) + " cannot be used: " + why + ".";
+  };
+  std::filesystem::path file{settings.log_file};
+  std::error_code failure;
+  if (std::filesystem::exists(file, failure)) {
+    if (!std::filesystem::is_regular_file(file, failure))
+      return refusal("it is not a regular file");
+    if (::access(file.c_str(), W_OK) != 0)
+      return refusal(std::string{"it cannot be written: "} + std::strerror(errno));
+    return std::nullopt;
+  }
+  if (auto why = unwritable_directory(file.parent_path()))
+    return refusal("its directory: " + *why);
+  return std::nullopt;
+}
+
+} // namespace
+
+std::optional<std::string> unusable_setting(const config& settings) {
+  for (auto check : {unusable_host_proc, unusable_data_dir, unusable_log_file})
+    if (auto refused = check(settings))
+      return refused;
+  return std::nullopt;
 }
 
 } // namespace tmon

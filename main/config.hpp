@@ -64,8 +64,22 @@ outcome<config> parse_config(const environment_lookup& lookup);
 // The process environment as an environment_lookup.
 environment_lookup process_environment();
 
-// The effective configuration, one "NAME=value" per line, secrets masked.
-std::string describe_config(const config& settings);
+// The effective configuration, one "NAME=value" per line, secrets masked. TZ shows the
+// local time's UTC offset at `now`; the local time is the process's, whose TZ is the one
+// the settings were read from.
+std::string describe_config(const config& settings, epoch_seconds now);
+
+// `text` safe to show: the bot token masked as mask_token does, the credentials of every URL
+// in it masked ("https://user:pass@proxy/" becomes "https://***@proxy/"), and the credentials
+// of the configured URLs also where they appear on their own, as a library's message may
+// quote them.
+std::string mask_secrets(std::string text, const config& settings);
+
+// What the run will need and --check-config therefore checks, without changing anything:
+// HOST_PROC's net/dev and boot id readable and parsable, DATA_DIR and LOG_FILE's directory
+// a directory that exists or can be made, and writable. One sentence naming the variable,
+// or nothing when all is well.
+std::optional<std::string> unusable_setting(const config& settings);
 
 // A secret shown safely: a bot token keeps its numeric bot id ("123456789:***"), anything
 // else becomes "***"; empty stays empty.

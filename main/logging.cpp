@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include <spdlog/sinks/dist_sink.h>
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -18,6 +19,18 @@ constexpr const char* line_pattern = "%Y-%m-%dT%H:%M:%S.%e%z %^%-5l%$ [%n] %v";
 
 std::vector<spdlog::sink_ptr> shared_sinks;
 spdlog::level::level_enum shared_level = spdlog::level::info;
+// The loggers write to the log file through this, so that reopen_log_file can put a new
+// file in place under all of them at once.
+std::shared_ptr<spdlog::sinks::dist_sink_mt> log_file_sink;
+std::string log_file_path;
+
+// Appends to `path`, creating it (and its directory) when missing.
+spdlog::sink_ptr open_log_file(const std::string& path) {
+  auto sink = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(path, log_file_bytes,
+                                                                      log_files_kept);
+  sink->set_pattern(line_pattern);
+  return sink;
+}
 
 spdlog::level::level_enum to_spdlog(log_level level) {
   switch (level) {
@@ -42,16 +55,31 @@ std::string setup_logging(log_level level, const std::string& log_file) {
   shared_sinks.clear();
   shared_sinks.push_back(
     std::make_shared<spdlog::sinks::stdout_color_sink_mt>(spdlog::color_mode::automatic));
+  shared_sinks.back()->set_pattern(line_pattern);
+  log_file_sink.reset();
+  log_file_path = log_file;
   if (!log_file.empty()) {
     try {
-      shared_sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
-        log_file, log_file_bytes, log_files_kept));
+      log_file_sink = std::make_shared<spdlog::sinks::dist_sink_mt>(
+        std::vector<spdlog::sink_ptr>{open_log_file(log_file)});
     } catch (const spdlog::spdlog_ex& failure) {
       return failure.what();
     }
+    shared_sinks.push_back(log_file_sink);
   }
-  for (auto& sink : shared_sinks)
-    sink->set_pattern(line_pattern);
+  return {};
+}
+
+std::string reopen_log_file() {
+  if (!log_file_sink)
+    return {};
+  try {
+    auto reopened = open_log_file(log_file_path);
+    log_file_sink->flush();
+    log_file_sink->set_sinks({reopened});
+  } catch (const spdlog::spdlog_ex& failure) {
+    return failure.what();
+  }
   return {};
 }
 

@@ -1,6 +1,7 @@
 // traffic-monitor: counts a server's traffic per billing cycle and warns before the quota
 // runs out. This file reads the command line and the environment and runs the actors.
 #include <atomic>
+#include <cmath>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -25,6 +26,7 @@
 #include "actors/notifier/telegram.hpp"
 #include "actors/sampler/proc_net.hpp"
 #include "actors/sampler/sampler.hpp"
+#include "actors/scheduler/calendar.hpp"
 #include "actors/scheduler/scheduler.hpp"
 #include "main/config.hpp"
 #include "main/logging.hpp"
@@ -41,7 +43,8 @@ Counts this server's network traffic per billing cycle and sends alerts, cycle-r
 notices and periodic reports to Telegram (or to the log when no bot is configured).
 
 Commands:
-  (none)          run the monitor until SIGTERM or SIGINT
+  (none)          run the monitor until SIGTERM, SIGINT or another stop signal
+                  (SIGHUP reopens LOG_FILE, SIGUSR1 logs one status line)
   status          print the current cycle from the state file
   status --json   the same as one JSON object
   health          exit 0 when the state file is fresh, else say why and exit 1
@@ -92,6 +95,61 @@ std::string one_line(std::string text) {
   return text;
 }
 
+// Every catchable signal whose default is to end the process and that is no fault: each
+// stops the monitor cleanly with a last sample. SIGHUP and SIGUSR1 have jobs of their own,
+// SIGPIPE is ignored, and the faults (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS,
+// SIGABRT) keep their defaults: after one of them nothing can be trusted to be saved.
+sigset_t handled_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int stop : {SIGTERM, SIGINT, SIGQUIT, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU,
+                   SIGXFSZ, SIGIO, SIGPWR, SIGSTKFLT, SIGHUP, SIGUSR1})
+    sigaddset(&signals, stop);
+  for (int realtime = SIGRTMIN; realtime <= SIGRTMAX; ++realtime)
+    sigaddset(&signals, realtime);
+  return signals;
+}
+
+// One INFO line with the cycle's figures, for SIGUSR1.
+void log_status_line(caf::scoped_actor& self, const accounting_actor& accounting,
+                     const config& settings, spdlog::logger& log) {
+  self->request(accounting, std::chrono::seconds{4}, usage_atom::value)
+    .receive(
+      [&](const usage_figures& usage) {
+        auto in_unit = [&](std::uint64_t bytes) {
+          return static_cast<double>(bytes) / static_cast<double>(settings.unit.bytes);
+        };
+        // Rounded down, so that a share not yet reached is never shown.
+        auto percent = usage.quota_bytes == 0
+                         ? 0.0
+                         : std::floor(1000.0 * static_cast<double>(usage.counted_bytes)
+                                      / static_cast<double>(usage.quota_bytes))
+                             / 10;
+        log.info("status: {:.2f} of {:.2f} {} counted ({:.1f}%) in the cycle {} to {}; "
+                 "received {} bytes, sent {} bytes",
+                 in_unit(usage.counted_bytes), in_unit(usage.quota_bytes), settings.unit.name,
+                 percent, local_iso8601(usage.cycle.start), local_iso8601(usage.cycle.end),
+                 usage.rx_bytes, usage.tx_bytes);
+      },
+      [&](caf::error& error) { log.error("no status: {}", caf::to_string(error)); });
+  // Asked for by an operator who is reading the log file now.
+  log.flush();
+}
+
+// The first argument main does not understand; empty when all are understood.
+std::string unknown_argument(const std::vector<std::string>& args) {
+  if (args.empty())
+    return {};
+  const auto& command = args[0];
+  std::size_t understood = 1;
+  if (command == "status" && args.size() > 1 && args[1] == "--json")
+    understood = 2;
+  else if (command != "status" && command != "health" && command != "--check-config"
+           && command != "--version" && command != "--help")
+    understood = 0;
+  return understood < args.size() ? args[understood] : std::string{};
+}
+
 // Two monitors on one data directory would each write their own totals over the other's, so
 // the first one locks it; the lock goes with the process, also when it is killed. The lock
 // is on the directory itself, so a read-only directory can still be locked.
@@ -109,7 +167,7 @@ std::string lock_data_dir(const std::string& data_dir) {
   return std::string{"cannot be locked: "} + std::strerror(error);
 }
 
-int run_monitor(const config& settings) {
+int run_monitor(const config& settings, const sigset_t& signals) {
   std::error_code failure;
   std::filesystem::create_directories(settings.data_dir, failure);
   if (failure) {
@@ -135,17 +193,9 @@ int run_monitor(const config& settings) {
   }
   auto log = make_logger("main");
   log->info("traffic-monitor {} starting: {}", TMON_VERSION,
-            one_line(describe_config(settings)));
+            one_line(describe_config(settings, system_now())));
   if (settings.telegram_bot_token.empty())
     log->warn("TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID are not set: messages only go to the log");
-
-  // Blocked before any thread starts, so every thread inherits the mask and the signals
-  // wait for sigwait below.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   // libcurl's global set-up is not thread-safe: done before any thread starts.
   curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -157,8 +207,9 @@ int run_monitor(const config& settings) {
   caf::actor_system system{system_config};
 
   auto stop_http = std::make_shared<std::atomic<bool>>(false);
-  auto transport = make_curl_transport(settings.telegram_bot_token,
-                                       mask_token(settings.telegram_bot_token), stop_http);
+  auto transport = make_curl_transport(
+    [settings](std::string text) { return mask_secrets(std::move(text), settings); },
+    stop_http);
   // Blocking HTTP calls each get a thread of their own, away from the scheduler's workers.
   auto telegram_http = system.spawn<caf::detached>(http_client, transport);
   auto lookup_http = system.spawn<caf::detached>(http_client, transport);
@@ -211,11 +262,26 @@ int run_monitor(const config& settings) {
   calendar.accounting = accounting_handle;
   auto scheduler_handle = system.spawn(scheduler, std::move(calendar));
 
-  int received = 0;
-  sigwait(&stop_signals, &received);
-  log->info("{} received: taking a last sample and stopping", strsignal(received));
-
   caf::scoped_actor self{system};
+  // Signals sent before this point were held pending by the mask set in main.
+  for (;;) {
+    int received = 0;
+    sigwait(&signals, &received);
+    if (received == SIGHUP) {
+      if (auto error = reopen_log_file(); !error.empty())
+        log->error("SIGHUP received, but LOG_FILE cannot be reopened: {}", error);
+      else
+        log->info("SIGHUP received: log file reopened");
+      continue;
+    }
+    if (received == SIGUSR1) {
+      log_status_line(self, accounting_handle, settings, *log);
+      continue;
+    }
+    log->info("{} received: taking a last sample and stopping", strsignal(received));
+    break;
+  }
+
   self->request(accounting_handle, std::chrono::seconds{4}, flush_atom::value)
     .receive([&](bool saved) { if (!saved) log->error("the last sample could not be saved"); },
              [&](caf::error& error) {
@@ -234,9 +300,28 @@ int run_monitor(const config& settings) {
   return 0;
 }
 
+
+// The signal mask the process started with, for the commands that end soon.
+sigset_t mask_at_start;
+
+// Run from the executable's pre-initialisation array: before the shared libraries' and this
+// program's static initialisers, before any thread exists, so that every thread inherits
+// the mask and a signal sent during start-up waits for the monitor's sigwait instead of
+// killing it.
+void block_handled_signals(int, char**, char**) {
+  const sigset_t signals = handled_signals();
+  pthread_sigmask(SIG_BLOCK, &signals, &mask_at_start);
+  // A write to a closed pipe or socket is an error to handle where it happens, not a stop.
+  std::signal(SIGPIPE, SIG_IGN);
+}
+
+__attribute__((section(".preinit_array"), used)) void (*const block_signals_first)(
+  int, char**, char**) = block_handled_signals;
+
 } // namespace
 
 int main(int argc, char** argv) {
+  const sigset_t signals = handled_signals();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args == std::vector<std::string>{"--version"}) {
     std::cout << "traffic-monitor " << TMON_VERSION << '\n';
@@ -246,15 +331,14 @@ int main(int argc, char** argv) {
     std::cout << usage_text;
     return 0;
   }
-  bool status = !args.empty() && args[0] == "status";
-  bool known = args.empty() || args == std::vector<std::string>{"--check-config"}
-               || (status && args.size() == 1)
-               || args == std::vector<std::string>{"status", "--json"}
-               || args == std::vector<std::string>{"health"};
-  if (!known) {
-    std::cerr << "unknown arguments; see traffic-monitor --help\n";
+  if (auto unknown = unknown_argument(args); !unknown.empty()) {
+    std::cerr << "unknown argument \"" << unknown << "\"; see traffic-monitor --help\n";
     return 2;
   }
+  bool status = !args.empty() && args[0] == "status";
+  // The commands other than the monitor end soon: a signal may simply end them.
+  if (!args.empty())
+    pthread_sigmask(SIG_SETMASK, &mask_at_start, nullptr);
   auto parsed = parse_config(process_environment());
   if (!parsed) {
     std::cerr << parsed.error << '\n';
@@ -262,7 +346,11 @@ int main(int argc, char** argv) {
   }
   const auto& settings = *parsed.value;
   if (args == std::vector<std::string>{"--check-config"}) {
-    std::cout << describe_config(settings);
+    if (auto unusable = unusable_setting(settings)) {
+      std::cerr << *unusable << '\n';
+      return 2;
+    }
+    std::cout << describe_config(settings, system_now());
     return 0;
   }
   if (args == std::vector<std::string>{"health"})
@@ -270,5 +358,5 @@ int main(int argc, char** argv) {
   if (status)
     return print_status(status_context{settings, counted_interfaces(settings), system_now()},
                         args.size() == 2, std::cout, std::cerr);
-  return run_monitor(settings);
+  return run_monitor(settings, signals);
 }

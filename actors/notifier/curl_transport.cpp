@@ -86,12 +86,12 @@ http_response perform(const http_request& request, const std::atomic<bool>& abor
 
 } // namespace
 
-http_transport make_curl_transport(std::string secret, std::string secret_mask,
+http_transport make_curl_transport(std::function<std::string(std::string)> mask_secrets,
                                    std::shared_ptr<std::atomic<bool>> abort_flag) {
-  return [secret = std::move(secret), secret_mask = std::move(secret_mask),
+  return [mask_secrets = std::move(mask_secrets),
           abort_flag = std::move(abort_flag)](const http_request& request) {
     auto response = perform(request, *abort_flag);
-    response.error = redact(std::move(response.error), secret, secret_mask);
+    response.error = mask_secrets(std::move(response.error));
     return response;
   };
 }

@@ -184,7 +184,8 @@ void look_up_from(self_pointer self, std::size_t index) {
   request.total_timeout = lookup_timeout;
   request.ipv4_only = true;
   auto try_next = [=](const std::string& why) {
-    self->state.settings.log->debug("public IP from {} failed: {}", urls[index], why);
+    self->state.settings.log->debug("public IP from {} failed: {}",
+                                    mask_url_credentials(urls[index]), why);
     look_up_from(self, index + 1);
   };
   self->request(self->state.settings.lookups, caf::infinite, http_atom::value, request)

@@ -219,4 +219,21 @@ std::string redact(std::string text, const std::string& secret, const std::strin
   return text;
 }
 
+std::string mask_url_credentials(std::string text) {
+  constexpr std::string_view separator = "://";
+  for (auto at = text.find(separator); at != std::string::npos; at = text.find(separator, at)) {
+    auto authority = at + separator.size();
+    auto authority_end = text.find_first_of("/?# \t\r\n\"'<>,", authority);
+    if (authority_end == std::string::npos)
+      authority_end = text.size();
+    auto user_end = text.rfind('@', authority_end);
+    if (user_end != std::string::npos && user_end >= authority) {
+      text.replace(authority, user_end - authority, "***");
+      authority_end = authority + 3 + (authority_end - user_end);
+    }
+    at = authority_end;
+  }
+  return text;
+}
+
 } // namespace tmon

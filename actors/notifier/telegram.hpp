@@ -77,6 +77,9 @@ constexpr std::size_t group_messages_per_minute = 20;
 std::chrono::steady_clock::time_point
 next_send_time(const std::deque<std::chrono::steady_clock::time_point>& recent_sends,
                bool group_chat);
+// `text` with the user information of every http(s) URL in it replaced by "***":
+// "https://user:pass@proxy/" becomes "https://***@proxy/".
+std::string mask_url_credentials(std::string text);
 
 // `text` with every occurrence of `secret` replaced by `mask`; unchanged for an empty secret.
 std::string redact(std::string text, const std::string& secret, const std::string& mask);

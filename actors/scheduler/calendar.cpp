@@ -79,16 +79,19 @@ std::string format_local(epoch_seconds t, const char* format) {
   return std::string(text, length);
 }
 
-std::string utc_offset(epoch_seconds t) {
-  const int offset_minutes = static_cast<int>(local_civil(t).tm_gmtoff / 60);
-  const int magnitude = std::abs(offset_minutes);
+} // namespace
+
+std::string utc_offset_text(int minutes_east) {
+  const int magnitude = std::abs(minutes_east);
   char text[32];
-  std::snprintf(text, sizeof text, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+',
-                magnitude / 60, magnitude % 60);
+  std::snprintf(text, sizeof text, "%c%02d:%02d", minutes_east < 0 ? '-' : '+', magnitude / 60,
+                magnitude % 60);
   return text;
 }
 
-} // namespace
+std::string local_utc_offset(epoch_seconds t) {
+  return utc_offset_text(static_cast<int>(local_civil(t).tm_gmtoff / 60));
+}
 
 bool operator==(const time_of_day& x, const time_of_day& y) {
   return x.hour == y.hour && x.minute == y.minute;
@@ -127,7 +130,7 @@ std::string local_date(epoch_seconds t) {
 }
 
 std::string local_iso8601(epoch_seconds t) {
-  return format_local(t, "%Y-%m-%dT%H:%M:%S") + utc_offset(t);
+  return format_local(t, "%Y-%m-%dT%H:%M:%S") + local_utc_offset(t);
 }
 
 std::string compact_local_stamp(epoch_seconds t) {

@@ -46,4 +46,10 @@ std::string local_date(epoch_seconds t);      // "2026-02-28"
 std::string local_iso8601(epoch_seconds t);   // "2026-02-28T23:59:50+08:00"
 std::string compact_local_stamp(epoch_seconds t); // "20260228T235950"
 
+// An offset east of UTC as ISO 8601 writes it: "+08:00", "-05:00", "+05:30".
+std::string utc_offset_text(int minutes_east);
+
+// The local time's offset from UTC at `t`, as utc_offset_text writes it.
+std::string local_utc_offset(epoch_seconds t);
+
 } // namespace tmon

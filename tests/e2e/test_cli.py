@@ -15,11 +15,51 @@ class CommandLine(MonitorTestCase):
         self.assertEqual(usage.returncode, 0)
         self.assertIn("status --json", usage.stdout)
 
-    def test_unknown_arguments_exit_2(self):
-        for args in (["--frobnicate"], ["status", "--xml"], ["status", "--json", "x"]):
+    def test_unknown_arguments_exit_2_naming_the_argument(self):
+        for args, unknown in (
+            (["--frobnicate"], "--frobnicate"),
+            (["status", "--xml"], "--xml"),
+            (["status", "--json", "x"], '"x"'),
+            (["health", "now"], '"now"'),
+        ):
             result = self.run_command(*args)
             self.assertEqual(result.returncode, 2, args)
             self.assertIn("--help", result.stderr)
+            self.assertIn(unknown, result.stderr)
+
+    def test_check_config_refuses_what_the_run_cannot_use(self):
+        blocker = os.path.join(self.workdir, "a-file")
+        with open(blocker, "w") as regular:
+            regular.write("not a directory\n")
+        cases = {
+            "HOST_PROC": {"HOST_PROC": "/nonexistent"},
+            "DATA_DIR": {"DATA_DIR": os.path.join(blocker, "data")},
+            "LOG_FILE": {"LOG_FILE": os.path.join(blocker, "monitor.log")},
+        }
+        for variable, overrides in cases.items():
+            with self.subTest(variable=variable):
+                result = self.run_command("--check-config", **overrides)
+                self.assertEqual(result.returncode, 2, result.stdout)
+                self.assertTrue(result.stderr.startswith(variable + "="), result.stderr)
+                self.assertEqual(len(result.stderr.strip().splitlines()), 1, result.stderr)
+        self.assertEqual(self.run_command("--check-config").returncode, 0)
+        self.assertFalse(os.path.exists(self.data_dir), "checking must not create DATA_DIR")
+
+    def test_check_config_refuses_a_device_as_secret_file_at_once(self):
+        result = self.run_command(
+            "--check-config", TELEGRAM_BOT_TOKEN_FILE="/dev/zero", TELEGRAM_CHAT_ID="1"
+        )
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("TELEGRAM_BOT_TOKEN_FILE", result.stderr)
+
+    def test_time_zone_offsets_are_refused_and_the_offset_is_shown(self):
+        result = self.run_command("--check-config", TZ="UTC+8")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("Etc/GMT-8", result.stderr)
+        self.assertIn("Asia/Shanghai", result.stderr)
+        shown = self.run_command("--check-config", TZ="Asia/Shanghai")
+        self.assertEqual(shown.returncode, 0, shown.stderr)
+        self.assertIn("TZ=Asia/Shanghai (UTC+08:00)\n", shown.stdout)
 
     def test_check_config_prints_effective_values_with_the_token_masked(self):
         token = "123456789:AAFakeTokenValue_abcdefghijklmnop"

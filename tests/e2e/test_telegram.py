@@ -89,6 +89,34 @@ class Telegram(BotTestCase):
         self.assertTrue(started.startswith("🚀 Traffic monitor started"), started)
         self.assertIn("Public IPv4: 203.0.113.9", started)
 
+    def test_url_credentials_appear_in_no_output(self):
+        password = "pr0xyPassw0rd"
+        host_port = self.telegram.base_url.split("://")[1]
+        api_base = f"http://tguser:{password}@{host_port}"
+        # A service that fails, so that its URL and libcurl's error are logged.
+        lookups = f"http://ipuser:{password}@127.0.0.1:{closed_port()},{api_base}/ip"
+        checked = self.run_command(
+            "--check-config",
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TELEGRAM_CHAT_ID=CHAT,
+            TELEGRAM_API_BASE=api_base,
+            PUBLIC_IP_URLS=lookups,
+        )
+        self.assertEqual(checked.returncode, 0, checked.stderr)
+        self.assertIn(f"TELEGRAM_API_BASE=http://***@{host_port}\n", checked.stdout)
+        self.assertNotIn(password, checked.stdout + checked.stderr)
+        monitor = self.start_with_bot(
+            api_base, PUBLIC_IP=None, PUBLIC_IP_URLS=lookups, LOG_LEVEL="debug"
+        )
+        self.wait_for(lambda: self.telegram.texts(), what="the start-up message")
+        self.wait_for(lambda: "public IP from http://***@" in self.output(),
+                      what="the failed lookup in the log")
+        self.assertEqual(monitor.stop(), 0)
+        self.assertIn("starting", self.output())
+        self.assertNotIn(password, self.output())
+        with open(os.path.join(self.data_dir, "traffic-monitor.log"), errors="replace") as log:
+            self.assertNotIn(password, log.read())
+
     def test_a_429_is_honoured(self):
         self.telegram.responses = [
             (429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 3",

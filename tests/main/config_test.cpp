@@ -4,6 +4,7 @@
 #include "actors/notifier/telegram.hpp"
 #include "main/config.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <string>
@@ -102,7 +103,7 @@ const std::string default_description = "TELEGRAM_BOT_TOKEN=(none)\n"
                                         "NETWORK_INTERFACE=(default route)\n"
                                         "REPORT_INTERVAL_DAYS=7\n"
                                         "REPORT_TIME=09:00\n"
-                                        "TZ=(system default)\n"
+                                        "TZ=(system default, UTC+00:00)\n"
                                         "DATA_DIR=/data\n"
                                         "LOG_FILE=/data/traffic-monitor.log\n"
                                         "LOG_LEVEL=info\n"
@@ -153,7 +154,8 @@ CAF_TEST(empty or blank values count as unset) {
   for (const char* blank : {"", "  ", " \t\r\n"}) {
     CAF_MESSAGE("blank value \"" << blank << "\"");
     auto settings = parsed(all_set_to(blank));
-    CAF_CHECK_EQUAL(describe_config(settings), default_description);
+    test::scoped_time_zone utc{"UTC"};
+    CAF_CHECK_EQUAL(describe_config(settings, 0), default_description);
     CAF_CHECK_EQUAL(settings.quota_bytes, 1024 * gib);
   }
 }
@@ -166,7 +168,7 @@ CAF_TEST(the bandwidth limit is a whole number of Mbit/s up to a million and 0 t
   CAF_CHECK_EQUAL(refusal("MAX_BANDWIDTH_MBIT", "10G"),
                   "MAX_BANDWIDTH_MBIT=\"10G\" is not valid: expected a whole number from 0 to "
                   "1000000.");
-  CAF_CHECK(describe_config(parsed({{"MAX_BANDWIDTH_MBIT", "0"}})).find("MAX_BANDWIDTH_MBIT=0\n")
+  CAF_CHECK(describe_config(parsed({{"MAX_BANDWIDTH_MBIT", "0"}}), 0).find("MAX_BANDWIDTH_MBIT=0\n")
             != std::string::npos);
 }
 
@@ -320,13 +322,27 @@ CAF_TEST(message language is zh or en in any case) {
 
 // ---- lists ---------------------------------------------------------------------------------
 
-CAF_TEST(thresholds are sorted and deduplicated) {
-  CAF_CHECK_EQUAL(parsed({{"THRESHOLDS", "95, 80,90 ,80"}}).thresholds,
+CAF_TEST(thresholds are sorted) {
+  CAF_CHECK_EQUAL(parsed({{"THRESHOLDS", "95, 80,90 "}}).thresholds,
                   std::vector<double>({80, 90, 95}));
   CAF_CHECK_EQUAL(parsed({{"THRESHOLDS", "150,50.5"}}).thresholds,
                   std::vector<double>({50.5, 150}));
-  CAF_CHECK_EQUAL(parsed({{"THRESHOLDS", "80,80.0,080"}}).thresholds, std::vector<double>({80}));
   CAF_CHECK_EQUAL(parsed({{"THRESHOLDS", "0.5"}}).thresholds, std::vector<double>({0.5}));
+}
+
+CAF_TEST(thresholds refuse duplicates like the other lists) {
+  CAF_CHECK(contains(refusal("THRESHOLDS", "95, 80,90 ,80"), "\"80\" is listed twice"));
+  CAF_CHECK(contains(refusal("THRESHOLDS", "80,80.0"), "\"80.0\" is listed twice"));
+  CAF_CHECK(contains(refusal("THRESHOLDS", "080,80"), "\"80\" is listed twice"));
+}
+
+CAF_TEST(thresholds are described as written and never in exponent notation) {
+  test::scoped_time_zone utc{"UTC"};
+  for (const char* written : {"0.0000000001", "99.95", "150", "0.5,150.25"}) {
+    CAF_MESSAGE("THRESHOLDS=" << written);
+    auto description = describe_config(parsed({{"THRESHOLDS", written}}), 0);
+    CAF_CHECK(contains(description, std::string{"\nTHRESHOLDS="} + written + "\n"));
+  }
 }
 
 CAF_TEST(thresholds refuse empty and invalid items) {
@@ -466,7 +482,7 @@ CAF_TEST(telegram token never appears in errors or description) {
     CAF_CHECK(!contains(result.error, "AAH"));
   }
   auto settings = parsed({{"TELEGRAM_BOT_TOKEN", good_token}, {"TELEGRAM_CHAT_ID", "1"}});
-  auto description = describe_config(settings);
+  auto description = describe_config(settings, 0);
   CAF_CHECK(contains(description, "TELEGRAM_BOT_TOKEN=987654321:***\n"));
   CAF_CHECK(!contains(description, token_secret));
 }
@@ -501,6 +517,24 @@ CAF_TEST(an unreadable secret file is named with the reason) {
   CAF_CHECK(!directory);
   CAF_CHECK_EQUAL(directory.error, "TELEGRAM_CHAT_ID_FILE=\"" + dir.path()
                                      + "\" cannot be read: Is a directory.");
+}
+
+CAF_TEST(a secret file must be a regular file of at most 64 KiB) {
+  test::temp_dir dir;
+  auto device = refusal("TELEGRAM_BOT_TOKEN_FILE", "/dev/zero", {{"TELEGRAM_CHAT_ID", "1"}});
+  CAF_CHECK(contains(device, "regular file"));
+  auto chats = refusal("TELEGRAM_CHAT_ID_FILE", "/dev/zero",
+                       {{"TELEGRAM_BOT_TOKEN", good_token}});
+  CAF_CHECK(contains(chats, "regular file"));
+  auto large = dir.path() + "/large";
+  test::write_file(large, good_token + std::string(64 * 1024, '\n'));
+  CAF_CHECK(contains(refusal("TELEGRAM_BOT_TOKEN_FILE", large, {{"TELEGRAM_CHAT_ID", "1"}}),
+                     "64 KiB"));
+  auto largest = dir.path() + "/largest";
+  test::write_file(largest, good_token + std::string(64 * 1024 - good_token.size(), '\n'));
+  CAF_CHECK_EQUAL(
+    parsed({{"TELEGRAM_BOT_TOKEN_FILE", largest}, {"TELEGRAM_CHAT_ID", "1"}}).telegram_bot_token,
+    good_token);
 }
 
 CAF_TEST(an empty secret file is refused) {
@@ -568,8 +602,10 @@ CAF_TEST(telegram api base is an http url without trailing slashes) {
   CAF_CHECK_EQUAL(base("https://user@example.org"), "https://user@example.org");
   check_refused_all("TELEGRAM_API_BASE",
                     {"ftp://example.org", "api.telegram.org", "https://", "https:///bot",
-                     "https://:443", "http://user@", "https://exa mple.org", "https://[]",
+                     "https://:443", "https://exa mple.org", "https://[]",
                      "https://[::1", "https:/example.org", "//example.org"});
+  check_starts_with(parse({{"TELEGRAM_API_BASE", "http://user@"}}).error,
+                    "TELEGRAM_API_BASE=\"http://***@\" is not valid: ");
 }
 
 CAF_TEST(public ip urls are a list of http urls) {
@@ -613,12 +649,61 @@ CAF_TEST(time zone names must exist under TZDIR) {
   refusal("TZ", "asia/shanghai", with_dir);
 }
 
-CAF_TEST(time zone rules and UTC need no zone file) {
+CAF_TEST(time zone UTC needs no zone file) {
   test::temp_dir empty_zones;
-  for (const char* zone : {"UTC", "CST-8", "UTC0", "EST5EDT,M3.2.0,M11.1.0", ":Asia/Nowhere"}) {
+  CAF_CHECK_EQUAL(parsed({{"TZDIR", empty_zones.path()}, {"TZ", "UTC"}}).time_zone, "UTC");
+}
+
+CAF_TEST(time zone names of the system database are accepted) {
+  for (const char* zone : {"Asia/Shanghai", "Europe/Berlin", "UTC", "Etc/GMT-8", "Etc/GMT+5"}) {
     CAF_MESSAGE("TZ=" << zone);
-    CAF_CHECK_EQUAL(parsed({{"TZDIR", empty_zones.path()}, {"TZ", zone}}).time_zone, zone);
+    CAF_CHECK_EQUAL(parsed({{"TZ", zone}}).time_zone, zone);
   }
+}
+
+// POSIX counts offsets west of Greenwich, so "UTC+8" is eight hours behind UTC: the trap a
+// user in China falls into. The hint names the zone for the offset as people write it.
+CAF_TEST(time zone offsets written as posix rules are refused with a hint) {
+  struct example {
+    const char* zone;
+    const char* hint;
+    const char* posix_meaning;
+  };
+  for (const auto& [zone, hint, posix_meaning] :
+       {example{"UTC+8", "Etc/GMT-8 for UTC+08:00", "UTC-08:00"},
+        example{"GMT+8", "Etc/GMT-8 for UTC+08:00", "UTC-08:00"},
+        example{"UTC-5", "Etc/GMT+5 for UTC-05:00", "UTC+05:00"},
+        example{"CST-8", "Etc/GMT+8 for UTC-08:00", "UTC+08:00"},
+        example{"<+08>-8", "Etc/GMT+8 for UTC-08:00", "UTC+08:00"},
+        example{"EST5EDT,M3.2.0,M11.1.0", "Etc/GMT-5 for UTC+05:00", "UTC-05:00"},
+        example{"UTC0", "UTC", "UTC+00:00"}}) {
+    CAF_MESSAGE("TZ=" << zone);
+    auto refused = refusal("TZ", zone);
+    CAF_CHECK(contains(refused, "Asia/Shanghai"));
+    CAF_CHECK(contains(refused, hint));
+    CAF_CHECK(contains(refused, std::string{"would mean "} + posix_meaning));
+  }
+  // No Etc zone has a part of an hour or lies beyond UTC+14.
+  for (const char* zone : {"UTC+5:30", "GMT-15"}) {
+    auto refused = refusal("TZ", zone);
+    CAF_CHECK(contains(refused, "Asia/Shanghai"));
+    CAF_CHECK(!contains(refused, "Etc/GMT"));
+  }
+}
+
+CAF_TEST(time zone names must be plain names of zone files) {
+  test::temp_dir zones;
+  test::write_file(zones.path() + "/Asia/Shanghai", "TZif2");
+  test::write_file(zones.path() + "/Fake/Zone", "not a zone file");
+  test::write_file(zones.path() + "/etc/passwd", "TZif2");
+  variables with_dir{{"TZDIR", zones.path()}};
+  check_refused_all("TZ",
+                    {"Asia/Shanghai8", ":Nowhere/Zone", ":Asia/Shanghai", "../../etc/passwd",
+                     "Asia/../Asia/Shanghai", "etc/../Asia/Shanghai", "./Asia/Shanghai",
+                     "Fake/Zone", "Asia", "Asia/", zones.path() + "/Asia/Shanghai"},
+                    with_dir);
+  check_refused_all("TZ", {"../../etc/passwd", "/usr/share/zoneinfo/Asia/Shanghai",
+                           "Asia/Shanghai8", ":Nowhere/Zone"});
 }
 
 CAF_TEST(time zone lookup defaults to the system zone directory) {
@@ -626,14 +711,6 @@ CAF_TEST(time zone lookup defaults to the system zone directory) {
     auto refused = refusal("TZ", "Nowhere/Atlantis", vars);
     CAF_CHECK(contains(refused, "/usr/share/zoneinfo"));
   }
-}
-
-CAF_TEST(time zone may be an absolute zone file path) {
-  test::temp_dir zones;
-  auto file = zones.path() + "/my-zone";
-  test::write_file(file, "TZif2");
-  CAF_CHECK_EQUAL(parsed({{"TZ", file}}).time_zone, file);
-  refusal("TZ", zones.path() + "/other-zone");
 }
 
 CAF_TEST(time zone with surrounding white space is refused) {
@@ -703,12 +780,88 @@ CAF_TEST(dotted ipv4 accepts four plain octets only) {
 // ---- describing ----------------------------------------------------------------------------
 
 CAF_TEST(description of the defaults) {
-  CAF_CHECK_EQUAL(describe_config(parsed({})), default_description);
+  test::scoped_time_zone utc{"UTC"};
+  CAF_CHECK_EQUAL(describe_config(parsed({}), 0), default_description);
+}
+
+CAF_TEST(description shows the current utc offset of the zone) {
+  constexpr epoch_seconds january = 1768435200; // 2026-01-15T00:00:00Z
+  constexpr epoch_seconds july = 1782864000;    // 2026-07-01T00:00:00Z
+  struct example {
+    const char* zone;
+    epoch_seconds now;
+    const char* shown;
+  };
+  for (const auto& [zone, now, shown] :
+       {example{"Asia/Shanghai", july, "TZ=Asia/Shanghai (UTC+08:00)\n"},
+        example{"Europe/Berlin", january, "TZ=Europe/Berlin (UTC+01:00)\n"},
+        example{"Europe/Berlin", july, "TZ=Europe/Berlin (UTC+02:00)\n"},
+        example{"America/New_York", january, "TZ=America/New_York (UTC-05:00)\n"},
+        example{"Asia/Kolkata", july, "TZ=Asia/Kolkata (UTC+05:30)\n"},
+        example{"Etc/GMT-8", july, "TZ=Etc/GMT-8 (UTC+08:00)\n"},
+        example{"UTC", july, "TZ=UTC (UTC+00:00)\n"}}) {
+    test::scoped_time_zone local{zone};
+    auto description = describe_config(parsed({{"TZ", zone}}), now);
+    CAF_CHECK(contains(description, shown));
+    if (!contains(description, shown))
+      CAF_MESSAGE(description);
+  }
+}
+
+CAF_TEST(description masks the credentials of urls) {
+  test::scoped_time_zone utc{"UTC"};
+  auto settings = parsed({{"TELEGRAM_API_BASE", "https://tg:s3cret@proxy.example/telegram/"},
+                          {"PUBLIC_IP_URLS", "https://a.example,http://ip:pw%40x@b.example:8080/ip"}});
+  CAF_CHECK_EQUAL(settings.telegram_api_base, "https://tg:s3cret@proxy.example/telegram");
+  auto description = describe_config(settings, 0);
+  CAF_CHECK(contains(description, "\nTELEGRAM_API_BASE=https://***@proxy.example/telegram\n"));
+  CAF_CHECK(contains(description,
+                     "\nPUBLIC_IP_URLS=https://a.example,http://***@b.example:8080/ip\n"));
+  CAF_CHECK(!contains(description, "s3cret"));
+  CAF_CHECK(!contains(description, "pw%40x"));
+}
+
+CAF_TEST(refusals never show the credentials of urls) {
+  for (const auto& vars : {variables{{"TELEGRAM_API_BASE", "https://tg:s3cret@"}},
+                           variables{{"TELEGRAM_API_BASE", "https://tg:s3cret@exa mple.org"}},
+                           variables{{"PUBLIC_IP_URLS", "https://a.example,ftp://tg:s3cret@b"}}}) {
+    auto result = parse(vars);
+    CAF_CHECK(!result);
+    CAF_CHECK(contains(result.error, "***@"));
+    CAF_CHECK(!contains(result.error, "s3cret"));
+  }
+}
+
+CAF_TEST(mask secrets hides the token and the credentials of every url) {
+  auto settings = parsed({{"TELEGRAM_BOT_TOKEN", good_token},
+                          {"TELEGRAM_CHAT_ID", "1"},
+                          {"TELEGRAM_API_BASE", "https://tg:s3cret@proxy.example"},
+                          {"PUBLIC_IP_URLS", "http://ip:pw2@b.example/ip"}});
+  auto masked = mask_secrets("POST https://tg:s3cret@proxy.example/bot" + good_token
+                               + "/sendMessage failed; GET http://ip:pw2@b.example/ip failed;"
+                                 " proxy said tg:s3cret and ip:pw2 are wrong",
+                             settings);
+  CAF_CHECK_EQUAL(masked, "POST https://***@proxy.example/bot987654321:***/sendMessage failed; "
+                          "GET http://***@b.example/ip failed; proxy said *** and *** are wrong");
+  CAF_CHECK_EQUAL(mask_secrets("nothing secret: https://a.example/x@y", settings),
+                  "nothing secret: https://a.example/x@y");
+}
+
+CAF_TEST(mask url credentials hides the user information of any url) {
+  CAF_CHECK_EQUAL(mask_url_credentials("https://user:pass@proxy/"), "https://***@proxy/");
+  CAF_CHECK_EQUAL(mask_url_credentials("http://user@proxy"), "http://***@proxy");
+  CAF_CHECK_EQUAL(mask_url_credentials("a HTTPS://u:p@x.example:1/p?q=a@b and http://v:q@[::1]/"),
+                  "a HTTPS://***@x.example:1/p?q=a@b and http://***@[::1]/");
+  CAF_CHECK_EQUAL(mask_url_credentials("https://proxy/path@x"), "https://proxy/path@x");
+  CAF_CHECK_EQUAL(mask_url_credentials("https://proxy?u=a@b"), "https://proxy?u=a@b");
+  CAF_CHECK_EQUAL(mask_url_credentials("no url, user@example.org"), "no url, user@example.org");
+  CAF_CHECK_EQUAL(mask_url_credentials(""), "");
 }
 
 CAF_TEST(description shows effective values) {
   test::temp_dir zones;
   test::write_file(zones.path() + "/Europe/Berlin", "TZif2");
+  test::scoped_time_zone berlin{"Europe/Berlin"};
   auto settings = parsed({{"TELEGRAM_BOT_TOKEN", good_token},
                           {"TELEGRAM_CHAT_ID", "-100123,@my_channel"},
                           {"TELEGRAM_API_BASE", "http://127.0.0.1:9000/"},
@@ -732,7 +885,7 @@ CAF_TEST(description shows effective values) {
                           {"PUBLIC_IP", "203.0.113.7"},
                           {"PUBLIC_IP_URLS", "https://a.example"},
                           {"MAX_BANDWIDTH_MBIT", "1000"}});
-  CAF_CHECK_EQUAL(describe_config(settings), "TELEGRAM_BOT_TOKEN=987654321:***\n"
+  CAF_CHECK_EQUAL(describe_config(settings, 1782864000), "TELEGRAM_BOT_TOKEN=987654321:***\n"
                                              "TELEGRAM_CHAT_ID=-100123,@my_channel\n"
                                              "TELEGRAM_API_BASE=http://127.0.0.1:9000\n"
                                              "TRAFFIC_DIRECTION=max\n"
@@ -744,7 +897,7 @@ CAF_TEST(description shows effective values) {
                                              "NETWORK_INTERFACE=eth0,wg0\n"
                                              "REPORT_INTERVAL_DAYS=0\n"
                                              "REPORT_TIME=07:05\n"
-                                             "TZ=Europe/Berlin\n"
+                                             "TZ=Europe/Berlin (UTC+02:00)\n"
                                              "DATA_DIR=/srv/tm\n"
                                              "LOG_FILE=(none)\n"
                                              "LOG_LEVEL=debug\n"
@@ -762,6 +915,82 @@ CAF_TEST(mask token keeps only the bot id) {
   CAF_CHECK_EQUAL(mask_token(""), "");
   for (const char* text : {"abc", "123", "123:", ":abc", "123:abc def", "x123:abc", "123:ab$"})
     CAF_CHECK_EQUAL(mask_token(text), "***");
+}
+
+// ---- what the run needs --------------------------------------------------------------------
+
+namespace {
+
+// Settings whose files are all usable: a fake proc tree and a data directory to be made.
+struct usable_run {
+  test::fake_proc proc;
+  test::temp_dir dir;
+  config settings = parsed({{"HOST_PROC", proc.root()}, {"DATA_DIR", dir.path() + "/data"}});
+};
+
+std::string unusable(const config& settings) {
+  return unusable_setting(settings).value_or("");
+}
+
+} // namespace
+
+CAF_TEST(a usable run passes the checks without leaving anything behind) {
+  usable_run run;
+  CAF_CHECK_EQUAL(unusable(run.settings), "");
+  CAF_CHECK(!test::file_exists(run.dir.path() + "/data"));
+  run.settings.log_file = "";
+  CAF_CHECK_EQUAL(unusable(run.settings), "");
+  run.settings.data_dir = run.dir.path();
+  run.settings.log_file = run.dir.path() + "/logs/deeper/monitor.log";
+  CAF_CHECK_EQUAL(unusable(run.settings), "");
+  test::write_file(run.dir.path() + "/existing.log", "old lines\n");
+  run.settings.log_file = run.dir.path() + "/existing.log";
+  CAF_CHECK_EQUAL(unusable(run.settings), "");
+  CAF_CHECK_EQUAL(test::read_file(run.dir.path() + "/existing.log"), "old lines\n");
+}
+
+CAF_TEST(host proc must hold a readable net dev and boot id) {
+  usable_run run;
+  run.settings.host_proc = "/nonexistent";
+  auto missing = unusable(run.settings);
+  check_starts_with(missing, "HOST_PROC=\"/nonexistent\" ");
+  CAF_CHECK(contains(missing, "/nonexistent/net/dev"));
+  CAF_CHECK(is_one_sentence(missing));
+  run.settings.host_proc = run.proc.root();
+  test::write_file(run.proc.root() + "/net/dev", "this is not a device table\n");
+  check_starts_with(unusable(run.settings), "HOST_PROC=\"" + run.proc.root() + "\" ");
+  run.proc.set_counters({});
+  std::remove((run.proc.root() + "/sys/kernel/random/boot_id").c_str());
+  auto no_boot_id = unusable(run.settings);
+  check_starts_with(no_boot_id, "HOST_PROC=\"" + run.proc.root() + "\" ");
+  CAF_CHECK(contains(no_boot_id, "boot_id"));
+}
+
+CAF_TEST(data dir must be a directory that can be made and written) {
+  usable_run run;
+  test::write_file(run.dir.path() + "/file", "a regular file\n");
+  for (const auto& path : {run.dir.path() + "/file", run.dir.path() + "/file/data",
+                           run.dir.path() + "/file/deeper/data"}) {
+    CAF_MESSAGE("DATA_DIR=" << path);
+    run.settings.data_dir = path;
+    run.settings.log_file = "";
+    auto refused = unusable(run.settings);
+    check_starts_with(refused, "DATA_DIR=\"" + path + "\" ");
+    CAF_CHECK(is_one_sentence(refused));
+  }
+}
+
+CAF_TEST(log file must be a file in a directory that can be made and written) {
+  usable_run run;
+  test::write_file(run.dir.path() + "/file", "a regular file\n");
+  for (const auto& path : {run.dir.path() + "/file/monitor.log",
+                           run.dir.path() + "/file/logs/monitor.log", run.dir.path()}) {
+    CAF_MESSAGE("LOG_FILE=" << path);
+    run.settings.log_file = path;
+    auto refused = unusable(run.settings);
+    check_starts_with(refused, "LOG_FILE=\"" + path + "\" ");
+    CAF_CHECK(is_one_sentence(refused));
+  }
 }
 
 // ---- the process environment ---------------------------------------------------------------
