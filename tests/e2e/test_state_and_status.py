@@ -73,7 +73,9 @@ class StatusShowsTheMonitorsFigures(MonitorTestCase):
     def test_status_from_a_shell_with_other_settings(self):
         self.proc.set_counters({"ens5": (0, 0)})
         monitor = self.start(
-            MONTHLY_TRAFFIC_GB="200", TRAFFIC_DIRECTION="bidirectional", NETWORK_INTERFACE="ens5"
+            MONTHLY_TRAFFIC_GB="200", TRAFFIC_DIRECTION="bidirectional", NETWORK_INTERFACE="ens5",
+            # 150 GiB within one interval is past the default bandwidth limit.
+            MAX_BANDWIDTH_MBIT="0",
         )
         self.wait_for_sample_after(time.time())
         self.proc.set_counters({"ens5": (100 * GIB, 50 * GIB)})
