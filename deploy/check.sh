@@ -295,7 +295,7 @@ check_binary() {
   output=$(run_image -e TZ=Asia/Shanghai -e TELEGRAM_BOT_TOKEN="$bot_token" \
              -e TELEGRAM_CHAT_ID="$chat_id" "$image" --check-config) \
     || fail "--check-config refused a valid configuration: $output"
-  grep -qx 'TZ=Asia/Shanghai' <<<"$output" || fail "--check-config did not take TZ: $output"
+  grep -qx 'TZ=Asia/Shanghai (UTC+08:00)' <<<"$output" || fail "--check-config did not take TZ: $output"
   grep -qx 'DATA_DIR=/data' <<<"$output" || fail "DATA_DIR is not /data: $output"
   ! grep -qF "$bot_token" <<<"$output" || fail "--check-config printed the bot token"
   echo "--check-config accepts a valid configuration"
