@@ -41,32 +41,39 @@ constexpr std::pair<traffic_direction, const char*> direction_names[] = {
   {traffic_direction::max, "max"},
 };
 
-const char* name_of(traffic_direction direction) {
-  for (const auto& [known, name] : direction_names)
-    if (known == direction)
+// The name of `value` in one of the tables above; every value has one.
+template <class Enum, std::size_t Size>
+const char* name_in(const std::pair<Enum, const char*> (&table)[Size], Enum value) {
+  for (const auto& [known, name] : table)
+    if (known == value)
       return name;
-  throw std::invalid_argument("traffic direction without a name");
+  throw std::invalid_argument("a value without a name in the state file");
+}
+
+// The value named `name` in one of the tables above, if any.
+template <class Enum, std::size_t Size>
+std::optional<Enum> value_named(const std::pair<Enum, const char*> (&table)[Size],
+                                const std::string& name) {
+  for (const auto& [value, known] : table)
+    if (name == known)
+      return value;
+  return std::nullopt;
+}
+
+const char* name_of(traffic_direction direction) {
+  return name_in(direction_names, direction);
 }
 
 std::optional<traffic_direction> direction_named(const std::string& name) {
-  for (const auto& [direction, known] : direction_names)
-    if (name == known)
-      return direction;
-  return std::nullopt;
+  return value_named(direction_names, name);
 }
 
 const char* name_of(event_kind kind) {
-  for (const auto& [known, name] : event_kind_names)
-    if (known == kind)
-      return name;
-  throw std::invalid_argument("event kind without a name");
+  return name_in(event_kind_names, kind);
 }
 
 std::optional<event_kind> kind_named(const std::string& name) {
-  for (const auto& [kind, known] : event_kind_names)
-    if (name == known)
-      return kind;
-  return std::nullopt;
+  return value_named(event_kind_names, name);
 }
 
 // ---- encoding --------------------------------------------------------------------------
