@@ -54,7 +54,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, event& x) {
   return f(caf::meta::type_name("event"), x.id, x.kind, x.raised_at, x.usage,
            x.threshold_percent, x.late, x.projected_bytes, x.detail, x.interfaces,
-           x.missing_interfaces, x.visible_interfaces);
+           x.missing_interfaces, x.visible_interfaces, x.previous_cycle, x.wrong_clock,
+           x.skipped_cycles, x.skipped_span, x.undated_bytes);
 }
 
 template <class Inspector>

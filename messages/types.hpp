@@ -105,6 +105,9 @@ enum class event_kind : std::uint8_t {
   cycle_closed,
   usage_report,
   state_file_reset,
+  // The open cycle was given other bounds, keeping its totals: the time zone or the reset
+  // day changed between runs, or the stored cycle was made by a wrong clock.
+  cycle_changed,
 };
 
 // Something the owner is told about. Carries numbers only; the notifier owns the wording.
@@ -128,6 +131,17 @@ struct event {
   std::vector<std::string> interfaces;
   std::vector<std::string> missing_interfaces;
   std::vector<std::string> visible_interfaces;
+  // cycle_changed: the bounds the cycle had before (usage.cycle holds the new ones), and
+  // whether they were made by a wrong clock rather than by other settings.
+  cycle_bounds previous_cycle;
+  bool wrong_clock = false;
+  // cycle_closed: the whole cycles that passed between the closed one and the new one while
+  // no monitor ran (0: none), from the first one's start to the last one's end.
+  std::uint64_t skipped_cycles = 0;
+  cycle_bounds skipped_span;
+  // cycle_closed, late: the counted bytes of the first reading after the stop, whose date
+  // is unknown; they are counted in the new cycle, the safe side for a quota.
+  std::uint64_t undated_bytes = 0;
 };
 
 bool operator==(const event& x, const event& y);

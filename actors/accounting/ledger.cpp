@@ -6,6 +6,8 @@
 #include <limits>
 #include <tuple>
 
+#include "actors/scheduler/calendar.hpp"
+
 namespace tmon {
 
 namespace {
@@ -276,6 +278,50 @@ std::vector<std::uint64_t> superseded_events(const std::deque<event>& outbox) {
       ids.push_back(e->id);
   }
   return ids;
+}
+
+cycle_decision decide_cycle(const cycle_bounds& stored, const cycle_bounds& named,
+                            epoch_seconds now) {
+  cycle_decision decision;
+  if (stored == cycle_bounds{}) {
+    decision.transition = cycle_transition::adopt;
+  } else if (stored == named) {
+    decision.transition = cycle_transition::keep;
+  } else if (now >= stored.end) {
+    decision.transition = cycle_transition::advance;
+    if (named.start > stored.end) {
+      decision.skipped_span = {stored.end, named.start};
+      // Cycles are calendar months, so the months between the two starts count them. After
+      // a change of settings while stopped the span may be less than a month: still one.
+      decision.skipped_cycles = static_cast<std::uint64_t>(
+        std::max(1, local_months_between(stored.end, named.start)));
+    }
+  } else if (now >= stored.start) {
+    decision.transition = cycle_transition::settings_changed;
+  } else if (stored.start - now <= clock_step_back_tolerance_seconds) {
+    decision.transition = cycle_transition::keep;
+  } else {
+    decision.transition = cycle_transition::wrong_clock;
+  }
+  return decision;
+}
+
+event rebound_cycle(monitor_state& state, const ledger_rules& rules, const cycle_bounds& next,
+                    bool wrong_clock, epoch_seconds now) {
+  const cycle_bounds previous = state.cycle;
+  state.cycle = next;
+  event changed = event_of(event_kind::cycle_changed, current_usage(state, rules), now);
+  changed.previous_cycle = previous;
+  changed.wrong_clock = wrong_clock;
+  return changed;
+}
+
+bool forget_future_report(monitor_state& state, epoch_seconds now) {
+  if (state.last_report_at <= now
+      || state.last_report_at - now <= clock_step_back_tolerance_seconds)
+    return false;
+  state.last_report_at = now;
+  return true;
 }
 
 bool acknowledge_event(monitor_state& state, std::uint64_t id) {

@@ -177,6 +177,51 @@ std::uint64_t projected_usage(std::uint64_t counted, const cycle_bounds& cycle,
 // first. Alerts, reset notices and state file notices are never superseded.
 std::vector<std::uint64_t> superseded_events(const std::deque<event>& outbox);
 
+// A wall clock may be set back this far (NTP across midnight, a hand correction) without
+// being taken for wrong: within it, cycles only move forward.
+constexpr epoch_seconds clock_step_back_tolerance_seconds = 24 * 3600;
+
+// How the open cycle has to change for the cycle the calendar names for now.
+enum class cycle_transition {
+  // No cycle yet: the calendar's is the first.
+  adopt,
+  // The same cycle, or a clock set back by at most the tolerance before the open cycle.
+  keep,
+  // Now is at or past the open cycle's end: close it and open the calendar's.
+  advance,
+  // Now lies in the open cycle but the calendar bounds it otherwise, so the time zone or
+  // the reset day changed: re-bound it, keeping its totals.
+  settings_changed,
+  // The open cycle starts more than the tolerance after now: it was made by a clock set in
+  // the future. Re-bound it, keeping its totals.
+  wrong_clock,
+};
+
+struct cycle_decision {
+  cycle_transition transition = cycle_transition::keep;
+  // advance: the cycles that lay wholly between the open cycle's end and the calendar's
+  // start, and the span from the first one's start to the last one's end.
+  std::uint64_t skipped_cycles = 0;
+  cycle_bounds skipped_span;
+};
+
+// The rule for the `stored` open cycle given the `named` cycle that the calendar says
+// contains `now`.
+cycle_decision decide_cycle(const cycle_bounds& stored, const cycle_bounds& named,
+                            epoch_seconds now);
+
+// Gives the open cycle the bounds `next` and returns a cycle_changed event (not yet raised)
+// naming the old ones. Everything counted, the thresholds already alerted and the outbox
+// are kept: the totals may include traffic from before `next` began, the safe side for a
+// quota.
+event rebound_cycle(monitor_state& state, const ledger_rules& rules, const cycle_bounds& next,
+                    bool wrong_clock, epoch_seconds now);
+
+// A last report dated more than the tolerance after `now` was made by a clock set in the
+// future and would hold back every report until then: it becomes `now`. Returns whether it
+// did.
+bool forget_future_report(monitor_state& state, epoch_seconds now);
+
 // Removes the event with this id from the outbox; false when it is not there.
 bool acknowledge_event(monitor_state& state, std::uint64_t id);
 

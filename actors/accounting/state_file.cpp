@@ -31,6 +31,7 @@ constexpr std::pair<event_kind, const char*> event_kind_names[] = {
   {event_kind::cycle_closed, "cycle_closed"},
   {event_kind::usage_report, "usage_report"},
   {event_kind::state_file_reset, "state_file_reset"},
+  {event_kind::cycle_changed, "cycle_changed"},
 };
 
 // The file's own names, so that a renamed setting keyword cannot change what a file means.
@@ -108,6 +109,11 @@ ordered_json encode_event(const event& e) {
   out["interfaces"] = e.interfaces;
   out["missing_interfaces"] = e.missing_interfaces;
   out["visible_interfaces"] = e.visible_interfaces;
+  out["previous_cycle"] = encode_cycle(e.previous_cycle);
+  out["wrong_clock"] = e.wrong_clock;
+  out["skipped_cycles"] = e.skipped_cycles;
+  out["skipped_span"] = encode_cycle(e.skipped_span);
+  out["undated_bytes"] = e.undated_bytes;
   return out;
 }
 
@@ -330,6 +336,17 @@ event decode_event(const object_reader& in) {
   out.interfaces = decode_names(in, "interfaces");
   out.missing_interfaces = decode_names(in, "missing_interfaces");
   out.visible_interfaces = decode_names(in, "visible_interfaces");
+  // Events written before these fields existed read as having none of them.
+  if (in.optional_field("previous_cycle") != nullptr)
+    out.previous_cycle = decode_cycle(in.object("previous_cycle"));
+  if (in.optional_field("wrong_clock") != nullptr)
+    out.wrong_clock = in.flag("wrong_clock");
+  if (in.optional_field("skipped_cycles") != nullptr)
+    out.skipped_cycles = in.counter("skipped_cycles");
+  if (in.optional_field("skipped_span") != nullptr)
+    out.skipped_span = decode_cycle(in.object("skipped_span"));
+  if (in.optional_field("undated_bytes") != nullptr)
+    out.undated_bytes = in.counter("undated_bytes");
   return out;
 }
 

@@ -44,6 +44,13 @@ struct wording {
   const char* interfaces_counted; // {0}: interface names
   const char* interfaces_missing; // {0}: names not found, {1}: names that exist
   const char* none;
+  const char* changed_title;
+  const char* previous_bounds;    // {0}: first instant, {1}: end instant
+  const char* new_bounds;         // {0}: first instant, {1}: end instant
+  const char* settings_changed;
+  const char* wrong_clock;
+  const char* skipped_cycles;     // {0}: how many, {1}: first day, {2}: last day
+  const char* undated_traffic;    // {0}: amount
 };
 
 // Adding a language: one more entry here, in the order of `wording`'s fields.
@@ -77,6 +84,13 @@ const std::pair<message_language, wording> catalogue[] = {
      "统计的网卡：{0}",
      "⚠️ 找不到网卡：{0}（现有网卡：{1}）",
      "无",
+     "📅 计费周期已变更",
+     "原计费周期：{0} 至 {1}",
+     "新计费周期：{0} 至 {1}",
+     "时区或重置日已更改。已统计的流量全部保留在新周期中，不会清零。",
+     "保存的计费周期位于未来：它是在系统时钟错误时生成的。已统计的流量全部保留在新周期中，不会清零。",
+     "监控停止期间跳过的计费周期：{0} 个（{1} 至 {2}）",
+     "日期未知的流量（监控停止期间产生，已计入新周期）：{0}",
    }},
   {message_language::en,
    {
@@ -109,6 +123,15 @@ const std::pair<message_language, wording> catalogue[] = {
      "Interfaces counted: {0}",
      "⚠️ Interfaces not found: {0} (existing: {1})",
      "none",
+     "📅 Billing cycle changed",
+     "Previous cycle: {0} to {1}",
+     "New cycle: {0} to {1}",
+     "The time zone or the reset day changed. Everything counted so far is kept in the new "
+     "cycle, not reset.",
+     "The stored cycle lay in the future: it was made while the clock was wrong. Everything "
+     "counted so far is kept in the new cycle, not reset.",
+     "Cycles skipped while the monitor was stopped: {0} ({1} to {2})",
+     "Traffic of unknown date (while stopped), counted in the new cycle: {0}",
    }},
 };
 
@@ -284,8 +307,12 @@ std::string reset_message(const event& e, const message_builder& m) {
     .add(m.used())
     .add(m.received_and_sent())
     .add(fill(w.counting_restarted));
+  if (e.skipped_cycles > 0)
+    text.add(fill(w.skipped_cycles, {std::to_string(e.skipped_cycles),
+                                     local_date(e.skipped_span.start),
+                                     local_date(e.skipped_span.end - 1)}));
   if (e.late)
-    text.add(fill(w.late_notice));
+    text.add(fill(w.undated_traffic, {m.amount(e.undated_bytes)})).add(fill(w.late_notice));
   return text.str();
 }
 
@@ -299,6 +326,22 @@ std::string report_message(const event& e, const message_builder& m) {
     .add(m.cycle(w.cycle))
     .add(m.remaining_days())
     .add(fill(w.projection, {m.amount(e.projected_bytes), m.percent(e.projected_bytes)}))
+    .str();
+}
+
+std::string changed_message(const event& e, const message_builder& m) {
+  const auto& w = m.words();
+  const auto& previous = e.previous_cycle;
+  const auto& next = e.usage.cycle;
+  return text_lines{}
+    .add(fill(w.changed_title))
+    .add(m.identity())
+    .add(fill(w.previous_bounds, {local_minute(previous.start), local_minute(previous.end)}))
+    .add(fill(w.new_bounds, {local_minute(next.start), local_minute(next.end)}))
+    .add(m.used())
+    .add(m.received_and_sent())
+    .add(m.remaining_days())
+    .add(fill(e.wrong_clock ? w.wrong_clock : w.settings_changed))
     .str();
 }
 
@@ -326,6 +369,8 @@ std::string format_message(const event& e, const message_context& context) {
       return report_message(e, m);
     case event_kind::state_file_reset:
       return state_reset_message(e, m);
+    case event_kind::cycle_changed:
+      return changed_message(e, m);
   }
   // Only a corrupted kind gets here; a report at least tells the owner something.
   return report_message(e, m);

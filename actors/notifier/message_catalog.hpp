@@ -22,11 +22,13 @@ struct message_context {
 
 // The full text of the message for `e`. First line: an emoji and the title; in English the
 // titles contain "Traffic monitor started", "Traffic alert", "Traffic reset",
-// "Traffic report", "State file reset". Then the host name and public IPv4 (a start-up
-// notice next names the interfaces counted and any missing, with those that exist), used / quota /
-// percent, rx and tx, the cycle's first and last local dates, days left; reports add the
-// projection, alerts the threshold, reset notices the closed cycle's figures and whether the
-// notice is late.
+// "Traffic report", "State file reset", "Billing cycle changed". Then the host name and
+// public IPv4 (a start-up notice next names the interfaces counted and any missing, with
+// those that exist), used / quota / percent, rx and tx, the cycle's first and last local
+// dates, days left; reports add the projection, alerts the threshold, reset notices the
+// closed cycle's figures, the cycles skipped while stopped and, when the notice is late, the
+// traffic of unknown date; a changed cycle gives its old and new bounds as local times and
+// why it changed.
 std::string format_message(const event& e, const message_context& context);
 
 // "12.34 GiB": bytes in the unit, two decimals, the unit's true name.

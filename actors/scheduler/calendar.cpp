@@ -125,6 +125,13 @@ std::optional<epoch_seconds> next_report_after(const cycle_bounds& cycle, epoch_
   return *after_now;
 }
 
+int local_months_between(epoch_seconds from, epoch_seconds to) {
+  const std::tm first = local_civil(from);
+  const std::tm last = local_civil(to);
+  return month_count(last.tm_year + 1900, last.tm_mon + 1)
+         - month_count(first.tm_year + 1900, first.tm_mon + 1);
+}
+
 std::string local_date(epoch_seconds t) {
   return format_local(t, "%Y-%m-%d");
 }
@@ -135,6 +142,10 @@ std::string local_iso8601(epoch_seconds t) {
 
 std::string compact_local_stamp(epoch_seconds t) {
   return format_local(t, "%Y%m%dT%H%M%S");
+}
+
+std::string local_minute(epoch_seconds t) {
+  return format_local(t, "%Y-%m-%d %H:%M") + " (UTC" + local_utc_offset(t) + ")";
 }
 
 std::chrono::seconds sleep_until_next_boundary(epoch_seconds now, const cycle_bounds& cycle,

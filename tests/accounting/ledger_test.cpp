@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "actors/accounting/ledger.hpp"
+#include "actors/scheduler/calendar.hpp"
 #include "messages/messages.hpp"
 #include "test_support.hpp"
 
@@ -834,6 +835,164 @@ CAF_TEST(the next cycle counts on from the last counters) {
   check_totals(state, 0, 0);
   apply(state, sample_of(april.start + 60, boot_a, {nic("eth0", 1530, 2640)}));
   check_totals(state, 30, 40);
+}
+
+// --- decide_cycle ---
+
+namespace {
+
+cycle_transition transition_of(const cycle_bounds& stored, const cycle_bounds& named,
+                               epoch_seconds now) {
+  return decide_cycle(stored, named, now).transition;
+}
+
+} // namespace
+
+CAF_TEST(the first cycle is adopted) {
+  CAF_CHECK(transition_of({}, march, march.start + 5) == cycle_transition::adopt);
+}
+
+CAF_TEST(the same cycle is kept) {
+  CAF_CHECK(transition_of(march, march, march.start) == cycle_transition::keep);
+  CAF_CHECK(transition_of(march, march, march.end - 1) == cycle_transition::keep);
+}
+
+CAF_TEST(a cycle advances at its end without skipping any) {
+  const auto decision = decide_cycle(march, april, march.end);
+  CAF_CHECK(decision.transition == cycle_transition::advance);
+  CAF_CHECK_EQUAL(decision.skipped_cycles, 0u);
+  CAF_CHECK_EQUAL(decision.skipped_span, cycle_bounds{});
+}
+
+CAF_TEST(an advance across several cycles names the skipped ones) {
+  test::scoped_time_zone zone{"UTC"};
+  const cycle_bounds june{test::utc(2024, 6, 1), test::utc(2024, 7, 1)};
+  const auto decision = decide_cycle(march, june, june.start + 3 * 86400);
+  CAF_CHECK(decision.transition == cycle_transition::advance);
+  CAF_CHECK_EQUAL(decision.skipped_cycles, 2u);
+  CAF_CHECK_EQUAL(decision.skipped_span, (cycle_bounds{april.start, june.start}));
+}
+
+CAF_TEST(skipped cycles are counted in local months across a daylight saving change) {
+  test::scoped_time_zone zone{"America/New_York"};
+  // Standard time in January and February, daylight saving time from 8 March 2026.
+  const cycle_bounds january{test::local(2026, 1, 1), test::local(2026, 2, 1)};
+  const cycle_bounds april_2026{test::local(2026, 4, 1), test::local(2026, 5, 1)};
+  const auto decision = decide_cycle(january, april_2026, april_2026.start + 3600);
+  CAF_CHECK(decision.transition == cycle_transition::advance);
+  CAF_CHECK_EQUAL(decision.skipped_cycles, 2u);
+  CAF_CHECK_EQUAL(decision.skipped_span, (cycle_bounds{january.end, april_2026.start}));
+}
+
+CAF_TEST(the calendar names the same cycle on both sides of a daylight saving change) {
+  test::scoped_time_zone zone{"America/New_York"};
+  const auto stored = cycle_containing(test::local(2026, 3, 2, 12), 1);
+  const auto now = test::local(2026, 3, 20, 12);
+  CAF_CHECK(transition_of(stored, cycle_containing(now, 1), now) == cycle_transition::keep);
+}
+
+CAF_TEST(a change of time zone within the cycle re-bounds it) {
+  // Counted with TZ unset (UTC) until 20 November, then restarted in New York.
+  const cycle_bounds utc_november{test::utc(2026, 11, 1), test::utc(2026, 12, 1)};
+  const auto now = test::utc(2026, 11, 20, 12);
+  test::scoped_time_zone zone{"America/New_York"};
+  const auto named = cycle_containing(now, 1);
+  CAF_REQUIRE_EQUAL(named, (cycle_bounds{test::utc(2026, 11, 1, 4), test::utc(2026, 12, 1, 5)}));
+  CAF_CHECK(transition_of(utc_november, named, now) == cycle_transition::settings_changed);
+}
+
+CAF_TEST(a change to a zone east of utc within the cycle re-bounds it) {
+  const cycle_bounds utc_november{test::utc(2026, 11, 1), test::utc(2026, 12, 1)};
+  const auto now = test::utc(2026, 11, 20, 12);
+  test::scoped_time_zone zone{"Asia/Shanghai"};
+  const auto named = cycle_containing(now, 1);
+  CAF_REQUIRE_EQUAL(named,
+                    (cycle_bounds{test::utc(2026, 10, 31, 16), test::utc(2026, 11, 30, 16)}));
+  CAF_CHECK(transition_of(utc_november, named, now) == cycle_transition::settings_changed);
+}
+
+CAF_TEST(a change of reset day within the cycle re-bounds it either way) {
+  test::scoped_time_zone zone{"UTC"};
+  const auto now = test::utc(2026, 1, 20, 12);
+  const auto from_the_1st = cycle_containing(now, 1);
+  const auto from_the_15th = cycle_containing(now, 15);
+  CAF_REQUIRE_EQUAL(from_the_15th, (cycle_bounds{test::utc(2026, 1, 15), test::utc(2026, 2, 15)}));
+  CAF_CHECK(transition_of(from_the_1st, from_the_15th, now) == cycle_transition::settings_changed);
+  CAF_CHECK(transition_of(from_the_15th, from_the_1st, now) == cycle_transition::settings_changed);
+}
+
+CAF_TEST(a change of reset day while stopped past the cycle end closes it) {
+  test::scoped_time_zone zone{"UTC"};
+  const cycle_bounds from_the_15th{test::utc(2026, 1, 15), test::utc(2026, 2, 15)};
+  const auto now = test::utc(2026, 2, 20);
+  const auto decision = decide_cycle(from_the_15th, cycle_containing(now, 1), now);
+  CAF_CHECK(decision.transition == cycle_transition::advance);
+  CAF_CHECK_EQUAL(decision.skipped_cycles, 0u);
+}
+
+CAF_TEST(a clock set back by up to a day keeps the cycle) {
+  CAF_CHECK(transition_of(april, march, april.start - 1) == cycle_transition::keep);
+  CAF_CHECK(transition_of(april, march, april.start - 3600) == cycle_transition::keep);
+  CAF_CHECK(transition_of(april, march, april.start - clock_step_back_tolerance_seconds)
+            == cycle_transition::keep);
+}
+
+CAF_TEST(a cycle starting more than a day after the clock was made by a wrong clock) {
+  CAF_CHECK(transition_of(april, march, april.start - clock_step_back_tolerance_seconds - 1)
+            == cycle_transition::wrong_clock);
+  test::scoped_time_zone zone{"UTC"};
+  const cycle_bounds june_2030{test::utc(2030, 6, 1), test::utc(2030, 7, 1)};
+  const auto now = test::utc(2026, 11, 20, 12);
+  CAF_CHECK(transition_of(june_2030, cycle_containing(now, 1), now)
+            == cycle_transition::wrong_clock);
+}
+
+// --- rebound_cycle ---
+
+CAF_TEST(re-bounding keeps everything counted and names the old bounds) {
+  const auto rules = thousand_byte_rules({50, 80});
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000)}));
+  state.cycle_rx_bytes = 300;
+  state.cycle_tx_bytes = 700;
+  state.thresholds_alerted = {50};
+  state.last_report_at = march.start + 86400;
+  std::vector<event> dropped;
+  raise_event(state, event_of_kind(event_kind::usage_report), 10, dropped);
+  const cycle_bounds shifted{march.start + 4 * 3600, april.start + 4 * 3600};
+  auto expected = state;
+  expected.cycle = shifted;
+
+  const auto changed = rebound_cycle(state, rules, shifted, false, march.start + 19 * 86400);
+  CAF_CHECK(state == expected);
+  CAF_CHECK_EQUAL(changed.kind, event_kind::cycle_changed);
+  CAF_CHECK_EQUAL(changed.id, 0u);
+  CAF_CHECK_EQUAL(changed.raised_at, march.start + 19 * 86400);
+  CAF_CHECK_EQUAL(changed.previous_cycle, march);
+  CAF_CHECK_EQUAL(changed.usage.cycle, shifted);
+  CAF_CHECK_EQUAL(changed.usage.counted_bytes, 700u);
+  CAF_CHECK(!changed.wrong_clock);
+  CAF_CHECK(rebound_cycle(state, rules, march, true, march.start).wrong_clock);
+}
+
+// --- forget_future_report ---
+
+CAF_TEST(a last report more than a day ahead of the clock is forgotten) {
+  auto state = state_with_sent(0);
+  const auto now = march.start + 86400;
+  state.last_report_at = now + clock_step_back_tolerance_seconds + 1;
+  CAF_CHECK(forget_future_report(state, now));
+  CAF_CHECK_EQUAL(state.last_report_at, now);
+}
+
+CAF_TEST(a last report up to a day ahead of the clock or behind it stays) {
+  auto state = state_with_sent(0);
+  const auto now = march.start + 86400;
+  for (const epoch_seconds last : {now - 3600, now, now + 3600,
+                                   now + clock_step_back_tolerance_seconds}) {
+    state.last_report_at = last;
+    CAF_CHECK(!forget_future_report(state, now));
+    CAF_CHECK_EQUAL(state.last_report_at, last);
+  }
 }
 
 // --- report_if_due ---

@@ -50,6 +50,11 @@ event some_event(std::uint64_t id, event_kind kind) {
   e.late = true;
   e.projected_bytes = beyond_double + id;
   e.detail = "moved to /var/lib/x \"quoted\"\n\u00e9tat";
+  e.previous_cycle = {test::utc(2026, 2, 1), test::utc(2026, 3, 1)};
+  e.wrong_clock = true;
+  e.skipped_cycles = 3;
+  e.skipped_span = {test::utc(2025, 11, 1), test::utc(2026, 2, 1)};
+  e.undated_bytes = beyond_double + 2 * id;
   return e;
 }
 
@@ -81,10 +86,11 @@ monitor_state rich_state() {
                   some_event(2, event_kind::threshold_crossed),
                   some_event(3, event_kind::cycle_closed),
                   some_event(4, event_kind::usage_report),
-                  some_event(5, event_kind::state_file_reset)};
+                  some_event(5, event_kind::state_file_reset),
+                  some_event(6, event_kind::cycle_changed)};
   state.outbox[2].late = false;
   state.outbox[3].threshold_percent = 0;
-  state.next_event_id = 6;
+  state.next_event_id = 7;
   state.recorded_settings = recorded_settings();
   state.outbox[0].interfaces = {"eth0"};
   state.outbox[0].missing_interfaces = {"eht0"};
@@ -196,7 +202,8 @@ CAF_TEST(encoding_follows_the_documented_layout) {
   CAF_CHECK_EQUAL(document["cycle"]["start"].get<epoch_seconds>(), test::utc(2026, 3, 1));
   CAF_CHECK_EQUAL(document["thresholds_alerted"][2].get<double>(), 92.5);
   const std::vector<std::string> kinds = {"monitor_started", "threshold_crossed",
-                                          "cycle_closed", "usage_report", "state_file_reset"};
+                                          "cycle_closed",    "usage_report",
+                                          "state_file_reset", "cycle_changed"};
   CAF_REQUIRE_EQUAL(document["outbox"].size(), kinds.size());
   for (std::size_t i = 0; i < kinds.size(); ++i)
     CAF_CHECK_EQUAL(document["outbox"][i]["kind"].get<std::string>(), kinds[i]);
@@ -300,6 +307,25 @@ CAF_TEST(decode_reads_fields_older_files_lack_as_empty) {
   CAF_CHECK(*decoded.value == expected);
 }
 
+CAF_TEST(decode_reads_events_written_before_the_calendar_fields_as_without_them) {
+  monitor_state expected = rich_state();
+  for (auto& e : expected.outbox) {
+    e.previous_cycle = {};
+    e.wrong_clock = false;
+    e.skipped_cycles = 0;
+    e.skipped_span = {};
+    e.undated_bytes = 0;
+  }
+  const auto decoded = decode_state(edited([](json& document) {
+    for (auto& e : document["outbox"])
+      for (const char* key :
+           {"previous_cycle", "wrong_clock", "skipped_cycles", "skipped_span", "undated_bytes"})
+        e.erase(key);
+  }));
+  CAF_REQUIRE(decoded);
+  CAF_CHECK(*decoded.value == expected);
+}
+
 CAF_TEST(decode_rejects_mistyped_missing_interfaces_naming_them) {
   check_mentions(decode_error(edited([](json& d) { d["missing_since"]["eht0"] = "soon"; })),
                  "missing_since.eht0");
@@ -342,6 +368,11 @@ CAF_TEST(decode_rejects_mistyped_fields_naming_them) {
     {"/outbox/0/late", 1, "outbox[0].late"},
     {"/outbox/0/projected_bytes", 2.5, "outbox[0].projected_bytes"},
     {"/outbox/0/detail", nullptr, "outbox[0].detail"},
+    {"/outbox/5/previous_cycle/start", "x", "outbox[5].previous_cycle.start"},
+    {"/outbox/5/wrong_clock", "yes", "outbox[5].wrong_clock"},
+    {"/outbox/5/skipped_cycles", -2, "outbox[5].skipped_cycles"},
+    {"/outbox/5/skipped_span", 7, "outbox[5].skipped_span"},
+    {"/outbox/5/undated_bytes", 1.5, "outbox[5].undated_bytes"},
   };
   for (const auto& [pointer, value, field] : cases) {
     CAF_MESSAGE(pointer << " = " << value.dump());

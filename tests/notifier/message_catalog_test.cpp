@@ -462,6 +462,84 @@ CAF_TEST(braces in a detail are copied as written) {
   CAF_CHECK(contains(message(e, message_language::en), "moved to /data/{0}/state.json and"));
 }
 
+// -- cycle_changed ------------------------------------------------------------------------
+
+CAF_TEST(a changed cycle in english gives both bounds as local times) {
+  test::scoped_time_zone new_york{"America/New_York"};
+  auto e = make_event(event_kind::cycle_changed);
+  e.raised_at = utc(2026, 11, 20, 12);
+  e.previous_cycle = {utc(2026, 11, 1), utc(2026, 12, 1)};
+  e.usage.cycle = {utc(2026, 11, 1, 4), utc(2026, 12, 1, 5)};
+  auto text = message(e, message_language::en);
+  CAF_MESSAGE(text);
+  CAF_CHECK_EQUAL(first_line(text), "📅 Billing cycle changed");
+  CAF_CHECK(has_line(text, "Host: vps-tokyo-1"));
+  CAF_CHECK(has_line(text, "Previous cycle: 2026-10-31 20:00 (UTC-04:00) to "
+                           "2026-11-30 19:00 (UTC-05:00)"));
+  CAF_CHECK(has_line(text, "New cycle: 2026-11-01 00:00 (UTC-04:00) to "
+                           "2026-12-01 00:00 (UTC-05:00)"));
+  CAF_CHECK(has_line(text, "Used / quota: 80.00 GiB / 100.00 GiB (80.0%)"));
+  CAF_CHECK(has_line(text, "Sent (tx): 80.00 GiB"));
+  CAF_CHECK(has_line(text, "Days left: 11"));
+  CAF_CHECK(has_line(text, "The time zone or the reset day changed. Everything counted so far "
+                           "is kept in the new cycle, not reset."));
+  CAF_CHECK(!contains(text, "Traffic reset"));
+}
+
+CAF_TEST(a changed cycle in chinese) {
+  auto e = make_event(event_kind::cycle_changed);
+  e.previous_cycle = {utc(2026, 1, 15), utc(2026, 2, 15)};
+  auto text = message(e, message_language::zh);
+  CAF_MESSAGE(text);
+  CAF_CHECK_EQUAL(first_line(text), "📅 计费周期已变更");
+  CAF_CHECK(has_line(text, "原计费周期：2026-01-15 00:00 (UTC+00:00) 至 2026-02-15 00:00 "
+                           "(UTC+00:00)"));
+  CAF_CHECK(has_line(text, "新计费周期：2026-02-01 00:00 (UTC+00:00) 至 2026-03-01 00:00 "
+                           "(UTC+00:00)"));
+  CAF_CHECK(has_line(text, "已用 / 额度：80.00 GiB / 100.00 GiB（80.0%）"));
+  CAF_CHECK(has_line(text, "时区或重置日已更改。已统计的流量全部保留在新周期中，不会清零。"));
+}
+
+CAF_TEST(a cycle changed by a wrong clock says so) {
+  auto e = make_event(event_kind::cycle_changed);
+  e.previous_cycle = {utc(2030, 6, 1), utc(2030, 7, 1)};
+  e.wrong_clock = true;
+  auto en = message(e, message_language::en);
+  CAF_CHECK(has_line(en, "The stored cycle lay in the future: it was made while the clock was "
+                         "wrong. Everything counted so far is kept in the new cycle, not "
+                         "reset."));
+  CAF_CHECK(!contains(en, "time zone"));
+  auto zh = message(e, message_language::zh);
+  CAF_CHECK(contains(zh, "系统时钟错误"));
+}
+
+CAF_TEST(a late reset names the skipped cycles and the traffic of unknown date) {
+  auto e = make_event(event_kind::cycle_closed);
+  e.raised_at = utc(2026, 5, 3);
+  e.late = true;
+  e.skipped_cycles = 2;
+  e.skipped_span = {utc(2026, 3, 1), utc(2026, 5, 1)};
+  e.undated_bytes = 3 * gib;
+  auto en = message(e, message_language::en);
+  CAF_MESSAGE(en);
+  CAF_CHECK(has_line(en, "Closed cycle: 2026-02-01 to 2026-02-28"));
+  CAF_CHECK(has_line(en, "Cycles skipped while the monitor was stopped: 2 (2026-03-01 to "
+                         "2026-04-30)"));
+  CAF_CHECK(has_line(en, "Traffic of unknown date (while stopped), counted in the new cycle: "
+                         "3.00 GiB"));
+  auto zh = message(e, message_language::zh);
+  CAF_CHECK(has_line(zh, "监控停止期间跳过的计费周期：2 个（2026-03-01 至 2026-04-30）"));
+  CAF_CHECK(has_line(zh, "日期未知的流量（监控停止期间产生，已计入新周期）：3.00 GiB"));
+}
+
+CAF_TEST(a reset on time names no skipped cycles nor traffic of unknown date) {
+  auto e = make_event(event_kind::cycle_closed);
+  e.raised_at = utc(2026, 3, 1);
+  auto text = message(e, message_language::en);
+  CAF_CHECK(!contains(text, "skipped"));
+  CAF_CHECK(!contains(text, "unknown date"));
+}
+
 // -- dates --------------------------------------------------------------------------------
 
 CAF_TEST(the last day is the day before the end instant) {
