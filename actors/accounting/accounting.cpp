@@ -1,10 +1,12 @@
 #include "actors/accounting/accounting.hpp"
 
+#include <optional>
 #include <utility>
 
 #include <caf/all.hpp>
 
 #include "actors/accounting/state_file.hpp"
+#include "actors/scheduler/calendar.hpp"
 
 namespace tmon {
 
@@ -54,7 +56,7 @@ event raise(accounting_state& state, event e) {
                             dropped);
   for (const auto& old : dropped)
     state.settings.log->warn("outbox full: dropped undelivered event {} raised at {}", old.id,
-                             old.raised_at);
+                             local_iso8601(old.raised_at));
   return stored;
 }
 
@@ -85,103 +87,198 @@ void warn_rejected(const accounting_state& state, const rejected_jump& jump) {
                            jump.current);
 }
 
-void apply(self_pointer self, const sample& s) {
-  auto& state = self->state;
+// Counts the traffic of `s`; warns of counter jumps it did not count. Returns whether the
+// state changed.
+bool count(accounting_state& state, const sample& s) {
   const auto effect = apply_sample(state.persisted, s, state.settings.rules);
   for (const auto& jump : effect.rejected)
     warn_rejected(state, jump);
+  return effect.changed;
+}
+
+// Raises an alert for a threshold the total has newly reached. Returns whether the state
+// changed: an alert raised, or thresholds re-armed.
+bool alert_if_crossed(accounting_state& state, epoch_seconds now) {
   const auto alerted_before = state.persisted.thresholds_alerted;
-  auto alert = newly_crossed_threshold(state.persisted, state.settings.rules, s.taken_at);
+  auto alert = newly_crossed_threshold(state.persisted, state.settings.rules, now);
   if (alert)
     raise(state, std::move(*alert));
-  if (effect.changed || alert || state.persisted.thresholds_alerted != alerted_before)
+  return alert || state.persisted.thresholds_alerted != alerted_before;
+}
+
+void apply(self_pointer self, const sample& s) {
+  auto& state = self->state;
+  const bool counted = count(state, s);
+  const auto next_id = state.persisted.next_event_id;
+  const bool alerted = alert_if_crossed(state, s.taken_at);
+  if (counted || alerted)
     save(state);
-  if (alert)
+  if (state.persisted.next_event_id != next_id)
     deliver_outbox(self);
 }
 
-// The scheduler sleeps on a steady timer, so a wall clock moved forward or a suspended host
-// would keep the cycle open for up to its longest sleep; a periodic reading dated well past
-// the cycle's end asks it to look at the clock now. The margin lets a reading taken at the
-// reset itself arrive just before the scheduler's own announcement without a false alarm.
+// The scheduler sleeps on a steady timer, so a wall clock moved (or a suspended host) would
+// leave the cycle as it is for up to its longest sleep; a periodic reading dated well past
+// the cycle's end, or more than a day before its start, asks it to look at the clock now.
+// The margin lets a reading taken at the reset itself arrive just before the scheduler's own
+// announcement without a false alarm.
 void check_clock(self_pointer self, const sample& s) {
   auto& state = self->state;
   constexpr epoch_seconds margin = 60;
   const auto& cycle = state.persisted.cycle;
-  if (cycle == cycle_bounds{} || s.taken_at <= cycle.end + margin || state.clock_check_asked)
+  const bool past_end = s.taken_at > cycle.end + margin;
+  const bool before_start = cycle.start - s.taken_at > clock_step_back_tolerance_seconds;
+  if (cycle == cycle_bounds{} || !(past_end || before_start) || state.clock_check_asked)
     return;
   state.clock_check_asked = true;
-  state.settings.log->info("a reading dated {} is past the end of the cycle ({}): asking the "
-                           "scheduler to look at the clock",
-                           s.taken_at, cycle.end);
+  state.settings.log->info("a reading dated {} is {} the cycle {} to {}: asking the scheduler "
+                           "to look at the clock",
+                           local_iso8601(s.taken_at),
+                           past_end ? "past the end of" : "more than a day before",
+                           local_iso8601(cycle.start), local_iso8601(cycle.end));
   self->send(state.calendar, clock_atom::value);
 }
 
-void close(self_pointer self, const cycle_bounds& next) {
-  auto& state = self->state;
+// Closes the open cycle and opens `next`, counting in neither the traffic not yet read: the
+// caller reads it first when it belongs to the closed cycle. Returns the reset notice, not
+// yet raised.
+event close(accounting_state& state, const cycle_bounds& next, const cycle_decision& decision) {
   auto closed = close_cycle(state.persisted, state.settings.rules, next, state.settings.now());
-  state.settings.log->info("cycle {} to {} closed{}", closed.usage.cycle.start,
-                           closed.usage.cycle.end, closed.late ? " late" : "");
-  raise(state, std::move(closed));
-  save(state);
-  deliver_outbox(self);
+  closed.skipped_cycles = decision.skipped_cycles;
+  closed.skipped_span = decision.skipped_span;
+  state.settings.log->info("cycle {} to {} closed{}", local_iso8601(closed.usage.cycle.start),
+                           local_iso8601(closed.usage.cycle.end), closed.late ? " late" : "");
+  if (closed.skipped_cycles > 0)
+    state.settings.log->warn("{} cycle{} skipped while stopped, from {} to {}: their traffic "
+                             "has no date and counts in the cycle from {}",
+                             closed.skipped_cycles, closed.skipped_cycles == 1 ? "" : "s",
+                             local_iso8601(closed.skipped_span.start),
+                             local_iso8601(closed.skipped_span.end), local_iso8601(next.start));
+  return closed;
 }
 
-void announce_start(self_pointer self, const sample* reading) {
+// Gives the open cycle the calendar's bounds `next`, keeping its totals. Returns the notice,
+// not yet raised.
+event rebound(accounting_state& state, const cycle_bounds& next, bool wrong_clock) {
+  const auto previous = state.persisted.cycle;
+  auto changed = rebound_cycle(state.persisted, state.settings.rules, next, wrong_clock,
+                               state.settings.now());
+  const auto line = fmt::format("billing cycle changed: was {} to {}, now {} to {}",
+                                local_iso8601(previous.start), local_iso8601(previous.end),
+                                local_iso8601(next.start), local_iso8601(next.end));
+  if (wrong_clock)
+    state.settings.log->warn("{}; the stored cycle starts more than a day after the clock, so "
+                             "it was made by a wrong clock; everything counted is kept",
+                             line);
+  else
+    state.settings.log->info("{}; the time zone or the reset day changed; everything counted "
+                             "is kept",
+                             line);
+  return changed;
+}
+
+// A last report stamped by a clock in the future would hold back every report until then.
+void correct_future_report(accounting_state& state) {
+  const auto stamped = state.persisted.last_report_at;
+  if (forget_future_report(state.persisted, state.settings.now()))
+    state.settings.log->warn("the last report is dated {}, more than a day ahead of the clock: "
+                             "reports are counted from now",
+                             local_iso8601(stamped));
+}
+
+// The first cycle of this run: settle the stored cycle against the calendar's, count the
+// traffic since the last run (in the new cycle when the stored one ended meanwhile, since its
+// date is unknown), and only then announce the start and anything owed, so that every notice
+// shows it. Sampling starts after that.
+void start_up(self_pointer self, const cycle_bounds& named, const sample* reading) {
   auto& state = self->state;
+  const auto now = state.settings.now();
+  const auto decision = decide_cycle(state.persisted.cycle, named, now);
+  const bool rebounding = decision.transition == cycle_transition::settings_changed
+                          || decision.transition == cycle_transition::wrong_clock;
+  if (decision.transition == cycle_transition::adopt) {
+    // A first start owes no report for the time before it.
+    state.persisted.cycle = named;
+    state.persisted.last_report_at = now;
+  }
+  std::optional<event> notice;
+  if (decision.transition == cycle_transition::advance)
+    notice = close(state, named, decision);
+  if (reading != nullptr)
+    count(state, *reading);
+  if (decision.transition == cycle_transition::advance)
+    notice->undated_bytes = current_usage(state.persisted, state.settings.rules).counted_bytes;
+  if (rebounding)
+    notice = rebound(state, named, decision.transition == cycle_transition::wrong_clock);
+  correct_future_report(state);
+  if (notice)
+    raise(state, std::move(*notice));
   event started;
   started.kind = event_kind::monitor_started;
-  started.raised_at = state.settings.now();
+  started.raised_at = now;
   started.usage = current_usage(state.persisted, state.settings.rules);
   if (reading != nullptr)
     describe_interfaces(started, *reading);
   raise(state, std::move(started));
+  alert_if_crossed(state, now);
   save(state);
   deliver_outbox(self);
   state.sampling = true;
   self->send(state.settings.sampler, subscribe_atom::value, accounting_actor{self});
 }
 
-// The first cycle of this run is settled: announce the start with the interfaces a reading
-// finds, hand over what the outbox still holds, and only now start sampling. The reading
-// only describes the interfaces; the subscription's first sample is the one counted.
-void start_sampling(self_pointer self) {
+void start(self_pointer self, const cycle_bounds& named) {
   self->request(self->state.settings.sampler, self->state.settings.sample_timeout,
                 sample_atom::value)
-    .await([=](const sample& reading) { announce_start(self, &reading); },
-           [=](caf::error&) { announce_start(self, nullptr); });
+    .await([=](const sample& reading) { start_up(self, named, &reading); },
+           [=](caf::error& failure) {
+             self->state.settings.log->warn("no reading at start-up ({}); the traffic since "
+                                            "the last run counts with the next reading",
+                                            caf::to_string(failure));
+             start_up(self, named, nullptr);
+           });
 }
 
-void settle_cycle(self_pointer self, const cycle_bounds& current) {
-  auto& persisted = self->state.persisted;
-  if (persisted.cycle == cycle_bounds{}) {
-    // A first start owes no report for the time before it.
-    persisted.cycle = current;
-    persisted.last_report_at = self->state.settings.now();
-    save(self->state);
-    return;
-  }
-  // Only ever forward: a clock that jumped back must not reopen or repeat a reset.
-  if (current.start <= persisted.cycle.start)
-    return;
-  if (!self->state.sampling) {
-    close(self, current);
-    return;
+// A cycle named while sampling: the calendar moved on, or the clock was corrected.
+void settle_cycle(self_pointer self, const cycle_bounds& named) {
+  auto& state = self->state;
+  const auto decision = decide_cycle(state.persisted.cycle, named, state.settings.now());
+  switch (decision.transition) {
+    case cycle_transition::adopt:
+    case cycle_transition::keep:
+      return;
+    case cycle_transition::settings_changed:
+    case cycle_transition::wrong_clock: {
+      auto changed = rebound(state, named, decision.transition == cycle_transition::wrong_clock);
+      correct_future_report(state);
+      raise(state, std::move(changed));
+      alert_if_crossed(state, state.settings.now());
+      save(state);
+      deliver_outbox(self);
+      return;
+    }
+    case cycle_transition::advance:
+      break;
   }
   // Count the traffic up to the boundary in the cycle it belongs to, then close. await keeps
   // every other message queued until then.
-  self->request(self->state.settings.sampler, self->state.settings.sample_timeout,
-                sample_atom::value)
+  auto close_and_announce = [=] {
+    auto& state = self->state;
+    raise(state, close(state, named, decision));
+    save(state);
+    deliver_outbox(self);
+  };
+  self->request(state.settings.sampler, state.settings.sample_timeout, sample_atom::value)
     .await(
       [=](const sample& s) {
         apply(self, s);
-        close(self, current);
+        close_and_announce();
       },
       [=](caf::error& failure) {
         self->state.settings.log->warn("no reading at the cycle boundary ({}); closing the "
                                        "cycle with the last one",
                                        caf::to_string(failure));
-        close(self, current);
+        close_and_announce();
       });
 }
 
@@ -216,9 +313,10 @@ accounting(accounting_actor::stateful_pointer<accounting_state> self,
     [=](cycle_atom, const cycle_bounds& current, const scheduler_actor& calendar) {
       self->state.calendar = calendar;
       self->state.clock_check_asked = false;
-      settle_cycle(self, current);
-      if (!self->state.sampling)
-        start_sampling(self);
+      if (self->state.sampling)
+        settle_cycle(self, current);
+      else
+        start(self, current);
     },
     [=](report_atom, const cycle_bounds& cycle, epoch_seconds due_at) {
       auto& state = self->state;

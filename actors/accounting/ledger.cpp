@@ -287,7 +287,7 @@ cycle_decision decide_cycle(const cycle_bounds& stored, const cycle_bounds& name
     decision.transition = cycle_transition::adopt;
   } else if (stored == named) {
     decision.transition = cycle_transition::keep;
-  } else if (now >= stored.end) {
+  } else if (now >= stored.end && named.start >= stored.end) {
     decision.transition = cycle_transition::advance;
     if (named.start > stored.end) {
       decision.skipped_span = {stored.end, named.start};

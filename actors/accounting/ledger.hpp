@@ -187,10 +187,13 @@ enum class cycle_transition {
   adopt,
   // The same cycle, or a clock set back by at most the tolerance before the open cycle.
   keep,
-  // Now is at or past the open cycle's end: close it and open the calendar's.
+  // Now is at or past the open cycle's end and the calendar's cycle starts there or later:
+  // close the open cycle and open the calendar's.
   advance,
-  // Now lies in the open cycle but the calendar bounds it otherwise, so the time zone or
-  // the reset day changed: re-bound it, keeping its totals.
+  // The calendar's cycle overlaps the open one (now lies in the open cycle, or the calendar's
+  // began before the open one's end) but is bounded otherwise, so the time zone or the reset
+  // day changed: re-bound it, keeping its totals, since closing it would leave traffic of
+  // the calendar's cycle out of it.
   settings_changed,
   // The open cycle starts more than the tolerance after now: it was made by a clock set in
   // the future. Re-bound it, keeping its totals.

@@ -100,6 +100,26 @@ struct fixture : test::actor_fixture {
     return *decoded.value;
   }
 
+  // A state file of the same boot as the fake proc tree, last read at eth0 {1000, 5000}.
+  void saved_earlier(const cycle_bounds& cycle, std::uint64_t tx_bytes,
+                     epoch_seconds last_report_at = 0) {
+    monitor_state earlier;
+    earlier.boot_id = "5d6c2d8f-3b0e-4c1a-9a55-0c8e2f1b7a01";
+    earlier.last_counters["eth0"] = {1000, 5000};
+    earlier.last_sample_at = cycle.start + 3600;
+    earlier.cycle = cycle;
+    earlier.cycle_tx_bytes = tx_bytes;
+    earlier.last_report_at = last_report_at;
+    CAF_REQUIRE_EQUAL(save_state(data.path(), earlier), "");
+  }
+
+  const event& delivered_of_kind(event_kind kind) {
+    for (const auto& e : *delivered)
+      if (e.kind == kind)
+        return e;
+    CAF_FAIL("no event of that kind was delivered");
+  }
+
   std::vector<event_kind> delivered_kinds() {
     std::vector<event_kind> kinds;
     for (const auto& e : *delivered)
@@ -190,6 +210,156 @@ CAF_TEST(a reading dated well past the end of the cycle makes it ask for the clo
   calendar_start += 31 * 86400; // the clock jumps past the end of March
   pass(60s);
   CAF_CHECK_EQUAL(*clock_checks, 2);
+}
+
+CAF_TEST(a reading dated more than a day before the cycle makes it ask for the clock once) {
+  start();
+  tell_cycle(march);
+  calendar_start -= 86400; // a day back from the start of March: within the tolerance
+  pass(60s);
+  CAF_CHECK_EQUAL(*clock_checks, 0);
+  calendar_start -= 3600;
+  pass(60s);
+  CAF_CHECK_EQUAL(*clock_checks, 1);
+  pass(60s);
+  CAF_CHECK_EQUAL(*clock_checks, 1);
+}
+
+CAF_TEST(a change of the calendar within the cycle re-bounds it and keeps its totals) {
+  test::scoped_time_zone zone{"UTC"};
+  // Counted with reset day 1; the calendar now names the cycle of reset day 28.
+  const cycle_bounds reset_on_the_1st{test::utc(2026, 2, 1), test::utc(2026, 3, 1)};
+  saved_earlier(reset_on_the_1st, 4500);
+  proc.set_counters({{"eth0", 1000, 5000 + 500}});
+  start();
+  tell_cycle(february);
+  CAF_CHECK_EQUAL(delivered_kinds(),
+                  (std::vector<event_kind>{event_kind::cycle_changed, event_kind::monitor_started,
+                                           event_kind::threshold_crossed}));
+  const auto& changed = delivered_of_kind(event_kind::cycle_changed);
+  CAF_CHECK_EQUAL(changed.previous_cycle, reset_on_the_1st);
+  CAF_CHECK_EQUAL(changed.usage.cycle, february);
+  CAF_CHECK_EQUAL(changed.usage.counted_bytes, 5000u);
+  CAF_CHECK(!changed.wrong_clock);
+  CAF_CHECK_EQUAL(delivered_of_kind(event_kind::threshold_crossed).threshold_percent, 50.0);
+  auto state = on_disk();
+  CAF_CHECK_EQUAL(state.cycle, february);
+  CAF_CHECK_EQUAL(state.cycle_tx_bytes, 5000u);
+  CAF_CHECK_EQUAL(lines_containing("[accounting] info billing cycle changed: was "
+                                   "2026-02-01T00:00:00+00:00 to 2026-03-01T00:00:00+00:00, now "
+                                   "2026-01-28T00:00:00+00:00 to 2026-02-28T00:00:00+00:00"),
+                  1u);
+  CAF_CHECK_EQUAL(lines_containing("closed"), 0u);
+}
+
+CAF_TEST(a stored cycle far in the future was made by a wrong clock and is re-bounded) {
+  test::scoped_time_zone zone{"UTC"};
+  const cycle_bounds june_2030{test::utc(2030, 6, 1), test::utc(2030, 7, 1)};
+  saved_earlier(june_2030, 300, test::utc(2030, 6, 15, 9));
+  start();
+  tell_cycle(february);
+  CAF_CHECK_EQUAL(delivered_kinds(), (std::vector<event_kind>{event_kind::cycle_changed,
+                                                              event_kind::monitor_started}));
+  const auto& changed = delivered_of_kind(event_kind::cycle_changed);
+  CAF_CHECK(changed.wrong_clock);
+  CAF_CHECK_EQUAL(changed.previous_cycle, june_2030);
+  auto state = on_disk();
+  CAF_CHECK_EQUAL(state.cycle, february);
+  CAF_CHECK_EQUAL(state.cycle_tx_bytes, 300u);
+  CAF_CHECK_EQUAL(state.last_report_at, now());
+  CAF_CHECK_EQUAL(lines_containing("[accounting] warning billing cycle changed: was "
+                                   "2030-06-01T00:00:00+00:00 to 2030-07-01T00:00:00+00:00, now "
+                                   "2026-01-28T00:00:00+00:00 to 2026-02-28T00:00:00+00:00"),
+                  1u);
+  CAF_CHECK_EQUAL(lines_containing("made by a wrong clock"), 1u);
+  // Reports work again.
+  pass(5s);
+  self->send(subject, report_atom::value, february, now());
+  sched.run();
+  CAF_CHECK_EQUAL(delivered->back().kind, event_kind::usage_report);
+}
+
+CAF_TEST(a clock corrected by more than a day while running re-bounds the cycle) {
+  const cycle_bounds june_2030{test::utc(2030, 6, 1), test::utc(2030, 7, 1)};
+  start();
+  tell_cycle(june_2030);
+  proc.set_counters({{"eth0", 1000, 5000 + 700}});
+  pass(60s);
+  tell_cycle(march);
+  CAF_CHECK_EQUAL(delivered_kinds(), (std::vector<event_kind>{event_kind::monitor_started,
+                                                              event_kind::cycle_changed}));
+  CAF_CHECK(delivered->back().wrong_clock);
+  CAF_CHECK_EQUAL(delivered->back().usage.counted_bytes, 700u);
+  CAF_CHECK_EQUAL(on_disk().cycle, march);
+  CAF_CHECK_EQUAL(on_disk().cycle_tx_bytes, 700u);
+}
+
+CAF_TEST(after a stop the start-up notice and an owed report show the traffic of the gap) {
+  saved_earlier(february, 2000, test::utc(2026, 2, 20, 9));
+  proc.set_counters({{"eth0", 1000, 5000 + 3000}});
+  start();
+  // As the scheduler does: the cycle, then the latest report due.
+  self->send(subject, cycle_atom::value, february, calendar_handle);
+  self->send(subject, report_atom::value, february, test::utc(2026, 2, 27, 9));
+  sched.run();
+  CAF_CHECK_EQUAL(delivered_kinds(),
+                  (std::vector<event_kind>{event_kind::monitor_started,
+                                           event_kind::threshold_crossed,
+                                           event_kind::usage_report}));
+  CAF_CHECK_EQUAL(delivered_of_kind(event_kind::monitor_started).usage.counted_bytes, 5000u);
+  CAF_CHECK_EQUAL(delivered_of_kind(event_kind::usage_report).usage.counted_bytes, 5000u);
+  CAF_CHECK_EQUAL(on_disk().cycle_tx_bytes, 5000u);
+}
+
+CAF_TEST(a missed reset is announced with the traffic of the gap and the alert it caused) {
+  test::scoped_time_zone zone{"UTC"};
+  const cycle_bounds january{test::utc(2025, 12, 28), test::utc(2026, 1, 28)};
+  saved_earlier(january, 4000);
+  proc.set_counters({{"eth0", 1000, 5000 + 6000}});
+  start();
+  tell_cycle(february);
+  CAF_CHECK_EQUAL(delivered_kinds(),
+                  (std::vector<event_kind>{event_kind::cycle_closed, event_kind::monitor_started,
+                                           event_kind::threshold_crossed}));
+  const auto& closed = delivered_of_kind(event_kind::cycle_closed);
+  CAF_CHECK(closed.late);
+  CAF_CHECK_EQUAL(closed.usage.counted_bytes, 4000u);
+  CAF_CHECK_EQUAL(closed.undated_bytes, 6000u);
+  CAF_CHECK_EQUAL(closed.skipped_cycles, 0u);
+  CAF_CHECK_EQUAL(delivered_of_kind(event_kind::monitor_started).usage.counted_bytes, 6000u);
+  CAF_CHECK_EQUAL(lines_containing("cycle 2025-12-28T00:00:00+00:00 to "
+                                   "2026-01-28T00:00:00+00:00 closed late"),
+                  1u);
+}
+
+CAF_TEST(a stop across several cycles names the skipped ones in the late notice) {
+  test::scoped_time_zone zone{"UTC"};
+  const cycle_bounds october{test::utc(2025, 10, 28), test::utc(2025, 11, 28)};
+  saved_earlier(october, 4000);
+  proc.set_counters({{"eth0", 1000, 5000 + 1500}});
+  start();
+  tell_cycle(february);
+  const auto& closed = delivered_of_kind(event_kind::cycle_closed);
+  CAF_CHECK(closed.late);
+  CAF_CHECK_EQUAL(closed.usage.cycle, october);
+  CAF_CHECK_EQUAL(closed.skipped_cycles, 2u);
+  CAF_CHECK_EQUAL(closed.skipped_span,
+                  (cycle_bounds{test::utc(2025, 11, 28), test::utc(2026, 1, 28)}));
+  CAF_CHECK_EQUAL(closed.undated_bytes, 1500u);
+  CAF_CHECK_EQUAL(on_disk().cycle_tx_bytes, 1500u);
+  CAF_CHECK_EQUAL(lines_containing("2 cycles skipped while stopped, from "
+                                   "2025-11-28T00:00:00+00:00 to 2026-01-28T00:00:00+00:00"),
+                  1u);
+}
+
+CAF_TEST(a start-up without a reading still announces what is known) {
+  saved_earlier(february, 2000);
+  test::write_file(proc.root() + "/net/dev", "not a table\n");
+  start();
+  tell_cycle(february);
+  CAF_CHECK_EQUAL(delivered_kinds(), std::vector<event_kind>{event_kind::monitor_started});
+  CAF_CHECK_EQUAL(delivered->front().usage.counted_bytes, 2000u);
+  CAF_CHECK_EQUAL(lines_containing("no reading at start-up"), 1u);
 }
 
 CAF_TEST(a cycle that ended while stopped is closed late and the gap counts in the new one) {

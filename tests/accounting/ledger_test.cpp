@@ -921,13 +921,20 @@ CAF_TEST(a change of reset day within the cycle re-bounds it either way) {
   CAF_CHECK(transition_of(from_the_15th, from_the_1st, now) == cycle_transition::settings_changed);
 }
 
-CAF_TEST(a change of reset day while stopped past the cycle end closes it) {
+CAF_TEST(a change of reset day while stopped past the cycle end re-bounds when the cycles overlap) {
   test::scoped_time_zone zone{"UTC"};
   const cycle_bounds from_the_15th{test::utc(2026, 1, 15), test::utc(2026, 2, 15)};
+  // The new calendar's cycle began on 1 February, inside the stored one: closing the stored
+  // cycle would leave 1 to 15 February's traffic out of the new one.
   const auto now = test::utc(2026, 2, 20);
-  const auto decision = decide_cycle(from_the_15th, cycle_containing(now, 1), now);
+  CAF_CHECK(transition_of(from_the_15th, cycle_containing(now, 1), now)
+            == cycle_transition::settings_changed);
+  // Once the new calendar's cycle begins after the stored one's end, the stored one closes.
+  const auto later = test::utc(2026, 3, 20);
+  const auto decision = decide_cycle(from_the_15th, cycle_containing(later, 1), later);
   CAF_CHECK(decision.transition == cycle_transition::advance);
-  CAF_CHECK_EQUAL(decision.skipped_cycles, 0u);
+  CAF_CHECK_EQUAL(decision.skipped_cycles, 1u);
+  CAF_CHECK_EQUAL(decision.skipped_span, (cycle_bounds{test::utc(2026, 2, 15), test::utc(2026, 3, 1)}));
 }
 
 CAF_TEST(a clock set back by up to a day keeps the cycle) {
