@@ -5,6 +5,7 @@
 #include <caf/all.hpp>
 
 #include "actors/notifier/telegram.hpp"
+#include "actors/scheduler/calendar.hpp"
 
 namespace tmon {
 
@@ -129,11 +130,11 @@ void enqueue(self_pointer self, const event& e, bool raised_now) {
       log.info("message {} (log only):\n{}", e.id, text);
     else
       log.debug("message {} raised at {} confirmed (log only; its text was logged then)", e.id,
-                e.raised_at);
+                local_iso8601(e.raised_at));
   } else if (raised_now) {
     log.info("message {} for {} chat(s):\n{}", e.id, state.chats.size(), text);
   } else {
-    log.debug("message {} raised at {} handed over again", e.id, e.raised_at);
+    log.debug("message {} raised at {} handed over again", e.id, local_iso8601(e.raised_at));
   }
   if (state.chats.empty()) {
     auto found = state.pending.find(e.id);
