@@ -102,15 +102,18 @@ class CalendarChanges(MonitorTestCase):
         self.assertNotIn("Traffic reset", self.output())
 
     def test_a_run_with_the_clock_in_2030_does_not_strand_the_cycle_there(self):
-        self.first_run(utc(2030, 6, 15, 9), 300_000_000, REPORT_INTERVAL_DAYS="1")
+        daily_at_midnight = {"REPORT_INTERVAL_DAYS": "1", "REPORT_TIME": "00:00"}
+        self.first_run(utc(2030, 6, 15, 9), 300_000_000, **daily_at_midnight)
         self.assertEqual(self.state()["cycle"]["start"], utc(2030, 6, 1))
         # The clock is right again 10 s before a daily report instant.
-        monitor = self.run_at(utc(2026, 11, 20, 23, 59, 50), REPORT_INTERVAL_DAYS="1")
+        monitor = self.run_at(utc(2026, 11, 20, 23, 59, 50), **daily_at_midnight)
         self.wait_for(lambda: self.state()["cycle"] == {"start": utc(2026, 11, 1),
                                                         "end": utc(2026, 12, 1)},
                       what="the cycle of the clock")
         self.assertEqual(self.counted_tx(), 300_000_000)
         self.wait_for_message("Traffic report", count=1)
+        report = [m for m in self.messages() if "Traffic report" in m]
+        self.assertIn("Billing cycle: 2026-11-01 to 2026-11-30", report[0])
         self.send(1_000)
         self.wait_for(lambda: self.counted_tx() == 300_001_000, what="new traffic counted")
         self.assertEqual(monitor.stop(), 0)
