@@ -68,8 +68,7 @@ std::string net_dev_text(std::uint64_t samples_taken) {
                   "%6s: %8llu %7llu    0    0    0     0          0         0 %8llu %7llu    0"
                   "    0    0     0       0          0\n",
                   name.c_str(), static_cast<unsigned long long>(rx),
-                  static_cast<unsigned long long>(rx / 1000),
-                  static_cast<unsigned long long>(tx),
+                  static_cast<unsigned long long>(rx / 1000), static_cast<unsigned long long>(tx),
                   static_cast<unsigned long long>(tx / 1000));
     text += line;
   }

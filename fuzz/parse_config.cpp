@@ -119,8 +119,8 @@ void check_refusal(const std::string& error) {
           "a refusal starts with the variable's name");
   const std::string token_quote = "TELEGRAM_BOT_TOKEN=\"";
   if (error.rfind(token_quote, 0) == 0) {
-    const auto shown = error.substr(token_quote.size(), error.find('"', token_quote.size())
-                                                          - token_quote.size());
+    const auto shown = error.substr(token_quote.size(),
+                                    error.find('"', token_quote.size()) - token_quote.size());
     const bool masked = shown == "***" || shown == "YOUR_TELEGRAM_BOT_TOKEN"
                         || (ends_with(shown, ":***") && shown.size() > 4
                             && std::all_of(shown.begin(), shown.end() - 4, is_digit));
@@ -143,8 +143,7 @@ void check_telegram(const tmon::config& settings) {
   for (const auto& chat : settings.telegram_chat_ids)
     require(!chat.empty() && chats.insert(lowercase(chat)).second, "chat ids are distinct");
   const auto base = lowercase(settings.telegram_api_base);
-  require((base.rfind("http://", 0) == 0 || base.rfind("https://", 0) == 0)
-            && base.back() != '/',
+  require((base.rfind("http://", 0) == 0 || base.rfind("https://", 0) == 0) && base.back() != '/',
           "the API base is an http(s) URL without a trailing slash");
 }
 

@@ -37,8 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           "is_dotted_ipv4 agrees with inet_pton");
   const auto address = stripped(body);
   const auto parsed = tmon::parse_public_ip_reply(body);
-  require(parsed.has_value()
-            == (inet_pton_accepts(address) && tmon::is_public_ipv4(address)),
+  require(parsed.has_value() == (inet_pton_accepts(address) && tmon::is_public_ipv4(address)),
           "an answer is accepted exactly when it holds one public IPv4 address");
   if (tmon::is_public_ipv4(body))
     require(inet_pton_accepts(body), "a public address is an IPv4 address");

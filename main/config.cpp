@@ -295,8 +295,7 @@ std::vector<std::string_view> names_of(const keyword_table<T>& table) {
 // A variable's value as the error sentences show it, and where it was read from.
 struct setting {
   setting(std::string name, std::string value, std::string origin = {})
-    : name(std::move(name)), value(std::move(value)), origin(std::move(origin)) {
-  }
+      : name(std::move(name)), value(std::move(value)), origin(std::move(origin)) {}
 
   std::string name;
   std::string value;
@@ -436,8 +435,7 @@ problem check_token(const setting& token) {
 }
 
 // The items of a comma-separated value, each trimmed, non-empty and accepted by `accepts`.
-outcome<std::vector<std::string>> checked_items(const setting& s,
-                                                bool (*accepts)(std::string_view),
+outcome<std::vector<std::string>> checked_items(const setting& s, bool (*accepts)(std::string_view),
                                                 std::string_view accepted) {
   std::vector<std::string> items;
   for (auto item : split_list(s.value)) {
@@ -482,9 +480,9 @@ problem read_chat_ids(const setting& chats, std::vector<std::string>& chat_ids) 
   if (auto refused = refuse_placeholder(chats, "YOUR_TELEGRAM_CHAT_ID",
                                         "the id of the chat to send alerts to"))
     return refused;
-  constexpr std::string_view accepted
-    = "a comma-separated list of distinct chat ids, each a whole number without leading zeros "
-      "such as -1001234567890 or an @channel name of 5 to 32 letters, digits or underscores";
+  constexpr std::string_view accepted =
+    "a comma-separated list of distinct chat ids, each a whole number without leading zeros "
+    "such as -1001234567890 or an @channel name of 5 to 32 letters, digits or underscores";
   auto items = distinct_items(chats, is_chat_id, chat_key, accepted);
   if (!items)
     return items.error;
@@ -565,8 +563,8 @@ problem read_quota(const environment_lookup& lookup, config& settings) {
   return std::nullopt;
 }
 
-problem read_whole_number(const environment_lookup& lookup, const std::string& name,
-                          int lowest, int highest, int& target) {
+problem read_whole_number(const environment_lookup& lookup, const std::string& name, int lowest,
+                          int highest, int& target) {
   auto text = value_of(lookup, name);
   if (!text)
     return std::nullopt;
@@ -588,8 +586,7 @@ problem read_check_interval(const environment_lookup& lookup, config& settings) 
 }
 
 problem read_report_interval(const environment_lookup& lookup, config& settings) {
-  return read_whole_number(lookup, "REPORT_INTERVAL_DAYS", 0, 15,
-                           settings.report_interval_days);
+  return read_whole_number(lookup, "REPORT_INTERVAL_DAYS", 0, 15, settings.report_interval_days);
 }
 
 bool is_threshold(std::string_view text) {
@@ -623,9 +620,9 @@ problem read_interfaces(const environment_lookup& lookup, config& settings) {
   if (!text)
     return std::nullopt;
   setting interfaces{"NETWORK_INTERFACE", *text};
-  constexpr std::string_view accepted
-    = "a comma-separated list of distinct interface names, each 1 to 15 characters without "
-      "'/', ':' or white space and not \".\" or \"..\"";
+  constexpr std::string_view accepted =
+    "a comma-separated list of distinct interface names, each 1 to 15 characters without "
+    "'/', ':' or white space and not \".\" or \"..\"";
   auto items = distinct_items(interfaces, is_interface_name, interface_key, accepted);
   if (!items)
     return items.error;
@@ -656,8 +653,8 @@ std::optional<int> posix_rule_offset(std::string_view zone) {
       return std::nullopt;
     ++at;
   } else {
-    while (at < zone.size() && ((zone[at] >= 'a' && zone[at] <= 'z')
-                                || (zone[at] >= 'A' && zone[at] <= 'Z')))
+    while (at < zone.size()
+           && ((zone[at] >= 'a' && zone[at] <= 'z') || (zone[at] >= 'A' && zone[at] <= 'Z')))
       ++at;
     if (at < 3)
       return std::nullopt;
@@ -717,7 +714,7 @@ bool is_zone_file(const std::string& path) {
   if (!std::filesystem::is_regular_file(path, no_file))
     return false;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file{std::fopen(path.c_str(), "rb"),
-                                                      &std::fclose};
+                                                       &std::fclose};
   char magic[4] = {};
   return file && std::fread(magic, 1, sizeof magic, file.get()) == sizeof magic
          && std::string_view{magic, sizeof magic} == "TZif";
@@ -820,8 +817,7 @@ problem read_public_ip_urls(const environment_lookup& lookup, config& settings) 
 
 // Up to 1 Tbit/s, far beyond any server's link.
 problem read_max_bandwidth(const environment_lookup& lookup, config& settings) {
-  return read_whole_number(lookup, "MAX_BANDWIDTH_MBIT", 0, 1'000'000,
-                           settings.max_bandwidth_mbit);
+  return read_whole_number(lookup, "MAX_BANDWIDTH_MBIT", 0, 1'000'000, settings.max_bandwidth_mbit);
 }
 
 using reader = problem (*)(const environment_lookup&, config&);
@@ -829,11 +825,10 @@ using reader = problem (*)(const environment_lookup&, config&);
 // In the order of describe_config; DATA_DIR comes before LOG_FILE, which defaults into it,
 // and TRAFFIC_UNIT before the quota given in it.
 constexpr reader readers[] = {
-  read_telegram,     read_api_base,       read_direction,   read_unit,
-  read_quota,        read_reset_day,      read_thresholds,  read_check_interval,
-  read_interfaces,   read_report_interval, read_report_time, read_time_zone,
-  read_data_dir,     read_log_file,       read_log_level,   read_host_proc,
-  read_language,     read_server_name,    read_public_ip,   read_public_ip_urls,
+  read_telegram,      read_api_base,   read_direction,      read_unit,       read_quota,
+  read_reset_day,     read_thresholds, read_check_interval, read_interfaces, read_report_interval,
+  read_report_time,   read_time_zone,  read_data_dir,       read_log_file,   read_log_level,
+  read_host_proc,     read_language,   read_server_name,    read_public_ip,  read_public_ip_urls,
   read_max_bandwidth,
 };
 
@@ -889,9 +884,8 @@ std::string describe_config(const config& settings, epoch_seconds now) {
     {"NETWORK_INTERFACE", or_placeholder(joined(settings.interfaces), "(default route)")},
     {"REPORT_INTERVAL_DAYS", std::to_string(settings.report_interval_days)},
     {"REPORT_TIME", time_text(settings.report_time)},
-    {"TZ", settings.time_zone.empty()
-             ? "(system default, UTC" + local_utc_offset(now) + ")"
-             : settings.time_zone + " (UTC" + local_utc_offset(now) + ")"},
+    {"TZ", settings.time_zone.empty() ? "(system default, UTC" + local_utc_offset(now) + ")"
+                                      : settings.time_zone + " (UTC" + local_utc_offset(now) + ")"},
     {"DATA_DIR", settings.data_dir},
     {"LOG_FILE", or_placeholder(settings.log_file, "(none)")},
     {"LOG_LEVEL", name_of(levels, settings.level)},
@@ -971,8 +965,7 @@ problem unwritable_directory(const std::filesystem::path& directory) {
 
 problem unusable_host_proc(const config& settings) {
   auto refusal = [&](const std::string& why) {
-    return quoted({"HOST_PROC", settings.host_proc}) + " cannot be used: " + printable(why)
-           + ".";
+    return quoted({"HOST_PROC", settings.host_proc}) + " cannot be used: " + printable(why) + ".";
   };
   if (auto devices = read_net_dev(settings.host_proc); !devices)
     return refusal(devices.error);

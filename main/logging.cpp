@@ -27,7 +27,7 @@ std::string log_file_path;
 // Appends to `path`, creating it (and its directory) when missing.
 spdlog::sink_ptr open_log_file(const std::string& path) {
   auto sink = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(path, log_file_bytes,
-                                                                      log_files_kept);
+                                                                     log_files_kept);
   sink->set_pattern(line_pattern);
   return sink;
 }

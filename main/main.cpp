@@ -1,13 +1,13 @@
 // traffic-monitor: counts a server's traffic per billing cycle and warns before the quota
 // runs out. This file reads the command line and the environment and runs the actors.
 #include <atomic>
-#include <cmath>
 #include <cerrno>
+#include <cmath>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
-#include <random>
 #include <iostream>
+#include <random>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -71,8 +71,7 @@ std::string host_name(const config& settings) {
 }
 
 // The configured interfaces, or the default route's, or eth0 when there is none.
-std::vector<std::string> counted_interfaces(const config& settings,
-                                            spdlog::logger* log = nullptr) {
+std::vector<std::string> counted_interfaces(const config& settings, spdlog::logger* log = nullptr) {
   if (!settings.interfaces.empty())
     return settings.interfaces;
   auto route = read_default_route_interface(settings.host_proc);
@@ -102,8 +101,8 @@ std::string one_line(std::string text) {
 sigset_t handled_signals() {
   sigset_t signals;
   sigemptyset(&signals);
-  for (int stop : {SIGTERM, SIGINT, SIGQUIT, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU,
-                   SIGXFSZ, SIGIO, SIGPWR, SIGSTKFLT, SIGHUP, SIGUSR1})
+  for (int stop : {SIGTERM, SIGINT, SIGQUIT, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ,
+                   SIGIO, SIGPWR, SIGSTKFLT, SIGHUP, SIGUSR1})
     sigaddset(&signals, stop);
   for (int realtime = SIGRTMIN; realtime <= SIGRTMAX; ++realtime)
     sigaddset(&signals, realtime);
@@ -171,8 +170,8 @@ int run_monitor(const config& settings, const sigset_t& signals) {
   std::error_code failure;
   std::filesystem::create_directories(settings.data_dir, failure);
   if (failure) {
-    std::cerr << "DATA_DIR=\"" << settings.data_dir
-              << "\" cannot be created: " << failure.message() << '\n';
+    std::cerr << "DATA_DIR=\"" << settings.data_dir << "\" cannot be created: " << failure.message()
+              << '\n';
     return 2;
   }
   if (auto error = lock_data_dir(settings.data_dir); !error.empty()) {
@@ -187,8 +186,7 @@ int run_monitor(const config& settings, const sigset_t& signals) {
     return 2;
   }
   if (auto error = setup_logging(settings.level, settings.log_file); !error.empty()) {
-    std::cerr << "LOG_FILE=\"" << settings.log_file << "\" cannot be opened: " << error
-              << '\n';
+    std::cerr << "LOG_FILE=\"" << settings.log_file << "\" cannot be opened: " << error << '\n';
     return 2;
   }
   auto log = make_logger("main");
@@ -208,8 +206,7 @@ int run_monitor(const config& settings, const sigset_t& signals) {
 
   auto stop_http = std::make_shared<std::atomic<bool>>(false);
   auto transport = make_curl_transport(
-    [settings](std::string text) { return mask_secrets(std::move(text), settings); },
-    stop_http);
+    [settings](std::string text) { return mask_secrets(std::move(text), settings); }, stop_http);
   // Blocking HTTP calls each get a thread of their own, away from the scheduler's workers.
   auto telegram_http = system.spawn<caf::detached>(http_client, transport);
   auto lookup_http = system.spawn<caf::detached>(http_client, transport);
@@ -283,23 +280,23 @@ int run_monitor(const config& settings, const sigset_t& signals) {
   }
 
   self->request(accounting_handle, std::chrono::seconds{4}, flush_atom::value)
-    .receive([&](bool saved) { if (!saved) log->error("the last sample could not be saved"); },
-             [&](caf::error& error) {
-               log->error("no last sample: {}", caf::to_string(error));
-             });
+    .receive(
+      [&](bool saved) {
+        if (!saved)
+          log->error("the last sample could not be saved");
+      },
+      [&](caf::error& error) { log->error("no last sample: {}", caf::to_string(error)); });
   // Messages still on their way stay in the outbox for the next start.
   stop_http->store(true);
-  for (const auto& handle : {caf::actor_cast<caf::actor>(scheduler_handle),
-                             caf::actor_cast<caf::actor>(accounting_handle),
-                             caf::actor_cast<caf::actor>(sampler_handle),
-                             caf::actor_cast<caf::actor>(notifier_handle),
-                             caf::actor_cast<caf::actor>(telegram_http),
-                             caf::actor_cast<caf::actor>(lookup_http)})
+  for (const auto& handle :
+       {caf::actor_cast<caf::actor>(scheduler_handle),
+        caf::actor_cast<caf::actor>(accounting_handle), caf::actor_cast<caf::actor>(sampler_handle),
+        caf::actor_cast<caf::actor>(notifier_handle), caf::actor_cast<caf::actor>(telegram_http),
+        caf::actor_cast<caf::actor>(lookup_http)})
     self->send_exit(handle, caf::exit_reason::user_shutdown);
   log->info("stopped");
   return 0;
 }
-
 
 // The signal mask the process started with, for the commands that end soon.
 sigset_t mask_at_start;
@@ -315,8 +312,9 @@ void block_handled_signals(int, char**, char**) {
   std::signal(SIGPIPE, SIG_IGN);
 }
 
-__attribute__((section(".preinit_array"), used)) void (*const block_signals_first)(
-  int, char**, char**) = block_handled_signals;
+__attribute__((section(".preinit_array"),
+               used)) void (*const block_signals_first)(int, char**,
+                                                        char**) = block_handled_signals;
 
 } // namespace
 

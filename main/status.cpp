@@ -3,8 +3,8 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <ostream>
 #include <sstream>
 
@@ -74,14 +74,11 @@ const std::vector<compared_setting>& compared_settings() {
      }},
     {"TRAFFIC_UNIT", [](const counting_settings& s) { return s.unit.name; }, nullptr},
     {"TRAFFIC_DIRECTION",
-     [](const counting_settings& s) { return std::string{direction_name(s.direction)}; },
-     nullptr},
-    {"NETWORK_INTERFACE", [](const counting_settings& s) { return joined(s.interfaces); },
-     nullptr},
+     [](const counting_settings& s) { return std::string{direction_name(s.direction)}; }, nullptr},
+    {"NETWORK_INTERFACE", [](const counting_settings& s) { return joined(s.interfaces); }, nullptr},
     {"THRESHOLDS", [](const counting_settings& s) { return thresholds_text(s.thresholds); },
      nullptr},
-    {"RESET_DAY", [](const counting_settings& s) { return std::to_string(s.reset_day); },
-     nullptr},
+    {"RESET_DAY", [](const counting_settings& s) { return std::to_string(s.reset_day); }, nullptr},
     {"TZ",
      [](const counting_settings& s) {
        return s.time_zone.empty() ? std::string{"(unset)"} : s.time_zone;
@@ -119,8 +116,9 @@ status_figures figures_of(const monitor_state& state, const status_context& cont
   }
   out.usage = current_usage(state, rules_of(out.counted_with));
   const auto& usage = out.usage;
-  out.remaining_bytes =
-      usage.counted_bytes < usage.quota_bytes ? usage.quota_bytes - usage.counted_bytes : 0;
+  out.remaining_bytes = usage.counted_bytes < usage.quota_bytes
+                          ? usage.quota_bytes - usage.counted_bytes
+                          : 0;
   out.projected_bytes = projected_usage(usage.counted_bytes, usage.cycle, context.now);
   out.days_left = days_left(context.now, usage.cycle.end);
   if (state.last_sample_at != 0)
@@ -176,8 +174,7 @@ std::string status_text(const monitor_state& state, const status_context& contex
     out << (i ? ", " : "") << state.thresholds_alerted[i] << '%';
   out << '\n' << "last sample: ";
   if (figures.last_sample_age)
-    out << local_iso8601(state.last_sample_at) << " (" << *figures.last_sample_age
-        << " s ago)";
+    out << local_iso8601(state.last_sample_at) << " (" << *figures.last_sample_age << " s ago)";
   else
     out << "never";
   out << '\n' << "undelivered messages: " << state.outbox.size() << '\n';
@@ -240,22 +237,20 @@ std::optional<std::string> health_problem(std::optional<epoch_seconds> written_a
   auto allowed = 3 * interval + 30;
   auto age = now - *written_at;
   if (age > allowed)
-    return "the state file was last written " + std::to_string(age)
-           + " s ago, more than the " + std::to_string(allowed) + " s allowed";
+    return "the state file was last written " + std::to_string(age) + " s ago, more than the "
+           + std::to_string(allowed) + " s allowed";
   return std::nullopt;
 }
 
-std::optional<std::string> missing_interface_problem(const monitor_state& state,
-                                                     epoch_seconds now,
+std::optional<std::string> missing_interface_problem(const monitor_state& state, epoch_seconds now,
                                                      int check_interval_seconds) {
   const auto allowed = 3 * static_cast<epoch_seconds>(check_interval_seconds);
   for (const auto& [name, since] : state.missing_since) {
     const auto missing_for = now - since;
     if (missing_for > allowed)
-      return "network interface " + name + " has been missing since "
-             + local_iso8601(since) + " (" + std::to_string(missing_for)
-             + " s, more than 3 check intervals of " + std::to_string(check_interval_seconds)
-             + " s); check NETWORK_INTERFACE";
+      return "network interface " + name + " has been missing since " + local_iso8601(since) + " ("
+             + std::to_string(missing_for) + " s, more than 3 check intervals of "
+             + std::to_string(check_interval_seconds) + " s); check NETWORK_INTERFACE";
   }
   return std::nullopt;
 }

@@ -14,8 +14,7 @@ namespace tmon {
 
 // The settings a monitor started with `settings` counts with, on `interfaces` (the default
 // route's already resolved).
-counting_settings counting_settings_of(const config& settings,
-                                       std::vector<std::string> interfaces);
+counting_settings counting_settings_of(const config& settings, std::vector<std::string> interfaces);
 
 // What status shows besides the state itself: the caller's own settings, used only when the
 // state does not record the monitor's, and compared with them when it does.
@@ -44,8 +43,7 @@ std::optional<std::string> health_problem(std::optional<epoch_seconds> written_a
 
 // Why the monitor is unhealthy because a configured interface has been missing from every
 // reading for more than 3 check intervals, or nothing.
-std::optional<std::string> missing_interface_problem(const monitor_state& state,
-                                                     epoch_seconds now,
+std::optional<std::string> missing_interface_problem(const monitor_state& state, epoch_seconds now,
                                                      int check_interval_seconds);
 
 // `traffic-monitor health`: 0 when healthy, else prints why and returns 1. Healthy: the
@@ -55,7 +53,6 @@ int check_health(const config& settings, epoch_seconds now, std::ostream& out);
 
 // Reads the state file without changing it and prints it. Returns the exit status: 0, or 1
 // when there is no readable state yet (as {"error": "..."} on `out` for JSON).
-int print_status(const status_context& context, bool as_json, std::ostream& out,
-                 std::ostream& err);
+int print_status(const status_context& context, bool as_json, std::ostream& out, std::ostream& err);
 
 } // namespace tmon

@@ -35,8 +35,8 @@ typename Inspector::result_type inspect(Inspector& f, interface_counters& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, sample& x) {
-  return f(caf::meta::type_name("sample"), x.taken_at, x.boot_id, x.interfaces,
-           x.uptime_seconds, x.missing_interfaces, x.visible_interfaces);
+  return f(caf::meta::type_name("sample"), x.taken_at, x.boot_id, x.interfaces, x.uptime_seconds,
+           x.missing_interfaces, x.visible_interfaces);
 }
 
 template <class Inspector>
@@ -46,16 +46,16 @@ typename Inspector::result_type inspect(Inspector& f, cycle_bounds& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, usage_figures& x) {
-  return f(caf::meta::type_name("usage_figures"), x.cycle, x.rx_bytes, x.tx_bytes,
-           x.counted_bytes, x.quota_bytes);
+  return f(caf::meta::type_name("usage_figures"), x.cycle, x.rx_bytes, x.tx_bytes, x.counted_bytes,
+           x.quota_bytes);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, event& x) {
-  return f(caf::meta::type_name("event"), x.id, x.kind, x.raised_at, x.usage,
-           x.threshold_percent, x.late, x.projected_bytes, x.detail, x.interfaces,
-           x.missing_interfaces, x.visible_interfaces, x.previous_cycle, x.wrong_clock,
-           x.skipped_cycles, x.skipped_span, x.undated_bytes);
+  return f(caf::meta::type_name("event"), x.id, x.kind, x.raised_at, x.usage, x.threshold_percent,
+           x.late, x.projected_bytes, x.detail, x.interfaces, x.missing_interfaces,
+           x.visible_interfaces, x.previous_cycle, x.wrong_clock, x.skipped_cycles, x.skipped_span,
+           x.undated_bytes);
 }
 
 template <class Inspector>

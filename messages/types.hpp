@@ -25,17 +25,11 @@ struct outcome {
   std::optional<T> value;
   std::string error;
 
-  static outcome success(T x) {
-    return outcome{std::move(x), {}};
-  }
+  static outcome success(T x) { return outcome{std::move(x), {}}; }
 
-  static outcome failure(std::string why) {
-    return outcome{std::nullopt, std::move(why)};
-  }
+  static outcome failure(std::string why) { return outcome{std::nullopt, std::move(why)}; }
 
-  explicit operator bool() const {
-    return value.has_value();
-  }
+  explicit operator bool() const { return value.has_value(); }
 };
 
 // The unit that quotas and figures are given in: GiB (1024^3 bytes) or GB (10^9 bytes).

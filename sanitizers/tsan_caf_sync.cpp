@@ -52,8 +52,8 @@ void caf::scheduled_actor::enqueue(mailbox_element_ptr element, execution_unit* 
 // ...and reaches its receiver here.
 caf::invoke_message_result caf::scheduled_actor::consume(mailbox_element& element) {
   using function = invoke_message_result (*)(scheduled_actor*, mailbox_element&);
-  static const auto caf_consume =
-    caf_definition<function>("_ZN3caf15scheduled_actor7consumeERNS_15mailbox_elementE");
+  static const auto caf_consume = caf_definition<function>(
+    "_ZN3caf15scheduled_actor7consumeERNS_15mailbox_elementE");
   __tsan_acquire(&element);
   return caf_consume(this, element);
 }
@@ -72,8 +72,8 @@ void caf::blocking_actor::enqueue(mailbox_element_ptr element, execution_unit* h
 
 void caf::blocking_actor::await_data() {
   using function = void (*)(blocking_actor*);
-  static const auto caf_await_data =
-    caf_definition<function>("_ZN3caf14blocking_actor10await_dataEv");
+  static const auto caf_await_data = caf_definition<function>(
+    "_ZN3caf14blocking_actor10await_dataEv");
   caf_await_data(this);
   __tsan_acquire(this);
 }

@@ -27,24 +27,20 @@ struct actor_fixture : test_coordinator_fixture<> {
   std::shared_ptr<spdlog::sinks::ostream_sink_mt> log_sink;
 
   explicit actor_fixture(epoch_seconds start_at = utc(2026, 2, 27, 23, 59, 50))
-    : calendar_start(start_at),
-      clock_start(sched.clock().now()),
-      log_sink(std::make_shared<spdlog::sinks::ostream_sink_mt>(log_lines)) {
+      : calendar_start(start_at), clock_start(sched.clock().now()),
+        log_sink(std::make_shared<spdlog::sinks::ostream_sink_mt>(log_lines)) {
     log_sink->set_pattern("[%n] %l %v");
   }
 
   wall_clock wall() {
     return [this] {
       return calendar_start
-             + std::chrono::duration_cast<std::chrono::seconds>(sched.clock().now()
-                                                                 - clock_start)
+             + std::chrono::duration_cast<std::chrono::seconds>(sched.clock().now() - clock_start)
                  .count();
     };
   }
 
-  epoch_seconds now() {
-    return wall()();
-  }
+  epoch_seconds now() { return wall()(); }
 
   std::shared_ptr<spdlog::logger> logger(const std::string& name) {
     auto result = std::make_shared<spdlog::logger>(name, log_sink);
@@ -84,8 +80,8 @@ recording_notifier(notifier_actor::pointer, std::shared_ptr<std::vector<event>> 
 }
 
 // Stand-in scheduler: counts how often it is asked to look at the clock.
-inline scheduler_actor::behavior_type
-recording_scheduler(scheduler_actor::pointer, std::shared_ptr<int> clock_checks) {
+inline scheduler_actor::behavior_type recording_scheduler(scheduler_actor::pointer,
+                                                          std::shared_ptr<int> clock_checks) {
   return {
     [](tick_atom, std::uint64_t) {},
     [=](clock_atom) { ++*clock_checks; },

@@ -21,10 +21,10 @@ struct monitor : test::actor_fixture {
   std::vector<caf::actor> actors;
 
   monitor(epoch_seconds start_at, const std::string& proc_root, const std::string& data_dir)
-    : actor_fixture(start_at) {
+      : actor_fixture(start_at) {
     auto notifier_handle = sys.spawn(test::recording_notifier, delivered);
-    auto sampler_handle = sys.spawn(sampler, sampler_settings{proc_root, {"eth0"}, 60s, wall(),
-                                                              logger("sampler")});
+    auto sampler_handle =
+      sys.spawn(sampler, sampler_settings{proc_root, {"eth0"}, 60s, wall(), logger("sampler")});
     accounting_settings accounts;
     accounts.data_dir = data_dir;
     accounts.loaded = load_state(data_dir, wall()());

@@ -18,9 +18,7 @@ public:
   temp_dir(const temp_dir&) = delete;
   temp_dir& operator=(const temp_dir&) = delete;
 
-  const std::string& path() const {
-    return path_;
-  }
+  const std::string& path() const { return path_; }
 
 private:
   std::string path_;
@@ -41,9 +39,7 @@ std::string net_dev_text(const std::vector<interface_counters>& interfaces);
 class fake_proc {
 public:
   fake_proc();
-  const std::string& root() const {
-    return dir_.path();
-  }
+  const std::string& root() const { return dir_.path(); }
   void set_counters(const std::vector<interface_counters>& interfaces);
   void set_boot_id(const std::string& boot_id);
 

@@ -82,9 +82,8 @@ void warn_rejected(const accounting_state& state, const rejected_jump& jump) {
   state.settings.log->warn("{} {} went from {} to {} bytes: {} bytes is more than "
                            "MAX_BANDWIDTH_MBIT={} allows ({} bytes) since the last reading, or "
                            "since the boot after a reboot; not counted, {} is the new baseline",
-                           jump.interface, jump.direction, jump.previous, jump.current,
-                           jump.delta, state.settings.rules.max_bandwidth_mbit, jump.allowed,
-                           jump.current);
+                           jump.interface, jump.direction, jump.previous, jump.current, jump.delta,
+                           state.settings.rules.max_bandwidth_mbit, jump.allowed, jump.current);
 }
 
 // Counts the traffic of `s`; warns of counter jumps it did not count. Returns whether the
@@ -228,8 +227,8 @@ void start_up(self_pointer self, const cycle_bounds& named, const sample* readin
 }
 
 void start(self_pointer self, const cycle_bounds& named) {
-  self->request(self->state.settings.sampler, self->state.settings.sample_timeout,
-                sample_atom::value)
+  self
+    ->request(self->state.settings.sampler, self->state.settings.sample_timeout, sample_atom::value)
     .await([=](const sample& reading) { start_up(self, named, &reading); },
            [=](caf::error& failure) {
              self->state.settings.log->warn("no reading at start-up ({}); the traffic since "
@@ -333,8 +332,9 @@ accounting(accounting_actor::stateful_pointer<accounting_state> self,
     [=](usage_atom) { return current_usage(self->state.persisted, self->state.settings.rules); },
     [=](flush_atom) -> caf::result<bool> {
       auto promise = self->make_response_promise<bool>();
-      self->request(self->state.settings.sampler, self->state.settings.sample_timeout,
-                    sample_atom::value)
+      self
+        ->request(self->state.settings.sampler, self->state.settings.sample_timeout,
+                  sample_atom::value)
         .then(
           [=](const sample& s) mutable {
             apply(self, s);

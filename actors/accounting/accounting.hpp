@@ -52,7 +52,6 @@ struct accounting_state {
 };
 
 accounting_actor::behavior_type
-accounting(accounting_actor::stateful_pointer<accounting_state> self,
-           accounting_settings settings);
+accounting(accounting_actor::stateful_pointer<accounting_state> self, accounting_settings settings);
 
 } // namespace tmon

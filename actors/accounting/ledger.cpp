@@ -33,8 +33,7 @@ constexpr std::uint64_t millionths_per_percent = 1'000'000;
 bool threshold_reached(std::uint64_t counted, std::uint64_t quota, double percent) {
   if (quota == 0)
     return false;
-  const long double wanted
-    = std::round(static_cast<long double>(percent) * millionths_per_percent);
+  const long double wanted = std::round(static_cast<long double>(percent) * millionths_per_percent);
   // Bounding first keeps the conversion to an integer defined; the largest reachable
   // figure is below 2^91 millionths, far under this bound.
   const long double beyond_reach = std::ldexp(1.0L, 100);
@@ -70,8 +69,8 @@ bool operator==(const counter_reading& x, const counter_reading& y) {
 }
 
 bool operator==(const counting_settings& x, const counting_settings& y) {
-  return std::tie(x.quota_bytes, x.unit.name, x.unit.bytes, x.direction, x.interfaces,
-                  x.thresholds, x.reset_day, x.time_zone)
+  return std::tie(x.quota_bytes, x.unit.name, x.unit.bytes, x.direction, x.interfaces, x.thresholds,
+                  x.reset_day, x.time_zone)
          == std::tie(y.quota_bytes, y.unit.name, y.unit.bytes, y.direction, y.interfaces,
                      y.thresholds, y.reset_day, y.time_zone);
 }
@@ -115,8 +114,7 @@ usage_figures current_usage(const monitor_state& state, const ledger_rules& rule
   usage.cycle = state.cycle;
   usage.rx_bytes = state.cycle_rx_bytes;
   usage.tx_bytes = state.cycle_tx_bytes;
-  usage.counted_bytes = counted_bytes(state.cycle_rx_bytes, state.cycle_tx_bytes,
-                                      rules.direction);
+  usage.counted_bytes = counted_bytes(state.cycle_rx_bytes, state.cycle_tx_bytes, rules.direction);
   usage.quota_bytes = rules.quota_bytes;
   return usage;
 }
@@ -145,8 +143,7 @@ sample_effect apply_sample(monitor_state& state, const sample& s, const ledger_r
   const bool first_ever = state.boot_id.empty();
   const bool same_boot = s.boot_id == state.boot_id;
   // Within a boot a counter moved since the last reading; after a reboot, since the boot.
-  const epoch_seconds elapsed = same_boot ? s.taken_at - state.last_sample_at
-                                          : s.uptime_seconds;
+  const epoch_seconds elapsed = same_boot ? s.taken_at - state.last_sample_at : s.uptime_seconds;
   const auto allowed = bytes_allowed(rules.max_bandwidth_mbit, elapsed);
 
   std::map<std::string, counter_reading> readings;
@@ -214,8 +211,8 @@ std::optional<event> newly_crossed_threshold(monitor_state& state, const ledger_
   auto& alerted = state.thresholds_alerted;
   alerted.erase(std::remove_if(alerted.begin(), alerted.end(),
                                [&](double threshold) {
-                                 return !threshold_reached(usage.counted_bytes,
-                                                           usage.quota_bytes, threshold);
+                                 return !threshold_reached(usage.counted_bytes, usage.quota_bytes,
+                                                           threshold);
                                }),
                 alerted.end());
   std::optional<double> highest;
@@ -255,8 +252,7 @@ std::optional<event> report_if_due(monitor_state& state, const ledger_rules& rul
   return report;
 }
 
-std::uint64_t projected_usage(std::uint64_t counted, const cycle_bounds& cycle,
-                              epoch_seconds now) {
+std::uint64_t projected_usage(std::uint64_t counted, const cycle_bounds& cycle, epoch_seconds now) {
   if (now <= cycle.start || now >= cycle.end)
     return counted;
   // Differences taken in unsigned arithmetic cannot overflow, and both are positive here.
@@ -273,8 +269,9 @@ std::vector<std::uint64_t> superseded_events(const std::deque<event>& outbox) {
   std::vector<std::uint64_t> ids;
   for (auto e = outbox.begin(); e != outbox.end(); ++e) {
     auto kind = e->kind;
-    if (coalesced(kind) && std::any_of(std::next(e), outbox.end(),
-                                       [kind](const event& later) { return later.kind == kind; }))
+    if (coalesced(kind) && std::any_of(std::next(e), outbox.end(), [kind](const event& later) {
+          return later.kind == kind;
+        }))
       ids.push_back(e->id);
   }
   return ids;

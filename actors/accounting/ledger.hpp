@@ -169,8 +169,7 @@ std::optional<event> report_if_due(monitor_state& state, const ledger_rules& rul
                                    epoch_seconds due_at, epoch_seconds now);
 
 // Counted bytes at the cycle's end if the cycle's average rate so far holds.
-std::uint64_t projected_usage(std::uint64_t counted, const cycle_bounds& cycle,
-                              epoch_seconds now);
+std::uint64_t projected_usage(std::uint64_t counted, const cycle_bounds& cycle, epoch_seconds now);
 
 // The ids of start-up notices and usage reports in `outbox` that a newer one of the same
 // kind makes pointless to send (after an outage only the latest figures matter), oldest

@@ -171,9 +171,8 @@ std::uint64_t as_counter(const json& value, const std::string& path) {
 epoch_seconds as_seconds(const json& value, const std::string& path) {
   const bool fits = value.is_number_integer()
                     && (!value.is_number_unsigned()
-                        || value.get<std::uint64_t>()
-                               <= static_cast<std::uint64_t>(
-                                   std::numeric_limits<epoch_seconds>::max()));
+                        || value.get<std::uint64_t>() <= static_cast<std::uint64_t>(
+                             std::numeric_limits<epoch_seconds>::max()));
   if (!fits)
     fail_field(path, "must be a whole number of seconds, not " + describe(value));
   return value.get<epoch_seconds>();
@@ -223,9 +222,7 @@ public:
     throw decode_failure("the state file lacks the field \"" + path_of(key) + "\"");
   }
 
-  object_reader object(const char* key) const {
-    return {field(key), path_of(key)};
-  }
+  object_reader object(const char* key) const { return {field(key), path_of(key)}; }
 
   const json& array(const char* key) const {
     const json& found = field(key);
@@ -234,29 +231,17 @@ public:
     return found;
   }
 
-  std::uint64_t counter(const char* key) const {
-    return as_counter(field(key), path_of(key));
-  }
+  std::uint64_t counter(const char* key) const { return as_counter(field(key), path_of(key)); }
 
-  epoch_seconds seconds(const char* key) const {
-    return as_seconds(field(key), path_of(key));
-  }
+  epoch_seconds seconds(const char* key) const { return as_seconds(field(key), path_of(key)); }
 
-  double percent(const char* key) const {
-    return as_percent(field(key), path_of(key));
-  }
+  double percent(const char* key) const { return as_percent(field(key), path_of(key)); }
 
-  bool flag(const char* key) const {
-    return as_flag(field(key), path_of(key));
-  }
+  bool flag(const char* key) const { return as_flag(field(key), path_of(key)); }
 
-  std::string text(const char* key) const {
-    return as_text(field(key), path_of(key));
-  }
+  std::string text(const char* key) const { return as_text(field(key), path_of(key)); }
 
-  const json& value() const {
-    return value_;
-  }
+  const json& value() const { return value_; }
 
 private:
   const json& value_;
@@ -272,10 +257,10 @@ void check_schema_version(const object_reader& root) {
   if (version->is_number_integer() && *version >= 1
       && *version <= monitor_state::current_schema_version)
     return;
-  const std::string written_by =
-      version->is_number_unsigned() && *version > monitor_state::current_schema_version
-          ? "a newer"
-          : "an unknown";
+  const std::string written_by = version->is_number_unsigned()
+                                     && *version > monitor_state::current_schema_version
+                                   ? "a newer"
+                                   : "an unknown";
   throw decode_failure("the state file has schema_version " + version->dump()
                        + ": it was written by " + written_by
                        + " version of traffic-monitor (this one reads version "
@@ -290,7 +275,7 @@ cycle_bounds decode_cycle(const object_reader& in) {
   out.end = in.seconds("end");
   if (out != cycle_bounds{} && out.start >= out.end)
     fail_field(in.path_of(""), "must start before its end, not at " + std::to_string(out.start)
-                                   + " with an end at " + std::to_string(out.end));
+                                 + " with an end at " + std::to_string(out.end));
   return out;
 }
 
@@ -397,16 +382,14 @@ counting_settings decode_settings(const object_reader& in) {
   out.direction = *known;
   const json& interfaces = in.array("interfaces");
   for (std::size_t i = 0; i < interfaces.size(); ++i)
-    out.interfaces.push_back(
-        as_text(interfaces[i], element_path(in.path_of("interfaces"), i)));
+    out.interfaces.push_back(as_text(interfaces[i], element_path(in.path_of("interfaces"), i)));
   const json& thresholds = in.array("thresholds");
   for (std::size_t i = 0; i < thresholds.size(); ++i)
-    out.thresholds.push_back(
-        as_percent(thresholds[i], element_path(in.path_of("thresholds"), i)));
+    out.thresholds.push_back(as_percent(thresholds[i], element_path(in.path_of("thresholds"), i)));
   const json& reset_day = in.field("reset_day");
   if (!reset_day.is_number_integer() || reset_day < 1 || reset_day > 31)
-    fail_field(in.path_of("reset_day"), "must be a day of the month from 1 to 31, not "
-                                            + describe(reset_day));
+    fail_field(in.path_of("reset_day"),
+               "must be a day of the month from 1 to 31, not " + describe(reset_day));
   out.reset_day = reset_day.get<int>();
   out.time_zone = in.text("time_zone");
   return out;
@@ -646,8 +629,8 @@ outcome<monitor_state> decode_state(std::string_view text) {
   if (is_blank(text))
     return outcome<monitor_state>::failure("the state file is empty");
   try {
-    return outcome<monitor_state>::success(decode_root(
-        json::parse(text.begin(), text.end(), duplicate_key_guard{})));
+    return outcome<monitor_state>::success(
+      decode_root(json::parse(text.begin(), text.end(), duplicate_key_guard{})));
   } catch (const json::parse_error& e) {
     return outcome<monitor_state>::failure("the state file is not valid JSON: "
                                            + without_exception_tag(e.what()));

@@ -32,15 +32,11 @@ int check_abort(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 }
 
 struct easy_deleter {
-  void operator()(CURL* handle) const {
-    curl_easy_cleanup(handle);
-  }
+  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
 };
 
 struct header_list_deleter {
-  void operator()(curl_slist* list) const {
-    curl_slist_free_all(list);
-  }
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
 
 http_response perform(const http_request& request, const std::atomic<bool>& aborted) {
@@ -57,7 +53,8 @@ http_response perform(const http_request& request, const std::atomic<bool>& abor
   curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, static_cast<long>(request.connect_timeout.count()));
+  curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT,
+                   static_cast<long>(request.connect_timeout.count()));
   curl_easy_setopt(easy, CURLOPT_TIMEOUT, static_cast<long>(request.total_timeout.count()));
   curl_easy_setopt(easy, CURLOPT_USERAGENT, "traffic-monitor/" TMON_VERSION);
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, error_text);

@@ -23,34 +23,34 @@ struct wording {
   const char* bidirectional;
   const char* larger_direction;
   const char* started_title;
-  const char* alert_title;        // {0}: the threshold
+  const char* alert_title; // {0}: the threshold
   const char* reset_title;
   const char* report_title;
   const char* state_reset_title;
-  const char* host;               // {0}: host name
-  const char* ipv4;               // {0}: address
-  const char* counted;            // {0}: direction label
-  const char* used;               // {0}: used, {1}: quota, {2}: percent
-  const char* received;           // {0}: amount
-  const char* sent;               // {0}: amount
-  const char* cycle;              // {0}: first day, {1}: last day
-  const char* closed_cycle;       // {0}: first day, {1}: last day
-  const char* days_left;          // {0}: days
-  const char* projection;         // {0}: amount, {1}: percent of the quota
+  const char* host;         // {0}: host name
+  const char* ipv4;         // {0}: address
+  const char* counted;      // {0}: direction label
+  const char* used;         // {0}: used, {1}: quota, {2}: percent
+  const char* received;     // {0}: amount
+  const char* sent;         // {0}: amount
+  const char* cycle;        // {0}: first day, {1}: last day
+  const char* closed_cycle; // {0}: first day, {1}: last day
+  const char* days_left;    // {0}: days
+  const char* projection;   // {0}: amount, {1}: percent of the quota
   const char* counting_restarted;
   const char* late_notice;
-  const char* state_file_moved;   // {0}: where the file went, and why
+  const char* state_file_moved; // {0}: where the file went, and why
   const char* state_file_kept;
   const char* interfaces_counted; // {0}: interface names
   const char* interfaces_missing; // {0}: names not found, {1}: names that exist
   const char* none;
   const char* changed_title;
-  const char* previous_bounds;    // {0}: first instant, {1}: end instant
-  const char* new_bounds;         // {0}: first instant, {1}: end instant
+  const char* previous_bounds; // {0}: first instant, {1}: end instant
+  const char* new_bounds;      // {0}: first instant, {1}: end instant
   const char* settings_changed;
   const char* wrong_clock;
-  const char* skipped_cycles;     // {0}: how many, {1}: first day, {2}: last day
-  const char* undated_traffic;    // {0}: amount
+  const char* skipped_cycles;  // {0}: how many, {1}: first day, {2}: last day
+  const char* undated_traffic; // {0}: amount
 };
 
 // Adding a language: one more entry here, in the order of `wording`'s fields.
@@ -88,7 +88,8 @@ const std::pair<message_language, wording> catalogue[] = {
      "原计费周期：{0} 至 {1}",
      "新计费周期：{0} 至 {1}",
      "时区或重置日已更改。已统计的流量全部保留在新周期中，不会清零。",
-     "保存的计费周期位于未来：它是在系统时钟错误时生成的。已统计的流量全部保留在新周期中，不会清零。",
+     "保存的计费周期位于未来：它是在系统时钟错误时生成的。已统计的流量全部保留在新周期中，不会清零"
+     "。",
      "监控停止期间跳过的计费周期：{0} 个（{1} 至 {2}）",
      "日期未知的流量（监控停止期间产生，已计入新周期）：{0}",
    }},
@@ -205,16 +206,11 @@ std::string or_unknown(const std::string& value, const wording& w) {
 class message_builder {
 public:
   message_builder(const event& e, const message_context& context)
-    : e_(e), context_(context), w_(wording_for(context.language)) {
-  }
+      : e_(e), context_(context), w_(wording_for(context.language)) {}
 
-  const wording& words() const {
-    return w_;
-  }
+  const wording& words() const { return w_; }
 
-  std::string amount(std::uint64_t bytes) const {
-    return format_amount(bytes, context_.unit);
-  }
+  std::string amount(std::uint64_t bytes) const { return format_amount(bytes, context_.unit); }
 
   std::string percent(std::uint64_t bytes) const {
     return format_percent(percent_of_quota(bytes, e_.usage.quota_bytes));
@@ -268,8 +264,8 @@ std::vector<std::string> interface_lines(const event& e, const wording& w) {
     return {};
   std::vector<std::string> lines{fill(w.interfaces_counted, {listed(e.interfaces, w)})};
   if (!e.missing_interfaces.empty())
-    lines.push_back(fill(w.interfaces_missing, {listed(e.missing_interfaces, w),
-                                                listed(e.visible_interfaces, w)}));
+    lines.push_back(fill(w.interfaces_missing,
+                         {listed(e.missing_interfaces, w), listed(e.visible_interfaces, w)}));
   return lines;
 }
 
@@ -308,9 +304,9 @@ std::string reset_message(const event& e, const message_builder& m) {
     .add(m.received_and_sent())
     .add(fill(w.counting_restarted));
   if (e.skipped_cycles > 0)
-    text.add(fill(w.skipped_cycles, {std::to_string(e.skipped_cycles),
-                                     local_date(e.skipped_span.start),
-                                     local_date(e.skipped_span.end - 1)}));
+    text.add(
+      fill(w.skipped_cycles, {std::to_string(e.skipped_cycles), local_date(e.skipped_span.start),
+                              local_date(e.skipped_span.end - 1)}));
   if (e.late)
     text.add(fill(w.undated_traffic, {m.amount(e.undated_bytes)})).add(fill(w.late_notice));
   return text.str();

@@ -80,8 +80,8 @@ void handle_reply(self_pointer self, std::size_t index, const http_response& rep
       auto delay = backoff_delay(chat.failures, self->state.settings.jitter());
       if (verdict.retry_after)
         delay = std::max<std::chrono::milliseconds>(delay, *verdict.retry_after);
-      log.warn("message {} not delivered to chat {} ({}); attempt {} failed, next in {}",
-               event_id, chat.chat_id, verdict.reason, chat.failures, seconds_text(delay));
+      log.warn("message {} not delivered to chat {} ({}); attempt {} failed, next in {}", event_id,
+               chat.chat_id, verdict.reason, chat.failures, seconds_text(delay));
       self->delayed_send(self, delay, retry_atom::value, index);
       return;
     }
@@ -194,9 +194,9 @@ void look_up_from(self_pointer self, std::size_t index) {
       [=](const http_response& reply) {
         auto address = reply.status == 200 ? parse_public_ip_reply(reply.body) : std::nullopt;
         if (!address) {
-          try_next(reply.status == 0 ? reply.error
-                                     : "HTTP " + std::to_string(reply.status)
-                                         + " without a public IPv4 address");
+          try_next(reply.status == 0
+                     ? reply.error
+                     : "HTTP " + std::to_string(reply.status) + " without a public IPv4 address");
           return;
         }
         auto& current = self->state.settings.context.public_ipv4;

@@ -111,8 +111,7 @@ parse_counters(std::string_view name, std::size_t line_number, std::string_view 
 
 // Interface names hold no ':', so the first one ends the name even when the kernel leaves
 // no space before a wide first counter.
-outcome<interface_counters> parse_interface_line(std::string_view line,
-                                                 std::size_t line_number) {
+outcome<interface_counters> parse_interface_line(std::string_view line, std::size_t line_number) {
   using result = outcome<interface_counters>;
   const auto colon = line.find(':');
   if (colon == std::string_view::npos)
@@ -183,8 +182,7 @@ outcome<std::string> parse_boot_id(std::string_view text) {
     return result::failure("the boot id is empty");
   if (boot_id.size() > longest_boot_id)
     return result::failure("the boot id is " + std::to_string(boot_id.size())
-                           + " characters long, more than "
-                           + std::to_string(longest_boot_id));
+                           + " characters long, more than " + std::to_string(longest_boot_id));
   if (boot_id.find_first_not_of("0123456789abcdefABCDEF-") != std::string_view::npos)
     return result::failure("the boot id " + quoted(boot_id)
                            + " holds characters other than hex digits and '-'");
@@ -319,9 +317,7 @@ outcome<std::string> parse_default_route_interface(std::string_view text) {
 namespace {
 
 struct file_closer {
-  void operator()(std::FILE* file) const {
-    std::fclose(file);
-  }
+  void operator()(std::FILE* file) const { std::fclose(file); }
 };
 
 std::string cannot_read(const std::string& path, int error_number) {

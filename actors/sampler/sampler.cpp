@@ -24,8 +24,7 @@ std::vector<std::string> names_of(const std::vector<interface_counters>& interfa
 
 void report_missing(sampler_state& state, const interface_selection& selection,
                     const std::vector<interface_counters>& all, epoch_seconds now) {
-  if (state.missing_reported_at
-      && now - *state.missing_reported_at < missing_interface_report_every
+  if (state.missing_reported_at && now - *state.missing_reported_at < missing_interface_report_every
       && now >= *state.missing_reported_at)
     return;
   state.missing_reported_at = now;

@@ -46,10 +46,10 @@ std::chrono::seconds sleep_until_next_boundary(epoch_seconds now, const cycle_bo
 int local_months_between(epoch_seconds from, epoch_seconds to);
 
 // Local calendar date and time of an instant, for people and file names.
-std::string local_date(epoch_seconds t);      // "2026-02-28"
-std::string local_iso8601(epoch_seconds t);   // "2026-02-28T23:59:50+08:00"
+std::string local_date(epoch_seconds t);          // "2026-02-28"
+std::string local_iso8601(epoch_seconds t);       // "2026-02-28T23:59:50+08:00"
 std::string compact_local_stamp(epoch_seconds t); // "20260228T235950"
-std::string local_minute(epoch_seconds t);    // "2026-02-28 23:59 (UTC+08:00)"
+std::string local_minute(epoch_seconds t);        // "2026-02-28 23:59 (UTC+08:00)"
 
 // An offset east of UTC as ISO 8601 writes it: "+08:00", "-05:00", "+05:30".
 std::string utc_offset_text(int minutes_east);

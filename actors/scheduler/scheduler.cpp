@@ -25,8 +25,8 @@ void wake_up(scheduler_actor::stateful_pointer<scheduler_state> self) {
 
 } // namespace
 
-scheduler_actor::behavior_type
-scheduler(scheduler_actor::stateful_pointer<scheduler_state> self, scheduler_settings settings) {
+scheduler_actor::behavior_type scheduler(scheduler_actor::stateful_pointer<scheduler_state> self,
+                                         scheduler_settings settings) {
   self->state.settings = std::move(settings);
   wake_up(self);
   return {

@@ -32,7 +32,7 @@ struct scheduler_state {
   std::uint64_t wake_ups = 0;
 };
 
-scheduler_actor::behavior_type
-scheduler(scheduler_actor::stateful_pointer<scheduler_state> self, scheduler_settings settings);
+scheduler_actor::behavior_type scheduler(scheduler_actor::stateful_pointer<scheduler_state> self,
+                                         scheduler_settings settings);
 
 } // namespace tmon

@@ -45,15 +45,13 @@ struct fixture : test::actor_fixture {
   std::uint64_t max_bandwidth_mbit = 0;
   std::vector<std::string> interfaces{"eth0"};
 
-  fixture() {
-    proc.set_counters({{"eth0", 1000, 5000}});
-  }
+  fixture() { proc.set_counters({{"eth0", 1000, 5000}}); }
 
   ~fixture() override {
-    for (auto handle : {caf::actor_cast<caf::actor>(subject),
-                        caf::actor_cast<caf::actor>(sampler_handle),
-                        caf::actor_cast<caf::actor>(notifier_handle),
-                        caf::actor_cast<caf::actor>(calendar_handle)})
+    for (auto handle :
+         {caf::actor_cast<caf::actor>(subject), caf::actor_cast<caf::actor>(sampler_handle),
+          caf::actor_cast<caf::actor>(notifier_handle),
+          caf::actor_cast<caf::actor>(calendar_handle)})
       self->send_exit(handle, caf::exit_reason::user_shutdown);
     sched.run();
   }
@@ -225,7 +223,7 @@ CAF_TEST(a reading dated more than a day before the cycle makes it ask for the c
   CAF_CHECK_EQUAL(*clock_checks, 1);
 }
 
-CAF_TEST(a change of the calendar within the cycle re-bounds it and keeps its totals) {
+CAF_TEST(a change of the calendar within the cycle re - bounds it and keeps its totals) {
   test::scoped_time_zone zone{"UTC"};
   // Counted with reset day 1; the calendar now names the cycle of reset day 28.
   const cycle_bounds reset_on_the_1st{test::utc(2026, 2, 1), test::utc(2026, 3, 1)};
@@ -252,7 +250,7 @@ CAF_TEST(a change of the calendar within the cycle re-bounds it and keeps its to
   CAF_CHECK_EQUAL(lines_containing("closed"), 0u);
 }
 
-CAF_TEST(a stored cycle far in the future was made by a wrong clock and is re-bounded) {
+CAF_TEST(a stored cycle far in the future was made by a wrong clock and is re - bounded) {
   test::scoped_time_zone zone{"UTC"};
   const cycle_bounds june_2030{test::utc(2030, 6, 1), test::utc(2030, 7, 1)};
   saved_earlier(june_2030, 300, test::utc(2030, 6, 15, 9));
@@ -279,7 +277,7 @@ CAF_TEST(a stored cycle far in the future was made by a wrong clock and is re-bo
   CAF_CHECK_EQUAL(delivered->back().kind, event_kind::usage_report);
 }
 
-CAF_TEST(a clock corrected by more than a day while running re-bounds the cycle) {
+CAF_TEST(a clock corrected by more than a day while running re - bounds the cycle) {
   const cycle_bounds june_2030{test::utc(2030, 6, 1), test::utc(2030, 7, 1)};
   start();
   tell_cycle(june_2030);
@@ -294,7 +292,7 @@ CAF_TEST(a clock corrected by more than a day while running re-bounds the cycle)
   CAF_CHECK_EQUAL(on_disk().cycle_tx_bytes, 700u);
 }
 
-CAF_TEST(after a stop the start-up notice and an owed report show the traffic of the gap) {
+CAF_TEST(after a stop the start - up notice and an owed report show the traffic of the gap) {
   saved_earlier(february, 2000, test::utc(2026, 2, 20, 9));
   proc.set_counters({{"eth0", 1000, 5000 + 3000}});
   start();
@@ -302,10 +300,9 @@ CAF_TEST(after a stop the start-up notice and an owed report show the traffic of
   self->send(subject, cycle_atom::value, february, calendar_handle);
   self->send(subject, report_atom::value, february, test::utc(2026, 2, 27, 9));
   sched.run();
-  CAF_CHECK_EQUAL(delivered_kinds(),
-                  (std::vector<event_kind>{event_kind::monitor_started,
-                                           event_kind::threshold_crossed,
-                                           event_kind::usage_report}));
+  CAF_CHECK_EQUAL(delivered_kinds(), (std::vector<event_kind>{event_kind::monitor_started,
+                                                              event_kind::threshold_crossed,
+                                                              event_kind::usage_report}));
   CAF_CHECK_EQUAL(delivered_of_kind(event_kind::monitor_started).usage.counted_bytes, 5000u);
   CAF_CHECK_EQUAL(delivered_of_kind(event_kind::usage_report).usage.counted_bytes, 5000u);
   CAF_CHECK_EQUAL(on_disk().cycle_tx_bytes, 5000u);
@@ -352,7 +349,7 @@ CAF_TEST(a stop across several cycles names the skipped ones in the late notice)
                   1u);
 }
 
-CAF_TEST(a start-up without a reading still announces what is known) {
+CAF_TEST(a start - up without a reading still announces what is known) {
   saved_earlier(february, 2000);
   test::write_file(proc.root() + "/net/dev", "not a table\n");
   start();
@@ -401,8 +398,8 @@ CAF_TEST(a due report is sent once) {
   sched.run();
   self->send(subject, report_atom::value, february, now());
   sched.run();
-  CAF_CHECK_EQUAL(delivered_kinds(), (std::vector<event_kind>{event_kind::monitor_started,
-                                                              event_kind::usage_report}));
+  CAF_CHECK_EQUAL(delivered_kinds(),
+                  (std::vector<event_kind>{event_kind::monitor_started, event_kind::usage_report}));
 }
 
 CAF_TEST(undelivered events stay in the state file) {
@@ -460,8 +457,7 @@ CAF_TEST(a counter jump beyond the bandwidth limit is logged and not counted) {
   proc.set_counters({{"eth0", 1000, 5000 + 100'000'000}});
   pass(60s);
   CAF_CHECK_EQUAL(lines_containing("eth0 tx went from 5000 to 100005000 bytes"), 1u);
-  CAF_CHECK_EQUAL(lines_containing("more than MAX_BANDWIDTH_MBIT=8 allows (61000000 bytes)"),
-                  1u);
+  CAF_CHECK_EQUAL(lines_containing("more than MAX_BANDWIDTH_MBIT=8 allows (61000000 bytes)"), 1u);
   auto state = on_disk();
   CAF_CHECK_EQUAL(state.cycle_tx_bytes, 0u);
   CAF_CHECK_EQUAL(state.last_counters.at("eth0"), (counter_reading{1000, 100'005'000}));
@@ -470,7 +466,7 @@ CAF_TEST(a counter jump beyond the bandwidth limit is logged and not counted) {
   CAF_CHECK_EQUAL(on_disk().cycle_tx_bytes, 700u);
 }
 
-CAF_TEST(the start-up notice names the counted and missing interfaces and those that exist) {
+CAF_TEST(the start - up notice names the counted and missing interfaces and those that exist) {
   interfaces = {"eth0", "eht1"};
   start();
   tell_cycle(february);
@@ -479,8 +475,8 @@ CAF_TEST(the start-up notice names the counted and missing interfaces and those 
   CAF_REQUIRE_EQUAL(started.kind, event_kind::monitor_started);
   CAF_CHECK_EQUAL(started.interfaces, std::vector<std::string>{"eth0"});
   CAF_CHECK_EQUAL(started.missing_interfaces, std::vector<std::string>{"eht1"});
-  CAF_CHECK(std::count(started.visible_interfaces.begin(), started.visible_interfaces.end(),
-                       "eth0") == 1);
+  CAF_CHECK(std::count(started.visible_interfaces.begin(), started.visible_interfaces.end(), "eth0")
+            == 1);
 }
 
 CAF_TEST(a missing interface is recorded in the state with the time it went missing) {

@@ -41,8 +41,7 @@ sample sample_of(epoch_seconds taken_at, const std::string& boot_id,
 
 // A reading that lacks the configured interfaces `missing`.
 sample missing_from(epoch_seconds taken_at, const std::string& boot_id,
-                    std::vector<interface_counters> interfaces,
-                    std::vector<std::string> missing) {
+                    std::vector<interface_counters> interfaces, std::vector<std::string> missing) {
   sample s = sample_of(taken_at, boot_id, std::move(interfaces));
   s.missing_interfaces = std::move(missing);
   return s;
@@ -162,8 +161,7 @@ CAF_TEST(each direction counts its own traffic) {
 }
 
 CAF_TEST(both directions together saturate instead of wrapping) {
-  CAF_CHECK_EQUAL(counted_bytes(uint64_max - 1, 1, traffic_direction::bidirectional),
-                  uint64_max);
+  CAF_CHECK_EQUAL(counted_bytes(uint64_max - 1, 1, traffic_direction::bidirectional), uint64_max);
   CAF_CHECK_EQUAL(counted_bytes(uint64_max, 1, traffic_direction::bidirectional), uint64_max);
   CAF_CHECK_EQUAL(counted_bytes(uint64_max, uint64_max, traffic_direction::bidirectional),
                   uint64_max);
@@ -173,8 +171,7 @@ CAF_TEST(both directions together saturate instead of wrapping) {
 
 CAF_TEST(the first sample only sets the baseline) {
   monitor_state state;
-  CAF_CHECK(apply(state, sample_of(100, boot_a, {nic("eth0", 5000, 7000),
-                                                         nic("eth1", 1, 2)})));
+  CAF_CHECK(apply(state, sample_of(100, boot_a, {nic("eth0", 5000, 7000), nic("eth1", 1, 2)})));
   CAF_CHECK_EQUAL(state.boot_id, boot_a);
   CAF_CHECK_EQUAL(state.last_sample_at, 100);
   CAF_CHECK_EQUAL(state.last_counters.size(), 2u);
@@ -196,13 +193,10 @@ CAF_TEST(a first sample without interfaces still records the boot) {
 }
 
 CAF_TEST(deltas of every interface add up) {
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000),
-                                                    nic("eth1", 10, 20)}));
-  CAF_CHECK(apply(state, sample_of(160, boot_a, {nic("eth0", 1500, 2700),
-                                                        nic("eth1", 15, 60)})));
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000), nic("eth1", 10, 20)}));
+  CAF_CHECK(apply(state, sample_of(160, boot_a, {nic("eth0", 1500, 2700), nic("eth1", 15, 60)})));
   check_totals(state, 505, 740);
-  CAF_CHECK(apply(state, sample_of(220, boot_a, {nic("eth0", 1600, 2700),
-                                                        nic("eth1", 15, 61)})));
+  CAF_CHECK(apply(state, sample_of(220, boot_a, {nic("eth0", 1600, 2700), nic("eth1", 15, 61)})));
   check_totals(state, 605, 741);
   check_reading(state, "eth0", 1600, 2700);
   check_reading(state, "eth1", 15, 61);
@@ -211,8 +205,7 @@ CAF_TEST(deltas of every interface add up) {
 
 CAF_TEST(after a reboot every interface counts from zero) {
   auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 900000, 800000)}));
-  CAF_CHECK(apply(state, sample_of(400, boot_b, {nic("eth0", 300, 400),
-                                                        nic("eth1", 50, 60)})));
+  CAF_CHECK(apply(state, sample_of(400, boot_b, {nic("eth0", 300, 400), nic("eth1", 50, 60)})));
   check_totals(state, 350, 460);
   CAF_CHECK_EQUAL(state.boot_id, boot_b);
   check_reading(state, "eth0", 300, 400);
@@ -233,18 +226,18 @@ CAF_TEST(a counter that dropped within one boot counts its new value) {
 
 CAF_TEST(an interface first seen within the same boot is baselined) {
   auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 1000)}));
-  CAF_CHECK(apply(state, sample_of(160, boot_a, {nic("eth0", 1100, 1200),
-                                                        nic("wg0", 70000, 80000)})));
+  CAF_CHECK(
+    apply(state, sample_of(160, boot_a, {nic("eth0", 1100, 1200), nic("wg0", 70000, 80000)})));
   check_totals(state, 100, 200);
   check_reading(state, "wg0", 70000, 80000);
-  CAF_CHECK(apply(state, sample_of(220, boot_a, {nic("eth0", 1100, 1200),
-                                                        nic("wg0", 70005, 80009)})));
+  CAF_CHECK(
+    apply(state, sample_of(220, boot_a, {nic("eth0", 1100, 1200), nic("wg0", 70005, 80009)})));
   check_totals(state, 105, 209);
 }
 
 CAF_TEST(an interface missing from a reading loses its baseline and is remembered) {
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 1000),
-                                                    nic("wg0", 500, 600)}));
+  auto state = baselined_on(
+    sample_of(100, boot_a, {nic("eth0", 1000, 1000), nic("wg0", 500, 600)}));
   CAF_CHECK(apply(state, missing_from(160, boot_a, {nic("eth0", 1010, 1020)}, {"wg0"})));
   check_totals(state, 10, 20);
   CAF_CHECK_EQUAL(state.last_counters.count("wg0"), 0u);
@@ -254,27 +247,24 @@ CAF_TEST(an interface missing from a reading loses its baseline and is remembere
   CAF_CHECK_EQUAL(state.missing_since, (std::map<std::string, epoch_seconds>{{"wg0", 160}}));
 }
 
-CAF_TEST(an interface re-created with higher counters counts its whole counter) {
+CAF_TEST(an interface re - created with higher counters counts its whole counter) {
   // Issue 9, finding 4 (b): wg0 read at 800, deleted, re-created and already at 900.
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 1000),
-                                                    nic("wg0", 500, 800)}));
+  auto state = baselined_on(
+    sample_of(100, boot_a, {nic("eth0", 1000, 1000), nic("wg0", 500, 800)}));
   apply(state, missing_from(160, boot_a, {nic("eth0", 1000, 1000)}, {"wg0"}));
-  CAF_CHECK(apply(state, sample_of(220, boot_a, {nic("eth0", 1000, 1000),
-                                                 nic("wg0", 700, 900)})));
+  CAF_CHECK(apply(state, sample_of(220, boot_a, {nic("eth0", 1000, 1000), nic("wg0", 700, 900)})));
   check_totals(state, 700, 900);
   check_reading(state, "wg0", 700, 900);
   CAF_CHECK(state.missing_since.empty());
-  CAF_CHECK(apply(state, sample_of(280, boot_a, {nic("eth0", 1000, 1000),
-                                                 nic("wg0", 710, 905)})));
+  CAF_CHECK(apply(state, sample_of(280, boot_a, {nic("eth0", 1000, 1000), nic("wg0", 710, 905)})));
   check_totals(state, 710, 905);
 }
 
-CAF_TEST(an interface re-created with lower counters counts its whole counter) {
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 1000),
-                                                    nic("wg0", 500, 600)}));
+CAF_TEST(an interface re - created with lower counters counts its whole counter) {
+  auto state = baselined_on(
+    sample_of(100, boot_a, {nic("eth0", 1000, 1000), nic("wg0", 500, 600)}));
   apply(state, missing_from(160, boot_a, {nic("eth0", 1000, 1000)}, {"wg0"}));
-  CAF_CHECK(apply(state, sample_of(220, boot_a, {nic("eth0", 1000, 1000),
-                                                 nic("wg0", 40, 30)})));
+  CAF_CHECK(apply(state, sample_of(220, boot_a, {nic("eth0", 1000, 1000), nic("wg0", 40, 30)})));
   check_totals(state, 40, 30);
   check_reading(state, "wg0", 40, 30);
 }
@@ -282,8 +272,7 @@ CAF_TEST(an interface re-created with lower counters counts its whole counter) {
 CAF_TEST(an interface missing after a reboot counts its whole counter when it appears) {
   // Issue 9, finding 4 (a): wg0 at tx 5000 before the reboot, absent from the first reading
   // after it, then at 7000.
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 0, 1000),
-                                                    nic("wg0", 0, 5000)}));
+  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 0, 1000), nic("wg0", 0, 5000)}));
   CAF_CHECK(apply(state, missing_from(400, boot_b, {nic("eth0", 0, 300)}, {"wg0"})));
   check_totals(state, 0, 300);
   CAF_CHECK_EQUAL(state.last_counters.count("wg0"), 0u);
@@ -294,19 +283,18 @@ CAF_TEST(an interface missing after a reboot counts its whole counter when it ap
 CAF_TEST(an interface configured but missing at the first start counts once it appears) {
   monitor_state state;
   apply(state, missing_from(100, boot_a, {nic("eth0", 1000, 1000)}, {"wg0"}));
-  CAF_CHECK(apply(state, sample_of(160, boot_a, {nic("eth0", 1000, 1000),
-                                                 nic("wg0", 20, 30)})));
+  CAF_CHECK(apply(state, sample_of(160, boot_a, {nic("eth0", 1000, 1000), nic("wg0", 20, 30)})));
   check_totals(state, 20, 30);
 }
 
 CAF_TEST(an interface no longer configured is forgotten and baselined when configured again) {
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 1000),
-                                                    nic("wg0", 500, 600)}));
+  auto state = baselined_on(
+    sample_of(100, boot_a, {nic("eth0", 1000, 1000), nic("wg0", 500, 600)}));
   CAF_CHECK(apply(state, sample_of(160, boot_a, {nic("eth0", 1000, 1000)})));
   CAF_CHECK_EQUAL(state.last_counters.count("wg0"), 0u);
   CAF_CHECK(state.missing_since.empty());
-  CAF_CHECK(apply(state, sample_of(220, boot_a, {nic("eth0", 1000, 1000),
-                                                 nic("wg0", 9000, 9000)})));
+  CAF_CHECK(
+    apply(state, sample_of(220, boot_a, {nic("eth0", 1000, 1000), nic("wg0", 9000, 9000)})));
   check_totals(state, 0, 0);
 }
 
@@ -329,8 +317,8 @@ CAF_TEST(cycle totals saturate instead of wrapping) {
 
 CAF_TEST(interfaces summed after a reboot saturate) {
   auto state = baselined_on(sample_of(100, boot_a, {}));
-  CAF_CHECK(apply(state, sample_of(160, boot_b, {nic("eth0", uint64_max, 1),
-                                                        nic("eth1", 1, uint64_max)})));
+  CAF_CHECK(
+    apply(state, sample_of(160, boot_b, {nic("eth0", uint64_max, 1), nic("eth1", 1, uint64_max)})));
   check_totals(state, uint64_max, uint64_max);
 }
 
@@ -358,8 +346,7 @@ CAF_TEST(changed counters at the same time are a change) {
 
 CAF_TEST(a new interface with zero counters is a change) {
   auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000)}));
-  CAF_CHECK(apply(state, sample_of(100, boot_a, {nic("eth0", 1000, 2000),
-                                                        nic("wg0", 0, 0)})));
+  CAF_CHECK(apply(state, sample_of(100, boot_a, {nic("eth0", 1000, 2000), nic("wg0", 0, 0)})));
   check_reading(state, "wg0", 0, 0);
 }
 
@@ -382,7 +369,8 @@ CAF_TEST(a sample older than the last one still counts) {
 constexpr std::uint64_t bytes_per_second_at_10000_mbit = 1'250'000'000;
 
 CAF_TEST(the limit allows the rate for the elapsed seconds plus one) {
-  CAF_CHECK_EQUAL(bytes_allowed(10000, 60), std::optional<std::uint64_t>{61 * bytes_per_second_at_10000_mbit});
+  CAF_CHECK_EQUAL(bytes_allowed(10000, 60),
+                  std::optional<std::uint64_t>{61 * bytes_per_second_at_10000_mbit});
   CAF_CHECK_EQUAL(bytes_allowed(8, 0), std::optional<std::uint64_t>{1'000'000});
   CAF_CHECK_EQUAL(bytes_allowed(1, 1), std::optional<std::uint64_t>{250'000});
 }
@@ -414,7 +402,8 @@ constexpr std::uint64_t gib = 1024ull * 1024 * 1024;
 CAF_TEST(a small dip in a big counter is not counted and becomes the baseline) {
   // Issue 9, finding 6: tx at 500 GiB dips by 4 KiB.
   auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 7000, 500 * gib)}));
-  const auto effect = apply_sample(state, sample_of(160, boot_a, {nic("eth0", 7100, 500 * gib - 4096)}),
+  const auto effect = apply_sample(state,
+                                   sample_of(160, boot_a, {nic("eth0", 7100, 500 * gib - 4096)}),
                                    limited_to(10000));
   CAF_CHECK(effect.changed);
   check_totals(state, 100, 0);
@@ -428,27 +417,30 @@ CAF_TEST(a small dip in a big counter is not counted and becomes the baseline) {
   CAF_CHECK_EQUAL(jump.delta, 500 * gib - 4096);
   CAF_CHECK_EQUAL(jump.allowed, 61 * bytes_per_second_at_10000_mbit);
   // Counting goes on from the new baseline.
-  CAF_CHECK(apply_sample(state, sample_of(220, boot_a, {nic("eth0", 7100, 500 * gib)}),
-                         limited_to(10000)).rejected.empty());
+  CAF_CHECK(
+    apply_sample(state, sample_of(220, boot_a, {nic("eth0", 7100, 500 * gib)}), limited_to(10000))
+      .rejected.empty());
   check_totals(state, 100, 4096);
 }
 
-CAF_TEST(growth up to the limit counts and beyond it does not) {
+CAF_TEST(growth up to the limit counts and beyond it does not ) {
   auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 0, 0)}));
   // 8 Mbit/s is 10^6 bytes a second; 59 s plus one to spare.
-  CAF_CHECK(apply_sample(state, sample_of(159, boot_a, {nic("eth0", 60'000'000, 0)}),
-                         limited_to(8)).rejected.empty());
+  CAF_CHECK(apply_sample(state, sample_of(159, boot_a, {nic("eth0", 60'000'000, 0)}), limited_to(8))
+              .rejected.empty());
   check_totals(state, 60'000'000, 0);
   CAF_CHECK_EQUAL(apply_sample(state, sample_of(218, boot_a, {nic("eth0", 120'000'001, 0)}),
-                               limited_to(8)).rejected.size(), 1u);
+                               limited_to(8))
+                    .rejected.size(),
+                  1u);
   check_totals(state, 60'000'000, 0);
   check_reading(state, "eth0", 120'000'001, 0);
 }
 
 CAF_TEST(two readings within the same second allow a second of traffic) {
   auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 0, 0)}));
-  CAF_CHECK(apply_sample(state, sample_of(100, boot_a, {nic("eth0", 1'000'000, 0)}),
-                         limited_to(8)).rejected.empty());
+  CAF_CHECK(apply_sample(state, sample_of(100, boot_a, {nic("eth0", 1'000'000, 0)}), limited_to(8))
+              .rejected.empty());
   check_totals(state, 1'000'000, 0);
 }
 
@@ -473,10 +465,12 @@ CAF_TEST(after a reboot with an unknown uptime everything counts) {
   check_totals(state, 0, 500 * gib);
 }
 
-CAF_TEST(a re-created interface is limited to the time since the last reading) {
+CAF_TEST(a re - created interface is limited to the time since the last reading) {
   auto state = baselined_on(missing_from(100, boot_a, {nic("eth0", 0, 0)}, {"wg0"}));
-  const auto effect = apply_sample(state, sample_of(109, boot_a, {nic("eth0", 0, 0),
-                                                                  nic("wg0", 10'000'000, 10'000'001)}),
+  const auto effect = apply_sample(state,
+                                   sample_of(109, boot_a,
+                                             {nic("eth0", 0, 0),
+                                              nic("wg0", 10'000'000, 10'000'001)}),
                                    limited_to(8));
   check_totals(state, 10'000'000, 0);
   CAF_CHECK_EQUAL(effect.rejected.size(), 1u);
@@ -484,21 +478,22 @@ CAF_TEST(a re-created interface is limited to the time since the last reading) {
 
 CAF_TEST(a wall clock that went back turns the limit off for that reading) {
   auto state = baselined_on(sample_of(1000, boot_a, {nic("eth0", 0, 0)}));
-  CAF_CHECK(apply_sample(state, sample_of(400, boot_a, {nic("eth0", 0, 500 * gib)}),
-                         limited_to(8)).rejected.empty());
+  CAF_CHECK(apply_sample(state, sample_of(400, boot_a, {nic("eth0", 0, 500 * gib)}), limited_to(8))
+              .rejected.empty());
   check_totals(state, 0, 500 * gib);
 }
 
 CAF_TEST(without a limit any jump counts) {
   auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 0, 500 * gib)}));
-  CAF_CHECK(apply_sample(state, sample_of(101, boot_a, {nic("eth0", 0, 500 * gib - 1)}),
-                         limited_to(0)).rejected.empty());
+  CAF_CHECK(
+    apply_sample(state, sample_of(101, boot_a, {nic("eth0", 0, 500 * gib - 1)}), limited_to(0))
+      .rejected.empty());
   check_totals(state, 0, 500 * gib - 1);
 }
 
 // --- describe_interfaces ---
 
-CAF_TEST(the start-up event names the counted and missing interfaces and those that exist) {
+CAF_TEST(the start - up event names the counted and missing interfaces and those that exist) {
   auto reading = missing_from(100, boot_a, {nic("eth0", 1, 2)}, {"eht0"});
   reading.visible_interfaces = {"lo", "eth0"};
   event started;
@@ -522,16 +517,13 @@ CAF_TEST(usage shows the open cycle counted by the rules) {
   expected.tx_bytes = 700;
   expected.counted_bytes = 1000;
   expected.quota_bytes = 5000;
-  CAF_CHECK_EQUAL(current_usage(state, rules_of(traffic_direction::bidirectional, 5000)),
-                  expected);
+  CAF_CHECK_EQUAL(current_usage(state, rules_of(traffic_direction::bidirectional, 5000)), expected);
   CAF_CHECK_EQUAL(current_usage(state, rules_of(traffic_direction::inbound, 9)).counted_bytes,
                   300u);
-  CAF_CHECK_EQUAL(current_usage(state, rules_of(traffic_direction::inbound, 9)).quota_bytes,
-                  9u);
+  CAF_CHECK_EQUAL(current_usage(state, rules_of(traffic_direction::inbound, 9)).quota_bytes, 9u);
   CAF_CHECK_EQUAL(current_usage(state, rules_of(traffic_direction::outbound, 9)).counted_bytes,
                   700u);
-  CAF_CHECK_EQUAL(current_usage(state, rules_of(traffic_direction::max, 9)).counted_bytes,
-                  700u);
+  CAF_CHECK_EQUAL(current_usage(state, rules_of(traffic_direction::max, 9)).counted_bytes, 700u);
 }
 
 // --- newly_crossed_threshold ---
@@ -622,7 +614,7 @@ CAF_TEST(an alerted threshold does not alert again in the same cycle) {
   CAF_CHECK_EQUAL(state.thresholds_alerted, std::vector<double>{80});
 }
 
-CAF_TEST(thresholds are re-armed by the next cycle) {
+CAF_TEST(thresholds are re - armed by the next cycle) {
   const auto rules = thousand_byte_rules({80});
   auto state = state_with_sent(800);
   CAF_REQUIRE(newly_crossed_threshold(state, rules, march.start));
@@ -660,7 +652,7 @@ CAF_TEST(thresholds follow the counted direction) {
   CAF_CHECK(newly_crossed_threshold(state, rules, march.start));
 }
 
-CAF_TEST(a raised quota re-arms the thresholds usage is now below) {
+CAF_TEST(a raised quota re - arms the thresholds usage is now below) {
   // Issue 9, finding 5: quota 1000, 80 % alerted at 850; the quota becomes 2000.
   auto state = state_with_sent(850);
   CAF_REQUIRE(newly_crossed_threshold(state, thousand_byte_rules({50, 80}), march.start));
@@ -683,7 +675,7 @@ CAF_TEST(a threshold still reached under new rules stays alerted) {
   CAF_CHECK_EQUAL(state.thresholds_alerted, (std::vector<double>{80}));
 }
 
-CAF_TEST(a changed direction re-arms the thresholds usage is now below) {
+CAF_TEST(a changed direction re - arms the thresholds usage is now below) {
   auto state = state_with_sent(900);
   state.cycle_rx_bytes = 100;
   CAF_REQUIRE(newly_crossed_threshold(state, thousand_byte_rules({80}), march.start));
@@ -821,8 +813,7 @@ CAF_TEST(a close within the grace period is on time) {
 CAF_TEST(a close after the grace period is late) {
   const auto rules = thousand_byte_rules({});
   auto just_after = state_with_sent(1);
-  CAF_CHECK(close_cycle(just_after, rules, april, march.end + late_close_after_seconds + 1)
-              .late);
+  CAF_CHECK(close_cycle(just_after, rules, april, march.end + late_close_after_seconds + 1).late);
   auto days_after = state_with_sent(1);
   CAF_CHECK(close_cycle(days_after, rules, april, march.end + 3 * 86400).late);
 }
@@ -891,7 +882,7 @@ CAF_TEST(the calendar names the same cycle on both sides of a daylight saving ch
   CAF_CHECK(transition_of(stored, cycle_containing(now, 1), now) == cycle_transition::keep);
 }
 
-CAF_TEST(a change of time zone within the cycle re-bounds it) {
+CAF_TEST(a change of time zone within the cycle re - bounds it) {
   // Counted with TZ unset (UTC) until 20 November, then restarted in New York.
   const cycle_bounds utc_november{test::utc(2026, 11, 1), test::utc(2026, 12, 1)};
   const auto now = test::utc(2026, 11, 20, 12);
@@ -901,7 +892,7 @@ CAF_TEST(a change of time zone within the cycle re-bounds it) {
   CAF_CHECK(transition_of(utc_november, named, now) == cycle_transition::settings_changed);
 }
 
-CAF_TEST(a change to a zone east of utc within the cycle re-bounds it) {
+CAF_TEST(a change to a zone east of utc within the cycle re - bounds it) {
   const cycle_bounds utc_november{test::utc(2026, 11, 1), test::utc(2026, 12, 1)};
   const auto now = test::utc(2026, 11, 20, 12);
   test::scoped_time_zone zone{"Asia/Shanghai"};
@@ -911,7 +902,7 @@ CAF_TEST(a change to a zone east of utc within the cycle re-bounds it) {
   CAF_CHECK(transition_of(utc_november, named, now) == cycle_transition::settings_changed);
 }
 
-CAF_TEST(a change of reset day within the cycle re-bounds it either way) {
+CAF_TEST(a change of reset day within the cycle re - bounds it either way) {
   test::scoped_time_zone zone{"UTC"};
   const auto now = test::utc(2026, 1, 20, 12);
   const auto from_the_1st = cycle_containing(now, 1);
@@ -921,7 +912,8 @@ CAF_TEST(a change of reset day within the cycle re-bounds it either way) {
   CAF_CHECK(transition_of(from_the_15th, from_the_1st, now) == cycle_transition::settings_changed);
 }
 
-CAF_TEST(a change of reset day while stopped past the cycle end re-bounds when the cycles overlap) {
+CAF_TEST(a change of reset day while stopped past the cycle end re
+         - bounds when the cycles overlap) {
   test::scoped_time_zone zone{"UTC"};
   const cycle_bounds from_the_15th{test::utc(2026, 1, 15), test::utc(2026, 2, 15)};
   // The new calendar's cycle began on 1 February, inside the stored one: closing the stored
@@ -934,7 +926,8 @@ CAF_TEST(a change of reset day while stopped past the cycle end re-bounds when t
   const auto decision = decide_cycle(from_the_15th, cycle_containing(later, 1), later);
   CAF_CHECK(decision.transition == cycle_transition::advance);
   CAF_CHECK_EQUAL(decision.skipped_cycles, 1u);
-  CAF_CHECK_EQUAL(decision.skipped_span, (cycle_bounds{test::utc(2026, 2, 15), test::utc(2026, 3, 1)}));
+  CAF_CHECK_EQUAL(decision.skipped_span,
+                  (cycle_bounds{test::utc(2026, 2, 15), test::utc(2026, 3, 1)}));
 }
 
 CAF_TEST(a clock set back by up to a day keeps the cycle) {
@@ -956,7 +949,7 @@ CAF_TEST(a cycle starting more than a day after the clock was made by a wrong cl
 
 // --- rebound_cycle ---
 
-CAF_TEST(re-bounding keeps everything counted and names the old bounds) {
+CAF_TEST(re - bounding keeps everything counted and names the old bounds) {
   const auto rules = thousand_byte_rules({50, 80});
   auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000)}));
   state.cycle_rx_bytes = 300;
@@ -994,8 +987,8 @@ CAF_TEST(a last report more than a day ahead of the clock is forgotten) {
 CAF_TEST(a last report up to a day ahead of the clock or behind it stays) {
   auto state = state_with_sent(0);
   const auto now = march.start + 86400;
-  for (const epoch_seconds last : {now - 3600, now, now + 3600,
-                                   now + clock_step_back_tolerance_seconds}) {
+  for (const epoch_seconds last :
+       {now - 3600, now, now + 3600, now + clock_step_back_tolerance_seconds}) {
     state.last_report_at = last;
     CAF_CHECK(!forget_future_report(state, now));
     CAF_CHECK_EQUAL(state.last_report_at, last);
@@ -1071,8 +1064,7 @@ CAF_TEST(a report of the last cycle does not hold back the next one) {
 CAF_TEST(half the cycle gone projects double) {
   const cycle_bounds cycle{1000, 3000};
   CAF_CHECK_EQUAL(projected_usage(700, cycle, 2000), 1400u);
-  CAF_CHECK_EQUAL(projected_usage(700, march, march.start + (march.end - march.start) / 2),
-                  1400u);
+  CAF_CHECK_EQUAL(projected_usage(700, march, march.start + (march.end - march.start) / 2), 1400u);
 }
 
 CAF_TEST(a third of the cycle gone projects triple) {
@@ -1101,15 +1093,14 @@ CAF_TEST(projections of huge counts stay exact or saturate) {
 
 // --- acknowledge_event ---
 
-CAF_TEST(only the newest start-up notice and report are owed) {
+CAF_TEST(only the newest start - up notice and report are owed) {
   monitor_state state;
   std::vector<event> dropped;
-  for (auto kind : {event_kind::monitor_started, event_kind::usage_report,
-                    event_kind::threshold_crossed, event_kind::cycle_closed,
-                    event_kind::monitor_started, event_kind::threshold_crossed,
-                    event_kind::usage_report, event_kind::cycle_closed,
-                    event_kind::monitor_started, event_kind::state_file_reset,
-                    event_kind::state_file_reset})
+  for (auto kind :
+       {event_kind::monitor_started, event_kind::usage_report, event_kind::threshold_crossed,
+        event_kind::cycle_closed, event_kind::monitor_started, event_kind::threshold_crossed,
+        event_kind::usage_report, event_kind::cycle_closed, event_kind::monitor_started,
+        event_kind::state_file_reset, event_kind::state_file_reset})
     raise_event(state, event_of_kind(kind), 100, dropped);
   CAF_CHECK_EQUAL(superseded_events(state.outbox), (std::vector<std::uint64_t>{1, 2, 5}));
   CAF_CHECK(superseded_events({}).empty());

@@ -1,10 +1,10 @@
 #define CAF_SUITE state_file
 #include <caf/test/unit_test.hpp>
 
+#include <climits>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
-#include <climits>
 #include <limits>
 #include <set>
 #include <string>
@@ -158,9 +158,7 @@ struct data_dir_fixture {
   epoch_seconds now = test::utc(2026, 2, 28, 23, 59, 50);
   std::string corrupt_path = path + ".corrupt-20260228T235950";
 
-  data_dir_fixture() {
-    fs::create_directories(dir);
-  }
+  data_dir_fixture() { fs::create_directories(dir); }
 };
 
 } // namespace
@@ -196,14 +194,12 @@ CAF_TEST(encoding_follows_the_documented_layout) {
   check_mentions(text, "\"cycle_rx_bytes\": 18446744073709551615");
   check_mentions(text, "\"cycle_tx_bytes\": 9007199254740993");
   const json document = json::parse(text);
-  CAF_CHECK_EQUAL(document["last_counters"]["eth0"]["rx_bytes"].get<std::uint64_t>(),
-                  max_counter);
+  CAF_CHECK_EQUAL(document["last_counters"]["eth0"]["rx_bytes"].get<std::uint64_t>(), max_counter);
   CAF_CHECK(document["last_sample_at"].is_number_integer());
   CAF_CHECK_EQUAL(document["cycle"]["start"].get<epoch_seconds>(), test::utc(2026, 3, 1));
   CAF_CHECK_EQUAL(document["thresholds_alerted"][2].get<double>(), 92.5);
-  const std::vector<std::string> kinds = {"monitor_started", "threshold_crossed",
-                                          "cycle_closed",    "usage_report",
-                                          "state_file_reset", "cycle_changed"};
+  const std::vector<std::string> kinds = {"monitor_started", "threshold_crossed", "cycle_closed",
+                                          "usage_report",    "state_file_reset",  "cycle_changed"};
   CAF_REQUIRE_EQUAL(document["outbox"].size(), kinds.size());
   for (std::size_t i = 0; i < kinds.size(); ++i)
     CAF_CHECK_EQUAL(document["outbox"][i]["kind"].get<std::string>(), kinds[i]);
@@ -252,9 +248,8 @@ CAF_TEST(decode_rejects_schema_versions_no_build_writes) {
 }
 
 CAF_TEST(decode_requires_every_top_level_field) {
-  for (const char* key : {"boot_id", "last_sample_at", "last_counters", "cycle",
-                          "cycle_rx_bytes", "cycle_tx_bytes", "last_report_at",
-                          "next_event_id"}) {
+  for (const char* key : {"boot_id", "last_sample_at", "last_counters", "cycle", "cycle_rx_bytes",
+                          "cycle_tx_bytes", "last_report_at", "next_event_id"}) {
     CAF_MESSAGE("without " << key);
     check_mentions(decode_error(erased_at("", key)),
                    std::string("lacks the field \"") + key + "\"");

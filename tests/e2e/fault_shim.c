@@ -109,12 +109,12 @@ static bool inject(enum fault fault, const char* path, const char* call, int err
 }
 
 // Looked up on first use: the next definition in the search order, normally libc's.
-#define REAL(name, type)                                                                   \
-  static type real_##name;                                                                 \
-  type name##_target = __atomic_load_n(&real_##name, __ATOMIC_ACQUIRE);                    \
-  if (name##_target == NULL) {                                                             \
-    name##_target = (type)dlsym(RTLD_NEXT, #name);                                         \
-    __atomic_store_n(&real_##name, name##_target, __ATOMIC_RELEASE);                       \
+#define REAL(name, type)                                                                           \
+  static type real_##name;                                                                         \
+  type name##_target = __atomic_load_n(&real_##name, __ATOMIC_ACQUIRE);                            \
+  if (name##_target == NULL) {                                                                     \
+    name##_target = (type)dlsym(RTLD_NEXT, #name);                                                 \
+    __atomic_store_n(&real_##name, name##_target, __ATOMIC_RELEASE);                               \
   }
 
 int open(const char* path, int flags, ...) {

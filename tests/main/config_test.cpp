@@ -80,13 +80,29 @@ void check_refused_all(const std::string& name, const std::vector<std::string>& 
 // Every variable set to `value`, which is blank, so each must fall back to its default.
 variables all_set_to(const std::string& value) {
   variables vars;
-  for (const char* name :
-       {"TELEGRAM_BOT_TOKEN", "TELEGRAM_CHAT_ID", "TELEGRAM_BOT_TOKEN_FILE",
-        "TELEGRAM_CHAT_ID_FILE", "TELEGRAM_API_BASE", "TRAFFIC_DIRECTION", "TRAFFIC_UNIT",
-        "MONTHLY_TRAFFIC_GB", "RESET_DAY", "THRESHOLDS", "CHECK_INTERVAL_SECONDS",
-        "NETWORK_INTERFACE", "REPORT_INTERVAL_DAYS", "REPORT_TIME", "TZ", "DATA_DIR",
-        "LOG_LEVEL", "HOST_PROC", "MESSAGE_LANG", "SERVER_NAME", "PUBLIC_IP",
-        "PUBLIC_IP_URLS", "MAX_BANDWIDTH_MBIT"})
+  for (const char* name : {"TELEGRAM_BOT_TOKEN",
+                           "TELEGRAM_CHAT_ID",
+                           "TELEGRAM_BOT_TOKEN_FILE",
+                           "TELEGRAM_CHAT_ID_FILE",
+                           "TELEGRAM_API_BASE",
+                           "TRAFFIC_DIRECTION",
+                           "TRAFFIC_UNIT",
+                           "MONTHLY_TRAFFIC_GB",
+                           "RESET_DAY",
+                           "THRESHOLDS",
+                           "CHECK_INTERVAL_SECONDS",
+                           "NETWORK_INTERFACE",
+                           "REPORT_INTERVAL_DAYS",
+                           "REPORT_TIME",
+                           "TZ",
+                           "DATA_DIR",
+                           "LOG_LEVEL",
+                           "HOST_PROC",
+                           "MESSAGE_LANG",
+                           "SERVER_NAME",
+                           "PUBLIC_IP",
+                           "PUBLIC_IP_URLS",
+                           "MAX_BANDWIDTH_MBIT"})
     vars[name] = value;
   return vars;
 }
@@ -160,7 +176,7 @@ CAF_TEST(empty or blank values count as unset) {
   }
 }
 
-CAF_TEST(the bandwidth limit is a whole number of Mbit/s up to a million and 0 turns it off) {
+CAF_TEST(the bandwidth limit is a whole number of Mbit / s up to a million and 0 turns it off) {
   CAF_CHECK_EQUAL(parsed({}).max_bandwidth_mbit, 10000);
   CAF_CHECK_EQUAL(parsed({{"MAX_BANDWIDTH_MBIT", "0"}}).max_bandwidth_mbit, 0);
   CAF_CHECK_EQUAL(parsed({{"MAX_BANDWIDTH_MBIT", "1000000"}}).max_bandwidth_mbit, 1000000);
@@ -226,8 +242,8 @@ CAF_TEST(monthly traffic is a positive decimal number) {
   CAF_CHECK_EQUAL(parsed({{"MONTHLY_TRAFFIC_GB", "1.000000000000000000000000001"}}).quota_bytes,
                   gib);
   check_refused_all("MONTHLY_TRAFFIC_GB",
-                    {"0", "0.0", "000", ".5", "5.", "1,5", "-1", "+1", "1e3", "nan", "inf",
-                     "0x10", "1 024", "abc", "1.2.3", "100GB", "1" + std::string(400, '0')});
+                    {"0", "0.0", "000", ".5", "5.", "1,5", "-1", "+1", "1e3", "nan", "inf", "0x10",
+                     "1 024", "abc", "1.2.3", "100GB", "1" + std::string(400, '0')});
 }
 
 CAF_TEST(quota is the amount in the unit rounded to the nearest byte) {
@@ -350,7 +366,10 @@ CAF_TEST(thresholds refuse empty and invalid items) {
   CAF_CHECK(contains(refusal("THRESHOLDS", "80,"), "empty item"));
   CAF_CHECK(contains(refusal("THRESHOLDS", ",80"), "empty item"));
   CAF_CHECK(contains(refusal("THRESHOLDS", "80, abc"), "\"abc\""));
-  CAF_CHECK(contains(parse({{"THRESHOLDS", "80,9\x01" "0"}}).error, "item \"9\\x010\" is not"));
+  CAF_CHECK(contains(parse({{"THRESHOLDS", "80,9\x01"
+                                           "0"}})
+                       .error,
+                     "item \"9\\x010\" is not"));
   check_refused_all("THRESHOLDS", {"0", "80,0.0", "-5", "1e2", "80;90", "80 90", "nan", "+80"});
 }
 
@@ -368,8 +387,7 @@ CAF_TEST(interfaces are a list of distinct linux interface names) {
   CAF_CHECK(contains(refusal("NETWORK_INTERFACE", "eth0,eth/1"), "\"eth/1\""));
   check_refused_all("NETWORK_INTERFACE",
                     {"a234567890123456", "eth:0", "eth/0", ".", "..", "eth 0", "eth0, eth 1"});
-  CAF_CHECK(parsed({{"NETWORK_INTERFACE", "..."}}).interfaces
-            == std::vector<std::string>({"..."}));
+  CAF_CHECK(parsed({{"NETWORK_INTERFACE", "..."}}).interfaces == std::vector<std::string>({"..."}));
 }
 
 // ---- telegram ------------------------------------------------------------------------------
@@ -422,8 +440,8 @@ CAF_TEST(telegram token must have the bot token form) {
 }
 
 CAF_TEST(telegram placeholders are refused as not replaced) {
-  auto token = parse({{"TELEGRAM_BOT_TOKEN", "YOUR_TELEGRAM_BOT_TOKEN"},
-                      {"TELEGRAM_CHAT_ID", "12345"}});
+  auto token = parse(
+    {{"TELEGRAM_BOT_TOKEN", "YOUR_TELEGRAM_BOT_TOKEN"}, {"TELEGRAM_CHAT_ID", "12345"}});
   CAF_CHECK(!token);
   CAF_CHECK(contains(token.error, "TELEGRAM_BOT_TOKEN=\"YOUR_TELEGRAM_BOT_TOKEN\""));
   CAF_CHECK(contains(token.error, "placeholder"));
@@ -440,18 +458,18 @@ CAF_TEST(telegram chat ids refuse invalid items) {
   CAF_CHECK(contains(refusal("TELEGRAM_CHAT_ID", "1,,2", with_token), "empty item"));
   CAF_CHECK(contains(refusal("TELEGRAM_CHAT_ID", "1,", with_token), "empty item"));
   check_refused_all("TELEGRAM_CHAT_ID",
-                    {"12a", "@abcd", "@" + std::string(33, 'x'), "@bad-name", "@", "--1", "-",
-                     "01", "-01", "0", "-0", "+12345", "99999999999999999999", "1 2",
-                     "abcdef", "@my channel"},
+                    {"12a", "@abcd", "@" + std::string(33, 'x'), "@bad-name", "@", "--1", "-", "01",
+                     "-01", "0", "-0", "+12345", "99999999999999999999", "1 2", "abcdef",
+                     "@my channel"},
                     with_token);
 }
 
 CAF_TEST(telegram chat ids refuse duplicates) {
   variables with_token{{"TELEGRAM_BOT_TOKEN", good_token}};
-  CAF_CHECK(contains(refusal("TELEGRAM_CHAT_ID", "12345,12345", with_token),
-                     "\"12345\" is listed twice"));
-  CAF_CHECK(contains(refusal("TELEGRAM_CHAT_ID", "-100123, 5,-100123", with_token),
-                     "listed twice"));
+  CAF_CHECK(
+    contains(refusal("TELEGRAM_CHAT_ID", "12345,12345", with_token), "\"12345\" is listed twice"));
+  CAF_CHECK(
+    contains(refusal("TELEGRAM_CHAT_ID", "-100123, 5,-100123", with_token), "listed twice"));
   CAF_CHECK(contains(refusal("TELEGRAM_CHAT_ID", "@My_Channel,@my_channel", with_token),
                      "\"@my_channel\" is listed twice"));
   CAF_CHECK_EQUAL(parsed({{"TELEGRAM_BOT_TOKEN", good_token}, {"TELEGRAM_CHAT_ID", "5,-5"}})
@@ -512,29 +530,28 @@ CAF_TEST(an unreadable secret file is named with the reason) {
   CAF_CHECK(!result);
   CAF_CHECK_EQUAL(result.error, "TELEGRAM_BOT_TOKEN_FILE=\"" + missing
                                   + "\" cannot be read: No such file or directory.");
-  auto directory = parse({{"TELEGRAM_BOT_TOKEN", good_token},
-                          {"TELEGRAM_CHAT_ID_FILE", dir.path()}});
+  auto directory = parse(
+    {{"TELEGRAM_BOT_TOKEN", good_token}, {"TELEGRAM_CHAT_ID_FILE", dir.path()}});
   CAF_CHECK(!directory);
-  CAF_CHECK_EQUAL(directory.error, "TELEGRAM_CHAT_ID_FILE=\"" + dir.path()
-                                     + "\" cannot be read: Is a directory.");
+  CAF_CHECK_EQUAL(directory.error,
+                  "TELEGRAM_CHAT_ID_FILE=\"" + dir.path() + "\" cannot be read: Is a directory.");
 }
 
 CAF_TEST(a secret file must be a regular file of at most 64 KiB) {
   test::temp_dir dir;
   auto device = refusal("TELEGRAM_BOT_TOKEN_FILE", "/dev/zero", {{"TELEGRAM_CHAT_ID", "1"}});
   CAF_CHECK(contains(device, "regular file"));
-  auto chats = refusal("TELEGRAM_CHAT_ID_FILE", "/dev/zero",
-                       {{"TELEGRAM_BOT_TOKEN", good_token}});
+  auto chats = refusal("TELEGRAM_CHAT_ID_FILE", "/dev/zero", {{"TELEGRAM_BOT_TOKEN", good_token}});
   CAF_CHECK(contains(chats, "regular file"));
   auto large = dir.path() + "/large";
   test::write_file(large, good_token + std::string(64 * 1024, '\n'));
-  CAF_CHECK(contains(refusal("TELEGRAM_BOT_TOKEN_FILE", large, {{"TELEGRAM_CHAT_ID", "1"}}),
-                     "64 KiB"));
+  CAF_CHECK(
+    contains(refusal("TELEGRAM_BOT_TOKEN_FILE", large, {{"TELEGRAM_CHAT_ID", "1"}}), "64 KiB"));
   auto largest = dir.path() + "/largest";
   test::write_file(largest, good_token + std::string(64 * 1024 - good_token.size(), '\n'));
-  CAF_CHECK_EQUAL(
-    parsed({{"TELEGRAM_BOT_TOKEN_FILE", largest}, {"TELEGRAM_CHAT_ID", "1"}}).telegram_bot_token,
-    good_token);
+  CAF_CHECK_EQUAL(parsed({{"TELEGRAM_BOT_TOKEN_FILE", largest}, {"TELEGRAM_CHAT_ID", "1"}})
+                    .telegram_bot_token,
+                  good_token);
 }
 
 CAF_TEST(an empty secret file is refused) {
@@ -569,18 +586,18 @@ CAF_TEST(values from files get the same checks) {
   auto chat_file = dir.path() + "/chat";
   test::write_file(chat_file, "1");
   test::write_file(token_file, "not a token");
-  auto bad_token = parse({{"TELEGRAM_BOT_TOKEN_FILE", token_file},
-                          {"TELEGRAM_CHAT_ID_FILE", chat_file}});
+  auto bad_token = parse(
+    {{"TELEGRAM_BOT_TOKEN_FILE", token_file}, {"TELEGRAM_CHAT_ID_FILE", chat_file}});
   check_starts_with(bad_token.error, "TELEGRAM_BOT_TOKEN=\"***\" ");
   CAF_CHECK(contains(bad_token.error, "TELEGRAM_BOT_TOKEN_FILE"));
   test::write_file(token_file, "YOUR_TELEGRAM_BOT_TOKEN\n");
-  auto placeholder = parse({{"TELEGRAM_BOT_TOKEN_FILE", token_file},
-                            {"TELEGRAM_CHAT_ID_FILE", chat_file}});
+  auto placeholder = parse(
+    {{"TELEGRAM_BOT_TOKEN_FILE", token_file}, {"TELEGRAM_CHAT_ID_FILE", chat_file}});
   CAF_CHECK(contains(placeholder.error, "not replaced"));
   test::write_file(token_file, good_token);
   test::write_file(chat_file, "1,1");
-  auto repeated = parse({{"TELEGRAM_BOT_TOKEN_FILE", token_file},
-                         {"TELEGRAM_CHAT_ID_FILE", chat_file}});
+  auto repeated = parse(
+    {{"TELEGRAM_BOT_TOKEN_FILE", token_file}, {"TELEGRAM_CHAT_ID_FILE", chat_file}});
   CAF_CHECK(contains(repeated.error, "TELEGRAM_CHAT_ID=\"1,1\" (read from TELEGRAM_CHAT_ID_FILE)"));
   CAF_CHECK(contains(repeated.error, "listed twice"));
   auto missing_chat = parse({{"TELEGRAM_BOT_TOKEN_FILE", token_file}});
@@ -602,8 +619,8 @@ CAF_TEST(telegram api base is an http url without trailing slashes) {
   CAF_CHECK_EQUAL(base("https://user@example.org"), "https://user@example.org");
   check_refused_all("TELEGRAM_API_BASE",
                     {"ftp://example.org", "api.telegram.org", "https://", "https:///bot",
-                     "https://:443", "https://exa mple.org", "https://[]",
-                     "https://[::1", "https:/example.org", "//example.org"});
+                     "https://:443", "https://exa mple.org", "https://[]", "https://[::1",
+                     "https:/example.org", "//example.org"});
   check_starts_with(parse({{"TELEGRAM_API_BASE", "http://user@"}}).error,
                     "TELEGRAM_API_BASE=\"http://***@\" is not valid: ");
 }
@@ -612,17 +629,16 @@ CAF_TEST(public ip urls are a list of http urls) {
   CAF_CHECK_EQUAL(parsed({{"PUBLIC_IP_URLS", " http://a.example/ip , https://b.example"}})
                     .public_ip_urls,
                   std::vector<std::string>({"http://a.example/ip", "https://b.example"}));
-  CAF_CHECK(contains(refusal("PUBLIC_IP_URLS", "https://a.example,,https://b.example"),
-                     "empty item"));
+  CAF_CHECK(
+    contains(refusal("PUBLIC_IP_URLS", "https://a.example,,https://b.example"), "empty item"));
   CAF_CHECK(contains(refusal("PUBLIC_IP_URLS", "https://a.example,"), "empty item"));
-  CAF_CHECK(contains(refusal("PUBLIC_IP_URLS", "https://a.example,b.example"),
-                     "\"b.example\""));
+  CAF_CHECK(contains(refusal("PUBLIC_IP_URLS", "https://a.example,b.example"), "\"b.example\""));
   check_refused_all("PUBLIC_IP_URLS", {"ftp://a.example", "https://"});
 }
 
 // ---- time ----------------------------------------------------------------------------------
 
-CAF_TEST(report time is hours and two-digit minutes) {
+CAF_TEST(report time is hours and two - digit minutes) {
   auto time = [](const std::string& text) { return parsed({{"REPORT_TIME", text}}).report_time; };
   CAF_CHECK_EQUAL(time("9:05").hour, 9);
   CAF_CHECK_EQUAL(time("9:05").minute, 5);
@@ -769,9 +785,10 @@ CAF_TEST(dotted ipv4 accepts four plain octets only) {
   for (const char* text : {"0.0.0.0", "255.255.255.255", "1.2.3.4", "10.0.100.99"})
     CAF_CHECK_EQUAL(is_dotted_ipv4(text), true);
   for (const char* text :
-       {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.256", "01.2.3.4", "1.2.3.00", "1..3.4",
-        "1.2.3.4 ", " 1.2.3.4", "1.2.3.4\n", "a.b.c.d", "+1.2.3.4", "1.2.3.-4", "0x1.2.3.4",
-        "1.2.3.0004", "::1", "1.2.3.4/24", "1.2.3.", ".1.2.3", "1000.2.3.4"}) {
+       {"",         "1.2.3",    "1.2.3.4.5", "256.1.1.1",  "1.2.3.256", "01.2.3.4",
+        "1.2.3.00", "1..3.4",   "1.2.3.4 ",  " 1.2.3.4",   "1.2.3.4\n", "a.b.c.d",
+        "+1.2.3.4", "1.2.3.-4", "0x1.2.3.4", "1.2.3.0004", "::1",       "1.2.3.4/24",
+        "1.2.3.",   ".1.2.3",   "1000.2.3.4"}) {
     CAF_MESSAGE("\"" << text << "\"");
     CAF_CHECK_EQUAL(is_dotted_ipv4(text), false);
   }
@@ -810,13 +827,14 @@ CAF_TEST(description shows the current utc offset of the zone) {
 
 CAF_TEST(description masks the credentials of urls) {
   test::scoped_time_zone utc{"UTC"};
-  auto settings = parsed({{"TELEGRAM_API_BASE", "https://tg:s3cret@proxy.example/telegram/"},
-                          {"PUBLIC_IP_URLS", "https://a.example,http://ip:pw%40x@b.example:8080/ip"}});
+  auto settings = parsed(
+    {{"TELEGRAM_API_BASE", "https://tg:s3cret@proxy.example/telegram/"},
+     {"PUBLIC_IP_URLS", "https://a.example,http://ip:pw%40x@b.example:8080/ip"}});
   CAF_CHECK_EQUAL(settings.telegram_api_base, "https://tg:s3cret@proxy.example/telegram");
   auto description = describe_config(settings, 0);
   CAF_CHECK(contains(description, "\nTELEGRAM_API_BASE=https://***@proxy.example/telegram\n"));
-  CAF_CHECK(contains(description,
-                     "\nPUBLIC_IP_URLS=https://a.example,http://***@b.example:8080/ip\n"));
+  CAF_CHECK(
+    contains(description, "\nPUBLIC_IP_URLS=https://a.example,http://***@b.example:8080/ip\n"));
   CAF_CHECK(!contains(description, "s3cret"));
   CAF_CHECK(!contains(description, "pw%40x"));
 }
@@ -886,27 +904,27 @@ CAF_TEST(description shows effective values) {
                           {"PUBLIC_IP_URLS", "https://a.example"},
                           {"MAX_BANDWIDTH_MBIT", "1000"}});
   CAF_CHECK_EQUAL(describe_config(settings, 1782864000), "TELEGRAM_BOT_TOKEN=987654321:***\n"
-                                             "TELEGRAM_CHAT_ID=-100123,@my_channel\n"
-                                             "TELEGRAM_API_BASE=http://127.0.0.1:9000\n"
-                                             "TRAFFIC_DIRECTION=max\n"
-                                             "TRAFFIC_UNIT=GB\n"
-                                             "MONTHLY_TRAFFIC_GB=200.5\n"
-                                             "RESET_DAY=15\n"
-                                             "THRESHOLDS=50,99.5\n"
-                                             "CHECK_INTERVAL_SECONDS=30\n"
-                                             "NETWORK_INTERFACE=eth0,wg0\n"
-                                             "REPORT_INTERVAL_DAYS=0\n"
-                                             "REPORT_TIME=07:05\n"
-                                             "TZ=Europe/Berlin (UTC+02:00)\n"
-                                             "DATA_DIR=/srv/tm\n"
-                                             "LOG_FILE=(none)\n"
-                                             "LOG_LEVEL=debug\n"
-                                             "HOST_PROC=/host/proc\n"
-                                             "MESSAGE_LANG=en\n"
-                                             "SERVER_NAME=web 1\n"
-                                             "PUBLIC_IP=203.0.113.7\n"
-                                             "PUBLIC_IP_URLS=https://a.example\n"
-                                             "MAX_BANDWIDTH_MBIT=1000\n");
+                                                         "TELEGRAM_CHAT_ID=-100123,@my_channel\n"
+                                                         "TELEGRAM_API_BASE=http://127.0.0.1:9000\n"
+                                                         "TRAFFIC_DIRECTION=max\n"
+                                                         "TRAFFIC_UNIT=GB\n"
+                                                         "MONTHLY_TRAFFIC_GB=200.5\n"
+                                                         "RESET_DAY=15\n"
+                                                         "THRESHOLDS=50,99.5\n"
+                                                         "CHECK_INTERVAL_SECONDS=30\n"
+                                                         "NETWORK_INTERFACE=eth0,wg0\n"
+                                                         "REPORT_INTERVAL_DAYS=0\n"
+                                                         "REPORT_TIME=07:05\n"
+                                                         "TZ=Europe/Berlin (UTC+02:00)\n"
+                                                         "DATA_DIR=/srv/tm\n"
+                                                         "LOG_FILE=(none)\n"
+                                                         "LOG_LEVEL=debug\n"
+                                                         "HOST_PROC=/host/proc\n"
+                                                         "MESSAGE_LANG=en\n"
+                                                         "SERVER_NAME=web 1\n"
+                                                         "PUBLIC_IP=203.0.113.7\n"
+                                                         "PUBLIC_IP_URLS=https://a.example\n"
+                                                         "MAX_BANDWIDTH_MBIT=1000\n");
 }
 
 CAF_TEST(mask token keeps only the bot id) {

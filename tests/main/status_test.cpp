@@ -99,7 +99,8 @@ CAF_TEST(the JSON status carries the figures and local times with offset) {
 
 CAF_TEST(the text status shows amounts and exact bytes) {
   auto text = status_text(state, context({"eth0"}));
-  CAF_CHECK(text.find("2026-11-01T00:00:00+08:00 to 2026-12-01T00:00:00+08:00") != std::string::npos);
+  CAF_CHECK(text.find("2026-11-01T00:00:00+08:00 to 2026-12-01T00:00:00+08:00")
+            != std::string::npos);
   CAF_CHECK(text.find("(450 bytes)") != std::string::npos);
   CAF_CHECK(text.find("(45.0%, max)") != std::string::npos);
   CAF_CHECK(text.find("alerted:    25%, 40%") != std::string::npos);
@@ -150,12 +151,14 @@ CAF_TEST(status shows the figures with the settings the monitor recorded) {
   CAF_CHECK_EQUAL(status["unit"].get<std::string>(), "GiB");
   CAF_CHECK_EQUAL(status["settings_recorded"].get<bool>(), true);
   const auto differ = status["settings_differ"];
-  CAF_CHECK(differ == nlohmann::json::parse(
-                          R"(["MONTHLY_TRAFFIC_GB", "TRAFFIC_DIRECTION", "NETWORK_INTERFACE"])"));
+  CAF_CHECK(differ
+            == nlohmann::json::parse(
+              R"(["MONTHLY_TRAFFIC_GB", "TRAFFIC_DIRECTION", "NETWORK_INTERFACE"])"));
   auto text = status_text(state, context({"eth0"}));
   CAF_CHECK(text.find("150.00 GiB of 200.00 GiB (75.0%, bidirectional)") != std::string::npos);
   CAF_CHECK(text.find("interfaces: ens5\n") != std::string::npos);
-  CAF_CHECK(text.find("note: this shell's settings differ from the running monitor's") != std::string::npos);
+  CAF_CHECK(text.find("note: this shell's settings differ from the running monitor's")
+            != std::string::npos);
   CAF_CHECK(text.find("MONTHLY_TRAFFIC_GB") != std::string::npos);
   CAF_CHECK(text.find("TRAFFIC_DIRECTION") != std::string::npos);
   CAF_CHECK(text.find("NETWORK_INTERFACE") != std::string::npos);
@@ -173,8 +176,8 @@ CAF_TEST(status names every recorded setting the shell differs in) {
   recorded.reset_day = 15;
   recorded.time_zone = "Asia/Tokyo";
   auto differ = nlohmann::json::parse(status_json(state, context({"eth0"})))["settings_differ"];
-  CAF_CHECK(differ == nlohmann::json::parse(
-                          R"(["TRAFFIC_UNIT", "THRESHOLDS", "RESET_DAY", "TZ"])"));
+  CAF_CHECK(differ
+            == nlohmann::json::parse(R"(["TRAFFIC_UNIT", "THRESHOLDS", "RESET_DAY", "TZ"])"));
 }
 
 CAF_TEST(status says when the state does not record the settings yet) {

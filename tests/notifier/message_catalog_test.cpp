@@ -308,7 +308,8 @@ CAF_TEST(a fractional threshold keeps its decimal) {
   e.threshold_percent = 92.5;
   CAF_CHECK_EQUAL(first_line(message(e, message_language::en)),
                   "⚠️ Traffic alert: 92.5% of the quota reached");
-  CAF_CHECK_EQUAL(first_line(message(e, message_language::zh)), "⚠️ 流量告警：已用流量达到额度的 92.5%");
+  CAF_CHECK_EQUAL(first_line(message(e, message_language::zh)),
+                  "⚠️ 流量告警：已用流量达到额度的 92.5%");
   e.threshold_percent = 99.95;
   CAF_CHECK_EQUAL(first_line(message(e, message_language::en)),
                   "⚠️ Traffic alert: 99.95% of the quota reached");
@@ -363,7 +364,8 @@ CAF_TEST(a late reset says why it is late) {
                          "running, or the host was suspended or its clock changed."));
   CAF_CHECK(has_line(en, "Closed cycle: 2026-02-01 to 2026-02-28"));
   auto zh = message(e, message_language::zh);
-  CAF_CHECK(has_line(zh, "注意：本通知有延迟：重置时监控程序未在运行，或主机曾被挂起或时钟被调整。"));
+  CAF_CHECK(
+    has_line(zh, "注意：本通知有延迟：重置时监控程序未在运行，或主机曾被挂起或时钟被调整。"));
 }
 
 // -- usage_report -------------------------------------------------------------------------
@@ -441,7 +443,8 @@ CAF_TEST(a state file that could not be moved aside is not said to be moved) {
                               "why); counting started afresh."));
   auto chinese = message(e, message_language::zh);
   CAF_CHECK(chinese.find("已移至") == std::string::npos);
-  CAF_CHECK(has_line(chinese, "状态文件无法读取，也无法移开（原因见日志），流量已从零开始重新统计。"));
+  CAF_CHECK(
+    has_line(chinese, "状态文件无法读取，也无法移开（原因见日志），流量已从零开始重新统计。"));
 }
 
 CAF_TEST(state file reset in chinese) {

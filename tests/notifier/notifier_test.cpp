@@ -21,7 +21,9 @@ namespace {
 const http_response sent{200, R"({"ok":true,"result":{"message_id":1}})", {}};
 const http_response timed_out{0, {}, "Operation timed out after 30000 milliseconds"};
 const http_response server_error{502, "<html>Bad Gateway</html>", {}};
-const http_response unauthorized{401, R"({"ok":false,"error_code":401,"description":"Unauthorized"})", {}};
+const http_response unauthorized{401,
+                                 R"({"ok":false,"error_code":401,"description":"Unauthorized"})",
+                                 {}};
 
 http_response too_many_requests(int retry_after) {
   return {429,
@@ -90,9 +92,7 @@ struct fixture : test::actor_fixture {
     sched.run();
   }
 
-  void start(std::vector<std::string> chats = {"-1001"}) {
-    start(settings(std::move(chats)));
-  }
+  void start(std::vector<std::string> chats = {"-1001"}) { start(settings(std::move(chats))); }
 
   event alert(std::uint64_t id) {
     event e;
@@ -214,7 +214,7 @@ CAF_TEST(transient failures back off from one second and double) {
   CAF_CHECK_EQUAL(lines_containing("Operation timed out"), 4u);
 }
 
-CAF_TEST(the back-off stops growing at five minutes) {
+CAF_TEST(the back - off stops growing at five minutes) {
   telegram->script.assign(12, timed_out);
   start();
   std::vector<std::uint64_t> confirmed;
@@ -385,7 +385,8 @@ CAF_TEST(while no service answers the address shows as unknown and is asked agai
 }
 
 CAF_TEST(a private address from an IP service is refused and the next one asked) {
-  ip_service->script = {{200, "192.168.1.5\n", {}}, {200, "100.64.0.9", {}},
+  ip_service->script = {{200, "192.168.1.5\n", {}},
+                        {200, "100.64.0.9", {}},
                         {200, "203.0.113.9", {}}};
   auto given = settings({"-1001"});
   given.public_ip_urls = {"http://127.0.0.1:2/a", "http://127.0.0.1:2/b", "http://127.0.0.1:2/c"};
@@ -495,8 +496,8 @@ CAF_TEST(an alert raised during an outage leaves the outbox once delivered) {
   proc.set_counters({{"eth0", 0, 0}});
   telegram->otherwise = timed_out;
   start();
-  auto sampler_handle = keep(sys.spawn(sampler, sampler_settings{proc.root(), {"eth0"}, 60s,
-                                                                 wall(), logger("sampler")}));
+  auto sampler_handle = keep(
+    sys.spawn(sampler, sampler_settings{proc.root(), {"eth0"}, 60s, wall(), logger("sampler")}));
   accounting_settings accounts;
   accounts.data_dir = data.path();
   accounts.rules.quota_bytes = 1000;

@@ -33,8 +33,8 @@ CAF_TEST(an accepted message is delivered) {
 }
 
 CAF_TEST(a 2xx without a readable ok answer is retried) {
-  for (auto body : {"", "<html>proxy</html>", R"({"ok":false})", R"({"ok":"true"})", "[1]",
-                    R"({"ok":tru)"}) {
+  for (auto body :
+       {"", "<html>proxy</html>", R"({"ok":false})", R"({"ok":"true"})", "[1]", R"({"ok":tru)"}) {
     CAF_MESSAGE("body " << body);
     CAF_CHECK(judge_send_reply({200, body, {}}).action == next_step::retry);
   }
@@ -48,7 +48,8 @@ CAF_TEST(no response and 5xx and 429 are retried) {
   CAF_CHECK(bad_gateway.action == next_step::retry);
   CAF_CHECK_EQUAL(bad_gateway.reason, "HTTP 502");
   auto limited = judge_send_reply(
-    {429, R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 7","parameters":{"retry_after":7}})",
+    {429,
+     R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 7","parameters":{"retry_after":7}})",
      {}});
   CAF_CHECK(limited.action == next_step::retry);
   CAF_REQUIRE(limited.retry_after.has_value());
@@ -103,7 +104,7 @@ CAF_TEST(each refusal points at the setting that is probably wrong) {
   CAF_CHECK(hint_for_rejection(418).find("TELEGRAM_API_BASE") != std::string::npos);
 }
 
-CAF_TEST(back-off doubles from one second and is capped at five minutes) {
+CAF_TEST(back - off doubles from one second and is capped at five minutes) {
   std::vector<long long> delays;
   for (int attempt = 1; attempt <= 12; ++attempt)
     delays.push_back(backoff_delay(attempt, 0.0).count());
@@ -121,9 +122,9 @@ CAF_TEST(a public IP answer must be exactly one dotted IPv4 address) {
   CAF_CHECK_EQUAL(parse_public_ip_reply("203.0.113.7"), std::optional<std::string>{"203.0.113.7"});
   CAF_CHECK_EQUAL(parse_public_ip_reply("  203.0.113.7\r\n"),
                   std::optional<std::string>{"203.0.113.7"});
-  for (auto bad : {"", "2001:db8::1", "203.0.113", "203.0.113.7.1", "203.0.113.256",
-                   "203.0.113.07", "203.0.113.7 198.51.100.1", "<html>", "ip=203.0.113.7",
-                   "203.0.113.-1", "203..113.7", "+1.2.3.4"}) {
+  for (auto bad : {"", "2001:db8::1", "203.0.113", "203.0.113.7.1", "203.0.113.256", "203.0.113.07",
+                   "203.0.113.7 198.51.100.1", "<html>", "ip=203.0.113.7", "203.0.113.-1",
+                   "203..113.7", "+1.2.3.4"}) {
     CAF_MESSAGE("answer " << bad);
     CAF_CHECK(!parse_public_ip_reply(bad).has_value());
   }
@@ -138,10 +139,10 @@ CAF_TEST(only a public address is taken from an IP service) {
     CAF_CHECK(is_public_ipv4(address));
     CAF_CHECK(parse_public_ip_reply(address).has_value());
   }
-  for (auto address : {"10.0.0.1", "172.16.0.1", "172.31.255.255", "192.168.1.5", "127.0.0.1",
-                       "127.255.0.1", "169.254.169.254", "100.64.0.1", "100.127.255.255",
-                       "0.0.0.0", "0.1.2.3", "224.0.0.1", "239.255.255.250", "240.0.0.1",
-                       "255.255.255.255", "not an address"}) {
+  for (auto address :
+       {"10.0.0.1", "172.16.0.1", "172.31.255.255", "192.168.1.5", "127.0.0.1", "127.255.0.1",
+        "169.254.169.254", "100.64.0.1", "100.127.255.255", "0.0.0.0", "0.1.2.3", "224.0.0.1",
+        "239.255.255.250", "240.0.0.1", "255.255.255.255", "not an address"}) {
     CAF_MESSAGE("address " << address);
     CAF_CHECK(!is_public_ipv4(address));
     CAF_CHECK(!parse_public_ip_reply(address).has_value());

@@ -35,8 +35,7 @@ std::string line_with_columns(std::string_view name, std::string_view columns) {
 }
 
 // A /proc/net/dev line with these byte counts and every other column zero.
-std::string interface_line(std::string_view name, std::uint64_t rx_bytes,
-                           std::uint64_t tx_bytes) {
+std::string interface_line(std::string_view name, std::uint64_t rx_bytes, std::uint64_t tx_bytes) {
   return line_with_columns(name, std::to_string(rx_bytes) + " 0 0 0 0 0 0 0 "
                                    + std::to_string(tx_bytes) + " 0 0 0 0 0 0 0");
 }
@@ -131,8 +130,7 @@ CAF_TEST(takes rx bytes from column 1 and tx bytes from column 9) {
 }
 
 CAF_TEST(accepts tabs between columns) {
-  check_table(net_dev("eth0:\t5\t0\t0\t0\t0\t0\t0\t0\t6\t0\t0\t0\t0\t0\t0\t0\n"),
-              {{"eth0", 5, 6}});
+  check_table(net_dev("eth0:\t5\t0\t0\t0\t0\t0\t0\t0\t6\t0\t0\t0\t0\t0\t0\t0\n"), {{"eth0", 5, 6}});
 }
 
 CAF_TEST(a header without interfaces is an empty table) {
@@ -233,8 +231,7 @@ CAF_TEST(a line cut mid way fails naming the interface) {
 }
 
 CAF_TEST(a line cut right after the colon fails) {
-  check_fails_mentioning(parse_net_dev(net_dev("  eth0:\n")),
-                         {"\"eth0\"", "0 counter columns"});
+  check_fails_mentioning(parse_net_dev(net_dev("  eth0:\n")), {"\"eth0\"", "0 counter columns"});
 }
 
 CAF_TEST(fifteen columns fail) {
@@ -374,8 +371,7 @@ CAF_TEST(routes that are not default routes are ignored) {
   auto text = route_header + route_line("eth1", "0000A8C0", "0003", "0", "00000000")
               + route_line("eth2", "00000000", "0003", "0", "00FFFFFF")
               + route_line("eth3", "00000000", "0002", "0", "00000000")
-              + route_line("*", "00000000", "0201", "0", "00000000")
-              + default_route("eth0", "100");
+              + route_line("*", "00000000", "0201", "0", "00000000") + default_route("eth0", "100");
   auto interface = parse_default_route_interface(text);
   CAF_REQUIRE_EQUAL(interface.error, "");
   CAF_CHECK_EQUAL(*interface.value, "eth0");
@@ -396,8 +392,8 @@ CAF_TEST(interface names follow the kernel rule) {
     CAF_MESSAGE("valid: " << name);
     CAF_CHECK(is_interface_name(name));
   }
-  for (std::string name : {"", ".", "..", "a234567890123456", "eth0:1", "a/b", "a b", "a\tb",
-                           "a\fb"}) {
+  for (std::string name :
+       {"", ".", "..", "a234567890123456", "eth0:1", "a/b", "a b", "a\tb", "a\fb"}) {
     CAF_MESSAGE("invalid: " << name);
     CAF_CHECK(!is_interface_name(name));
   }
@@ -417,9 +413,9 @@ CAF_TEST(a default route that is down does not count) {
 
 CAF_TEST(malformed route lines are skipped) {
   auto text = route_header + "garbage\n" + "\n"
-              + "eth9\t00000000\t0100A8C0\t0003\t0\t0\t1\n"                     // cut short
-              + "eth8\t00000000\t0100A8C0\t0003\t0\t0\t1\t000\t0\t0\t0\n"       // short mask
-              + "eth7\t0000000\t0100A8C0\t0003\t0\t0\t1\t00000000\t0\t0\t0\n"   // short destination
+              + "eth9\t00000000\t0100A8C0\t0003\t0\t0\t1\n"                   // cut short
+              + "eth8\t00000000\t0100A8C0\t0003\t0\t0\t1\t000\t0\t0\t0\n"     // short mask
+              + "eth7\t0000000\t0100A8C0\t0003\t0\t0\t1\t00000000\t0\t0\t0\n" // short destination
               + route_line("eth6", "0000000G", "0003", "1", "00000000")
               + route_line("eth5", "00000000", "zz", "1", "00000000")
               + route_line("eth4", "00000000", "0003", "one", "00000000")
@@ -514,8 +510,7 @@ CAF_TEST(reads the default route of a proc tree and sees it change) {
 CAF_TEST(a missing route file or one without a default fails naming the path) {
   test::temp_dir root;
   const auto path = root.path() + "/net/route";
-  check_fails_mentioning(read_default_route_interface(root.path()),
-                         {path, std::strerror(ENOENT)});
+  check_fails_mentioning(read_default_route_interface(root.path()), {path, std::strerror(ENOENT)});
   test::write_file(path, route_header);
   check_fails_mentioning(read_default_route_interface(root.path()),
                          {path + ": ", "no IPv4 default route"});
@@ -585,15 +580,16 @@ CAF_TEST(no eth0 is not a container network) {
 // ---- uptime -------------------------------------------------------------------------------
 
 CAF_TEST(uptime is the whole seconds of the first number) {
-  CAF_CHECK_EQUAL(parse_uptime("350735.47 234388.90\n").value, std::optional<epoch_seconds>{350735});
+  CAF_CHECK_EQUAL(parse_uptime("350735.47 234388.90\n").value,
+                  std::optional<epoch_seconds>{350735});
   CAF_CHECK_EQUAL(parse_uptime("0.99 0.00\n").value, std::optional<epoch_seconds>{0});
   CAF_CHECK_EQUAL(parse_uptime("  12 7").value, std::optional<epoch_seconds>{12});
 }
 
 CAF_TEST(a malformed uptime fails saying why) {
-  for (const char* text : {"", "\n", "abc 1.0", "-5.00 1.00", "1.2.3 4.00", "12. 3", ".5 3",
-                           "1.00", "1.00 2.00 3.00", "99999999999999999999.00 1.00",
-                           "1e5 2.00", "+5.00 1.00"}) {
+  for (const char* text :
+       {"", "\n", "abc 1.0", "-5.00 1.00", "1.2.3 4.00", "12. 3", ".5 3", "1.00", "1.00 2.00 3.00",
+        "99999999999999999999.00 1.00", "1e5 2.00", "+5.00 1.00"}) {
     const auto parsed = parse_uptime(text);
     CAF_CHECK(!parsed);
     CAF_CHECK(!parsed.error.empty());

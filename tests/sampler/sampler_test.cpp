@@ -16,9 +16,7 @@ struct fixture : test::actor_fixture {
   accounting_actor sink = sys.spawn(test::recording_accounting, record);
   sampler_actor subject;
 
-  fixture() {
-    proc.set_counters({{"eth0", 1000, 2000}, {"eth1", 10, 20}});
-  }
+  fixture() { proc.set_counters({{"eth0", 1000, 2000}, {"eth1", 10, 20}}); }
 
   ~fixture() override {
     self->send_exit(subject, caf::exit_reason::user_shutdown);
@@ -26,8 +24,8 @@ struct fixture : test::actor_fixture {
   }
 
   void start(std::vector<std::string> interfaces = {"eth0"}) {
-    subject = sys.spawn(sampler, sampler_settings{proc.root(), std::move(interfaces), 60s,
-                                                  wall(), logger("sampler")});
+    subject = sys.spawn(sampler, sampler_settings{proc.root(), std::move(interfaces), 60s, wall(),
+                                                  logger("sampler")});
     sched.run();
     self->send(subject, subscribe_atom::value, sink);
     sched.run();
@@ -48,7 +46,7 @@ CAF_TEST(subscribing sends a sample at once) {
   CAF_CHECK_EQUAL(first.interfaces[0], (interface_counters{"eth0", 1000, 2000}));
 }
 
-CAF_TEST(samples follow every interval and re-read the file) {
+CAF_TEST(samples follow every interval and re - read the file) {
   start();
   proc.set_counters({{"eth0", 5000, 7000}});
   pass(59s);
@@ -82,13 +80,13 @@ CAF_TEST(a missing interface is reported at most every ten minutes and counted o
   CAF_CHECK_EQUAL(record->samples.back().interfaces.at(0), (interface_counters{"wg0", 3, 4}));
 }
 
-CAF_TEST(a container-like view gets a hint about host networking) {
+CAF_TEST(a container - like view gets a hint about host networking) {
   proc.set_counters({{"eth0", 1, 2}});
   start({"ens3"});
   CAF_CHECK_EQUAL(lines_containing("network_mode: host"), 1u);
 }
 
-CAF_TEST(a misspelt interface gets a did-you-mean and no hint about host networking) {
+CAF_TEST(a misspelt interface gets a did - you - mean and no hint about host networking) {
   proc.set_counters({{"eth0", 1, 2}});
   start({"eht0"});
   CAF_CHECK_EQUAL(lines_containing("network interface eht0 not found"), 1u);

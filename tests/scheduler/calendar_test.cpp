@@ -57,8 +57,8 @@ void check_every_reset_day_of(int year) {
                          + std::to_string(reset_day);
       const auto cycle = expected_cycle(year, month, reset_day);
       check_cycle_at(label + " at start", cycle.start, reset_day, cycle);
-      check_cycle_at(label + " mid-cycle", cycle.start + (cycle.end - cycle.start) / 2,
-                     reset_day, cycle);
+      check_cycle_at(label + " mid-cycle", cycle.start + (cycle.end - cycle.start) / 2, reset_day,
+                     cycle);
       check_cycle_at(label + " last second", cycle.end - 1, reset_day, cycle);
       CAF_CHECK_EQUAL(labelled(label + " second before start",
                                cycle_containing(cycle.start - 1, reset_day).end),
@@ -70,7 +70,7 @@ void check_every_reset_day_of(int year) {
 // Observes the report instants only through the function under test, by asking for the
 // latest one every hour of the cycle.
 std::vector<epoch_seconds> reports_seen_hour_by_hour(const cycle_bounds& cycle, int interval_days,
-                                              time_of_day report_time) {
+                                                     time_of_day report_time) {
   std::vector<epoch_seconds> instants;
   for (auto now = cycle.start; now < cycle.end; now += hour) {
     const auto latest = latest_report_at_or_before(cycle, now, interval_days, report_time);
@@ -148,8 +148,7 @@ CAF_TEST(the last second before the February reset belongs to the old cycle in 2
     const auto next_end = local(2026, 3, reset_day);
     CAF_CHECK_EQUAL(cycle_containing(local(2026, 2, 27, 23, 59, 50), reset_day),
                     cycle_bounds({previous_start, reset}));
-    CAF_CHECK_EQUAL(cycle_containing(reset - 1, reset_day),
-                    cycle_bounds({previous_start, reset}));
+    CAF_CHECK_EQUAL(cycle_containing(reset - 1, reset_day), cycle_bounds({previous_start, reset}));
     CAF_CHECK_EQUAL(cycle_containing(reset, reset_day), cycle_bounds({reset, next_end}));
   }
 }
@@ -260,15 +259,14 @@ CAF_TEST(a fifteen day interval reports twice in a 31 day cycle and once in a 30
   const cycle_bounds march{utc(2026, 3, 1), utc(2026, 4, 1)};
   CAF_CHECK_EQUAL(reports_seen_hour_by_hour(march, 15, {9, 0}),
                   std::vector<epoch_seconds>({utc(2026, 3, 16, 9), utc(2026, 3, 31, 9)}));
-  CAF_CHECK_EQUAL(next_report_after(march, utc(2026, 3, 16, 9), 15, {9, 0}),
-                  utc(2026, 3, 31, 9));
+  CAF_CHECK_EQUAL(next_report_after(march, utc(2026, 3, 16, 9), 15, {9, 0}), utc(2026, 3, 31, 9));
   const cycle_bounds april{utc(2026, 4, 1), utc(2026, 5, 1)};
   CAF_CHECK_EQUAL(reports_seen_hour_by_hour(april, 15, {9, 0}),
                   std::vector<epoch_seconds>({utc(2026, 4, 16, 9)}));
   CAF_CHECK_EQUAL(next_report_after(april, utc(2026, 4, 16, 9), 15, {9, 0}), std::nullopt);
 }
 
-CAF_TEST(a report at 23:59 stays on its own date) {
+CAF_TEST(a report at 23 : 59 stays on its own date) {
   scoped_time_zone zone("Europe/Berlin");
   const cycle_bounds march{local(2026, 3, 1), local(2026, 4, 1)};
   const time_of_day late{23, 59};
@@ -298,8 +296,7 @@ CAF_TEST(a report across a daylight saving change keeps its local time) {
     scoped_time_zone zone("America/New_York");
     const cycle_bounds october{local(2026, 10, 25), local(2026, 11, 25)};
     // 09:00 is 13:00 UTC before 2026-11-01 and 14:00 UTC from that day on.
-    CAF_CHECK_EQUAL(next_report_after(october, utc(2026, 10, 26), 7, {9, 0}),
-                    utc(2026, 11, 1, 14));
+    CAF_CHECK_EQUAL(next_report_after(october, utc(2026, 10, 26), 7, {9, 0}), utc(2026, 11, 1, 14));
     CAF_CHECK_EQUAL(latest_report_at_or_before(october, utc(2026, 11, 8, 14), 7, {9, 0}),
                     utc(2026, 11, 8, 14));
     CAF_CHECK_EQUAL(latest_report_at_or_before(october, utc(2026, 11, 8, 13, 59, 59), 7, {9, 0}),
@@ -311,8 +308,7 @@ CAF_TEST(a report time skipped by daylight saving moves past the gap) {
   scoped_time_zone zone("Europe/Berlin");
   const cycle_bounds march{local(2026, 3, 1), local(2026, 4, 1)};
   // 02:30 does not exist on 2026-03-29 in Berlin; the hour is skipped, giving 03:30 CEST.
-  CAF_CHECK_EQUAL(next_report_after(march, utc(2026, 3, 23), 7, {2, 30}),
-                  utc(2026, 3, 29, 1, 30));
+  CAF_CHECK_EQUAL(next_report_after(march, utc(2026, 3, 23), 7, {2, 30}), utc(2026, 3, 29, 1, 30));
 }
 
 CAF_TEST(a report on or after the cycle end is left out) {

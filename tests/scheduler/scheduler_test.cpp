@@ -17,8 +17,7 @@ struct fixture : test::actor_fixture {
   scheduler_actor subject;
 
   explicit fixture(epoch_seconds start_at = test::utc(2026, 2, 27, 23, 59, 50))
-    : actor_fixture(start_at) {
-  }
+      : actor_fixture(start_at) {}
 
   ~fixture() override {
     self->send_exit(subject, caf::exit_reason::user_shutdown);
@@ -62,7 +61,8 @@ CAF_TEST(a reset day missing from the month falls on its last day) {
   CAF_CHECK_EQUAL(record->cycles[0].end, test::utc(2026, 2, 28));
   pass(10s);
   CAF_REQUIRE_EQUAL(record->cycles.size(), 2u);
-  CAF_CHECK_EQUAL(record->cycles[1], (cycle_bounds{test::utc(2026, 2, 28), test::utc(2026, 3, 31)}));
+  CAF_CHECK_EQUAL(record->cycles[1],
+                  (cycle_bounds{test::utc(2026, 2, 28), test::utc(2026, 3, 31)}));
 }
 
 CAF_TEST(asked to look at the clock it wakes at once and keeps one timer) {
@@ -73,8 +73,8 @@ CAF_TEST(asked to look at the clock it wakes at once and keeps one timer) {
   self->send(subject, clock_atom::value);
   sched.run();
   CAF_REQUIRE_EQUAL(record->cycles.size(), 3u);
-  CAF_CHECK_EQUAL(record->cycles.back(), (cycle_bounds{test::utc(2026, 3, 28),
-                                                       test::utc(2026, 4, 28)}));
+  CAF_CHECK_EQUAL(record->cycles.back(),
+                  (cycle_bounds{test::utc(2026, 3, 28), test::utc(2026, 4, 28)}));
   // The timer armed before the jump fires too, within the hour, and is ignored.
   pass(3600s);
   CAF_CHECK_EQUAL(record->cycles.size(), 4u);
