@@ -1,12 +1,13 @@
 #include "actors/notifier/message_catalog.hpp"
 
-#include <algorithm>
 #include <cmath>
-#include <cstdio>
+#include <cstddef>
 #include <cstdlib>
 #include <iterator>
-#include <utility>
+#include <string_view>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "actors/scheduler/calendar.hpp"
 
@@ -14,201 +15,177 @@ namespace tmon {
 
 namespace {
 
-// Every phrase of one language. Templates take positional arguments "{0}", "{1}", so a
-// translation may order them as its grammar needs.
-struct wording {
-  const char* unknown;
-  const char* outbound;
-  const char* inbound;
-  const char* bidirectional;
-  const char* larger_direction;
-  const char* started_title;
-  const char* alert_title; // {0}: the threshold
-  const char* reset_title;
-  const char* report_title;
-  const char* state_reset_title;
-  const char* host;         // {0}: host name
-  const char* ipv4;         // {0}: address
-  const char* counted;      // {0}: direction label
-  const char* used;         // {0}: used, {1}: quota, {2}: percent
-  const char* received;     // {0}: amount
-  const char* sent;         // {0}: amount
-  const char* cycle;        // {0}: first day, {1}: last day
-  const char* closed_cycle; // {0}: first day, {1}: last day
-  const char* days_left;    // {0}: days
-  const char* projection;   // {0}: amount, {1}: percent of the quota
-  const char* counting_restarted;
-  const char* late_notice;
-  const char* state_file_moved; // {0}: where the file went, and why
-  const char* state_file_kept;
-  const char* interfaces_counted; // {0}: interface names
-  const char* interfaces_missing; // {0}: names not found, {1}: names that exist
-  const char* none;
-  const char* changed_title;
-  const char* previous_bounds; // {0}: first instant, {1}: end instant
-  const char* new_bounds;      // {0}: first instant, {1}: end instant
-  const char* settings_changed;
-  const char* wrong_clock;
-  const char* skipped_cycles;  // {0}: how many, {1}: first day, {2}: last day
-  const char* undated_traffic; // {0}: amount
+// Every phrase a message is made of. A template takes positional arguments "{0}", "{1}", so
+// that a translation may order them as its grammar needs.
+enum class phrase : std::size_t {
+  unknown,
+  outbound,
+  inbound,
+  bidirectional,
+  larger_direction,
+  started_title,
+  alert_title, // {0}: the threshold
+  reset_title,
+  report_title,
+  state_reset_title,
+  host,         // {0}: host name
+  ipv4,         // {0}: address
+  counted,      // {0}: direction label
+  used,         // {0}: used, {1}: quota, {2}: percent
+  received,     // {0}: amount
+  sent,         // {0}: amount
+  cycle,        // {0}: first day, {1}: last day
+  closed_cycle, // {0}: first day, {1}: last day
+  days_left,    // {0}: days
+  projection,   // {0}: amount, {1}: percent of the quota
+  counting_restarted,
+  late_notice,
+  state_file_moved, // {0}: where the file went, and why
+  state_file_kept,
+  interfaces_counted, // {0}: interface names
+  interfaces_missing, // {0}: names not found, {1}: names that exist
+  none,
+  changed_title,
+  previous_bounds, // {0}: first instant, {1}: end instant
+  new_bounds,      // {0}: first instant, {1}: end instant
+  settings_changed,
+  wrong_clock,
+  skipped_cycles,  // {0}: how many, {1}: first day, {2}: last day
+  undated_traffic, // {0}: amount
+  count
 };
 
-// Adding a language: one more entry here, in the order of `wording`'s fields.
-const std::pair<message_language, wording> catalogue[] = {
-  {message_language::zh,
-   {
-     "未知",
-     "出站 (tx)",
-     "入站 (rx)",
-     "双向 (rx + tx)",
-     "取 rx 和 tx 中的较大者",
-     "🚀 流量监控已启动",
-     "⚠️ 流量告警：已用流量达到额度的 {0}",
-     "🔄 流量已重置：新的计费周期开始",
-     "📊 流量使用报告",
-     "❗ 状态文件已重置",
-     "主机：{0}",
-     "公网 IPv4：{0}",
-     "统计方式：{0}",
-     "已用 / 额度：{0} / {1}（{2}）",
-     "接收 (rx)：{0}",
-     "发送 (tx)：{0}",
-     "计费周期：{0} 至 {1}",
-     "上一计费周期：{0} 至 {1}",
-     "剩余天数：{0} 天",
-     "预计周期结束时用量：{0}（额度的 {1}）",
-     "新周期的流量已从零开始重新统计。",
-     "注意：本通知有延迟：重置时监控程序未在运行，或主机曾被挂起或时钟被调整。",
-     "状态文件无法读取，已移至 {0}，流量已从零开始重新统计。",
-     "状态文件无法读取，也无法移开（原因见日志），流量已从零开始重新统计。",
-     "统计的网卡：{0}",
-     "⚠️ 找不到网卡：{0}（现有网卡：{1}）",
-     "无",
-     "📅 计费周期已变更",
-     "原计费周期：{0} 至 {1}",
-     "新计费周期：{0} 至 {1}",
-     "时区或重置日已更改。已统计的流量全部保留在新周期中，不会清零。",
-     "保存的计费周期位于未来：它是在系统时钟错误时生成的。已统计的流量全部保留在新周期中，不会清零"
-     "。",
-     "监控停止期间跳过的计费周期：{0} 个（{1} 至 {2}）",
-     "日期未知的流量（监控停止期间产生，已计入新周期）：{0}",
-   }},
-  {message_language::en,
-   {
-     "unknown",
-     "outbound (tx)",
-     "inbound (rx)",
-     "both directions (rx + tx)",
-     "the larger of rx and tx",
-     "🚀 Traffic monitor started",
-     "⚠️ Traffic alert: {0} of the quota reached",
-     "🔄 Traffic reset: new billing cycle",
-     "📊 Traffic report",
-     "❗ State file reset",
-     "Host: {0}",
-     "Public IPv4: {0}",
-     "Counted traffic: {0}",
-     "Used / quota: {0} / {1} ({2})",
-     "Received (rx): {0}",
-     "Sent (tx): {0}",
-     "Billing cycle: {0} to {1}",
-     "Closed cycle: {0} to {1}",
-     "Days left: {0}",
-     "Projected at cycle end: {0} ({1} of the quota)",
-     "Counting restarted from zero for the new cycle.",
-     "Note: this notice is late: at the reset time the monitor was not running, or the host "
-     "was suspended or its clock changed.",
-     "The state file could not be read. It was moved to {0} and counting started afresh.",
-     "The state file could not be read, nor moved aside (the log says why); counting started "
-     "afresh.",
-     "Interfaces counted: {0}",
-     "⚠️ Interfaces not found: {0} (existing: {1})",
-     "none",
-     "📅 Billing cycle changed",
-     "Previous cycle: {0} to {1}",
-     "New cycle: {0} to {1}",
-     "The time zone or the reset day changed. Everything counted so far is kept in the new "
-     "cycle, not reset.",
-     "The stored cycle lay in the future: it was made while the clock was wrong. Everything "
-     "counted so far is kept in the new cycle, not reset.",
-     "Cycles skipped while the monitor was stopped: {0} ({1} to {2})",
-     "Traffic of unknown date (while stopped), counted in the new cycle: {0}",
-   }},
+// One phrase in every language, side by side. Adding a language: one more field here, one
+// more text per row, and a case in `text_of`.
+struct translation {
+  phrase id;
+  const char* zh;
+  const char* en;
 };
 
-const wording& wording_for(message_language language) {
-  auto entry = std::find_if(std::begin(catalogue), std::end(catalogue),
-                            [language](const auto& x) { return x.first == language; });
+constexpr translation catalogue[] = {
+  {phrase::unknown, "未知", "unknown"},
+  {phrase::outbound, "出站 (tx)", "outbound (tx)"},
+  {phrase::inbound, "入站 (rx)", "inbound (rx)"},
+  {phrase::bidirectional, "双向 (rx + tx)", "both directions (rx + tx)"},
+  {phrase::larger_direction, "取 rx 和 tx 中的较大者", "the larger of rx and tx"},
+  {phrase::started_title, "🚀 流量监控已启动", "🚀 Traffic monitor started"},
+  {phrase::alert_title, "⚠️ 流量告警：已用流量达到额度的 {0}",
+   "⚠️ Traffic alert: {0} of the quota reached"},
+  {phrase::reset_title, "🔄 流量已重置：新的计费周期开始", "🔄 Traffic reset: new billing cycle"},
+  {phrase::report_title, "📊 流量使用报告", "📊 Traffic report"},
+  {phrase::state_reset_title, "❗ 状态文件已重置", "❗ State file reset"},
+  {phrase::host, "主机：{0}", "Host: {0}"},
+  {phrase::ipv4, "公网 IPv4：{0}", "Public IPv4: {0}"},
+  {phrase::counted, "统计方式：{0}", "Counted traffic: {0}"},
+  {phrase::used, "已用 / 额度：{0} / {1}（{2}）", "Used / quota: {0} / {1} ({2})"},
+  {phrase::received, "接收 (rx)：{0}", "Received (rx): {0}"},
+  {phrase::sent, "发送 (tx)：{0}", "Sent (tx): {0}"},
+  {phrase::cycle, "计费周期：{0} 至 {1}", "Billing cycle: {0} to {1}"},
+  {phrase::closed_cycle, "上一计费周期：{0} 至 {1}", "Closed cycle: {0} to {1}"},
+  {phrase::days_left, "剩余天数：{0} 天", "Days left: {0}"},
+  {phrase::projection, "预计周期结束时用量：{0}（额度的 {1}）",
+   "Projected at cycle end: {0} ({1} of the quota)"},
+  {phrase::counting_restarted, "新周期的流量已从零开始重新统计。",
+   "Counting restarted from zero for the new cycle."},
+  {phrase::late_notice, "注意：本通知有延迟：重置时监控程序未在运行，或主机曾被挂起或时钟被调整。",
+   "Note: this notice is late: at the reset time the monitor was not running, or the host was "
+   "suspended or its clock changed."},
+  {phrase::state_file_moved, "状态文件无法读取，已移至 {0}，流量已从零开始重新统计。",
+   "The state file could not be read. It was moved to {0} and counting started afresh."},
+  {phrase::state_file_kept, "状态文件无法读取，也无法移开（原因见日志），流量已从零开始重新统计。",
+   "The state file could not be read, nor moved aside (the log says why); counting started "
+   "afresh."},
+  {phrase::interfaces_counted, "统计的网卡：{0}", "Interfaces counted: {0}"},
+  {phrase::interfaces_missing, "⚠️ 找不到网卡：{0}（现有网卡：{1}）",
+   "⚠️ Interfaces not found: {0} (existing: {1})"},
+  {phrase::none, "无", "none"},
+  {phrase::changed_title, "📅 计费周期已变更", "📅 Billing cycle changed"},
+  {phrase::previous_bounds, "原计费周期：{0} 至 {1}", "Previous cycle: {0} to {1}"},
+  {phrase::new_bounds, "新计费周期：{0} 至 {1}", "New cycle: {0} to {1}"},
+  {phrase::settings_changed, "时区或重置日已更改。已统计的流量全部保留在新周期中，不会清零。",
+   "The time zone or the reset day changed. Everything counted so far is kept in the new "
+   "cycle, not reset."},
+  {phrase::wrong_clock,
+   "保存的计费周期位于未来：它是在系统时钟错误时生成的。已统计的流量全部保留在新周期中，不会"
+   "清零。",
+   "The stored cycle lay in the future: it was made while the clock was wrong. Everything "
+   "counted so far is kept in the new cycle, not reset."},
+  {phrase::skipped_cycles, "监控停止期间跳过的计费周期：{0} 个（{1} 至 {2}）",
+   "Cycles skipped while the monitor was stopped: {0} ({1} to {2})"},
+  {phrase::undated_traffic, "日期未知的流量（监控停止期间产生，已计入新周期）：{0}",
+   "Traffic of unknown date (while stopped), counted in the new cycle: {0}"},
+};
+
+// The arguments a template uses, one bit per "{i}"; -1 when a brace is not part of one, which
+// fmt would reject while a message is being sent.
+constexpr long arguments_used(const char* text) {
+  long used = 0;
+  for (const char* p = text; *p != '\0'; ++p) {
+    if (*p != '{' && *p != '}')
+      continue;
+    if (p[0] != '{' || p[1] < '0' || p[1] > '9' || p[2] != '}')
+      return -1;
+    used |= 1L << (p[1] - '0');
+    p += 2;
+  }
+  return used;
+}
+
+// Checked when the program is built: a row stands at its phrase's place, and its translations
+// are well-formed templates that take the same arguments.
+constexpr bool catalogue_is_consistent() {
+  for (std::size_t i = 0; i < std::size(catalogue); ++i) {
+    const auto& row = catalogue[i];
+    auto used = arguments_used(row.zh);
+    if (static_cast<std::size_t>(row.id) != i || used < 0 || used != arguments_used(row.en))
+      return false;
+  }
+  return true;
+}
+
+static_assert(std::size(catalogue) == static_cast<std::size_t>(phrase::count),
+              "every phrase has its row");
+static_assert(catalogue_is_consistent(), "rows in the order of `phrase`, same arguments");
+
+const char* text_of(phrase id, message_language language) {
+  const auto& row = catalogue[static_cast<std::size_t>(id)];
+  switch (language) {
+    case message_language::en:
+      return row.en;
+    case message_language::zh:
+      break;
+  }
   // An unlisted language still gets a readable message, in the default one.
-  return entry != std::end(catalogue) ? entry->second : std::begin(catalogue)->second;
+  return row.zh;
 }
 
-// Replaces each "{i}" in `pattern` with args[i]; anything else is copied as written.
-std::string fill(const char* pattern, const std::vector<std::string>& args = {}) {
-  std::string text;
-  for (const char* p = pattern; *p != '\0'; ++p) {
-    bool is_placeholder = p[0] == '{' && p[1] >= '0' && p[1] <= '9' && p[2] == '}';
-    auto index = is_placeholder ? static_cast<std::size_t>(p[1] - '0') : args.size();
-    if (index < args.size()) {
-      text += args[index];
-      p += 2;
-    } else {
-      text += *p;
-    }
-  }
-  return text;
+// The lines of a message, each of which may hold several.
+std::string joined_lines(const std::vector<std::string>& lines) {
+  return fmt::format("{}", fmt::join(lines, "\n"));
 }
-
-// A message under construction, one line at a time.
-class text_lines {
-public:
-  text_lines& add(std::string line) {
-    lines_.push_back(std::move(line));
-    return *this;
-  }
-
-  text_lines& add(const std::vector<std::string>& lines) {
-    lines_.insert(lines_.end(), lines.begin(), lines.end());
-    return *this;
-  }
-
-  std::string str() const {
-    std::string text;
-    for (const auto& line : lines_) {
-      if (!text.empty())
-        text += '\n';
-      text += line;
-    }
-    return text;
-  }
-
-private:
-  std::vector<std::string> lines_;
-};
 
 // "80%", "92.5%", "99.95%": a threshold reads as the owner configured it, with the fewest
 // decimals that give back the same number, and never in exponent notation.
 std::string format_threshold(double percent) {
-  char text[512];
+  std::string text;
   for (int decimals = 0; decimals <= 17; ++decimals) {
-    std::snprintf(text, sizeof text, "%.*f", decimals, percent);
-    if (std::strtod(text, nullptr) == percent)
+    text = fmt::format("{:.{}f}", percent, decimals);
+    if (std::strtod(text.c_str(), nullptr) == percent)
       break;
   }
-  return std::string{text} + "%";
-}
-
-std::string or_unknown(const std::string& value, const wording& w) {
-  return value.empty() ? w.unknown : value;
+  return text + "%";
 }
 
 // The figures and labels every message draws on, already formatted.
 class message_builder {
 public:
-  message_builder(const event& e, const message_context& context)
-      : e_(e), context_(context), w_(wording_for(context.language)) {}
+  message_builder(const event& e, const message_context& context) : e_(e), context_(context) {}
 
-  const wording& words() const { return w_; }
+  template <class... Args>
+  std::string say(phrase id, const Args&... args) const {
+    return fmt::format(fmt::runtime(text_of(id, context_.language)), args...);
+  }
 
   std::string amount(std::uint64_t bytes) const { return format_amount(bytes, context_.unit); }
 
@@ -216,138 +193,107 @@ public:
     return format_percent(percent_of_quota(bytes, e_.usage.quota_bytes));
   }
 
-  std::vector<std::string> identity() const {
-    return {fill(w_.host, {or_unknown(context_.host_name, w_)}),
-            fill(w_.ipv4, {or_unknown(context_.public_ipv4, w_)})};
+  // Two lines: the host name and the public address.
+  std::string identity() const {
+    return fmt::format("{}\n{}", say(phrase::host, or_unknown(context_.host_name)),
+                       say(phrase::ipv4, or_unknown(context_.public_ipv4)));
   }
 
   std::string used() const {
     const auto& usage = e_.usage;
-    return fill(w_.used, {amount(usage.counted_bytes), amount(usage.quota_bytes),
-                          percent(usage.counted_bytes)});
+    return say(phrase::used, amount(usage.counted_bytes), amount(usage.quota_bytes),
+               percent(usage.counted_bytes));
   }
 
-  std::vector<std::string> received_and_sent() const {
-    return {fill(w_.received, {amount(e_.usage.rx_bytes)}),
-            fill(w_.sent, {amount(e_.usage.tx_bytes)})};
+  // Two lines: received, then sent.
+  std::string received_and_sent() const {
+    return fmt::format("{}\n{}", say(phrase::received, amount(e_.usage.rx_bytes)),
+                       say(phrase::sent, amount(e_.usage.tx_bytes)));
   }
 
-  std::string cycle(const char* pattern) const {
+  std::string cycle(phrase id) const {
     const auto& bounds = e_.usage.cycle;
-    return fill(pattern, {local_date(bounds.start), local_date(bounds.end - 1)});
+    return say(id, local_date(bounds.start), local_date(bounds.end - 1));
   }
 
   std::string remaining_days() const {
-    return fill(w_.days_left, {std::to_string(days_left(e_.raised_at, e_.usage.cycle.end))});
+    return say(phrase::days_left, days_left(e_.raised_at, e_.usage.cycle.end));
   }
 
   std::string counted_direction() const {
-    return fill(w_.counted, {direction_label(context_.direction, context_.language)});
+    return say(phrase::counted, direction_label(context_.direction, context_.language));
+  }
+
+  // "eth0, eth1", or the word for none.
+  std::string listed(const std::vector<std::string>& names) const {
+    return names.empty() ? say(phrase::none) : fmt::format("{}", fmt::join(names, ", "));
   }
 
 private:
+  std::string or_unknown(const std::string& value) const {
+    return value.empty() ? say(phrase::unknown) : value;
+  }
+
   const event& e_;
   const message_context& context_;
-  const wording& w_;
 };
 
-std::string listed(const std::vector<std::string>& names, const wording& w) {
-  std::string text;
-  for (const auto& name : names)
-    text += (text.empty() ? "" : ", ") + name;
-  return text.empty() ? w.none : text;
-}
-
-// Nothing when the event carries no reading of the interfaces.
-std::vector<std::string> interface_lines(const event& e, const wording& w) {
-  if (e.interfaces.empty() && e.missing_interfaces.empty())
-    return {};
-  std::vector<std::string> lines{fill(w.interfaces_counted, {listed(e.interfaces, w)})};
-  if (!e.missing_interfaces.empty())
-    lines.push_back(fill(w.interfaces_missing,
-                         {listed(e.missing_interfaces, w), listed(e.visible_interfaces, w)}));
-  return lines;
-}
-
 std::string started_message(const event& e, const message_builder& m) {
-  const auto& w = m.words();
-  return text_lines{}
-    .add(fill(w.started_title))
-    .add(m.identity())
-    .add(interface_lines(e, w))
-    .add(m.counted_direction())
-    .add(m.used())
-    .add(m.cycle(w.cycle))
-    .add(m.remaining_days())
-    .str();
+  std::vector<std::string> lines{m.say(phrase::started_title), m.identity()};
+  // Only when the event carries a reading of the interfaces.
+  if (!e.interfaces.empty() || !e.missing_interfaces.empty())
+    lines.push_back(m.say(phrase::interfaces_counted, m.listed(e.interfaces)));
+  if (!e.missing_interfaces.empty())
+    lines.push_back(m.say(phrase::interfaces_missing, m.listed(e.missing_interfaces),
+                          m.listed(e.visible_interfaces)));
+  lines.insert(lines.end(),
+               {m.counted_direction(), m.used(), m.cycle(phrase::cycle), m.remaining_days()});
+  return joined_lines(lines);
 }
 
 std::string alert_message(const event& e, const message_builder& m) {
-  const auto& w = m.words();
-  return text_lines{}
-    .add(fill(w.alert_title, {format_threshold(e.threshold_percent)}))
-    .add(m.identity())
-    .add(m.used())
-    .add(m.received_and_sent())
-    .add(m.cycle(w.cycle))
-    .add(m.remaining_days())
-    .str();
+  return joined_lines({m.say(phrase::alert_title, format_threshold(e.threshold_percent)),
+                       m.identity(), m.used(), m.received_and_sent(), m.cycle(phrase::cycle),
+                       m.remaining_days()});
 }
 
 std::string reset_message(const event& e, const message_builder& m) {
-  const auto& w = m.words();
-  text_lines text;
-  text.add(fill(w.reset_title))
-    .add(m.identity())
-    .add(m.cycle(w.closed_cycle))
-    .add(m.used())
-    .add(m.received_and_sent())
-    .add(fill(w.counting_restarted));
+  std::vector<std::string> lines{m.say(phrase::reset_title),    m.identity(),
+                                 m.cycle(phrase::closed_cycle), m.used(),
+                                 m.received_and_sent(),         m.say(phrase::counting_restarted)};
   if (e.skipped_cycles > 0)
-    text.add(
-      fill(w.skipped_cycles, {std::to_string(e.skipped_cycles), local_date(e.skipped_span.start),
-                              local_date(e.skipped_span.end - 1)}));
-  if (e.late)
-    text.add(fill(w.undated_traffic, {m.amount(e.undated_bytes)})).add(fill(w.late_notice));
-  return text.str();
+    lines.push_back(m.say(phrase::skipped_cycles, e.skipped_cycles,
+                          local_date(e.skipped_span.start), local_date(e.skipped_span.end - 1)));
+  if (e.late) {
+    lines.push_back(m.say(phrase::undated_traffic, m.amount(e.undated_bytes)));
+    lines.push_back(m.say(phrase::late_notice));
+  }
+  return joined_lines(lines);
 }
 
 std::string report_message(const event& e, const message_builder& m) {
-  const auto& w = m.words();
-  return text_lines{}
-    .add(fill(w.report_title))
-    .add(m.identity())
-    .add(m.used())
-    .add(m.received_and_sent())
-    .add(m.cycle(w.cycle))
-    .add(m.remaining_days())
-    .add(fill(w.projection, {m.amount(e.projected_bytes), m.percent(e.projected_bytes)}))
-    .str();
+  return joined_lines(
+    {m.say(phrase::report_title), m.identity(), m.used(), m.received_and_sent(),
+     m.cycle(phrase::cycle), m.remaining_days(),
+     m.say(phrase::projection, m.amount(e.projected_bytes), m.percent(e.projected_bytes))});
 }
 
 std::string changed_message(const event& e, const message_builder& m) {
-  const auto& w = m.words();
   const auto& previous = e.previous_cycle;
   const auto& next = e.usage.cycle;
-  return text_lines{}
-    .add(fill(w.changed_title))
-    .add(m.identity())
-    .add(fill(w.previous_bounds, {local_minute(previous.start), local_minute(previous.end)}))
-    .add(fill(w.new_bounds, {local_minute(next.start), local_minute(next.end)}))
-    .add(m.used())
-    .add(m.received_and_sent())
-    .add(m.remaining_days())
-    .add(fill(e.wrong_clock ? w.wrong_clock : w.settings_changed))
-    .str();
+  return joined_lines(
+    {m.say(phrase::changed_title), m.identity(),
+     m.say(phrase::previous_bounds, local_minute(previous.start), local_minute(previous.end)),
+     m.say(phrase::new_bounds, local_minute(next.start), local_minute(next.end)), m.used(),
+     m.received_and_sent(), m.remaining_days(),
+     m.say(e.wrong_clock ? phrase::wrong_clock : phrase::settings_changed)});
 }
 
 std::string state_reset_message(const event& e, const message_builder& m) {
-  const auto& w = m.words();
-  return text_lines{}
-    .add(fill(w.state_reset_title))
-    .add(e.detail.empty() ? fill(w.state_file_kept) : fill(w.state_file_moved, {e.detail}))
-    .add(m.identity())
-    .str();
+  return joined_lines(
+    {m.say(phrase::state_reset_title),
+     e.detail.empty() ? m.say(phrase::state_file_kept) : m.say(phrase::state_file_moved, e.detail),
+     m.identity()});
 }
 
 } // namespace
@@ -375,7 +321,7 @@ std::string format_message(const event& e, const message_context& context) {
 std::string format_amount(std::uint64_t bytes, const traffic_unit& unit) {
   // A zero-byte unit cannot divide anything; raw bytes are the only honest figure then.
   if (unit.bytes == 0)
-    return std::to_string(bytes) + ".00 B";
+    return fmt::format("{}.00 B", bytes);
   // The whole units stay exact integers; only the remainder, below one unit, goes through
   // long double, exact for any unit below 10^17 bytes, and ties round up as people expect.
   auto whole = bytes / unit.bytes;
@@ -386,9 +332,7 @@ std::string format_amount(std::uint64_t bytes, const traffic_unit& unit) {
     ++whole;
     hundredths = 0;
   }
-  char fraction[4];
-  std::snprintf(fraction, sizeof fraction, ".%02u", static_cast<unsigned>(hundredths));
-  return std::to_string(whole) + fraction + " " + unit.name;
+  return fmt::format("{}.{:02} {}", whole, hundredths, unit.name);
 }
 
 std::string format_percent(double percent) {
@@ -399,9 +343,7 @@ std::string format_percent(double percent) {
     percent = 0;
   // Truncated, never rounded: 99.95 % used must not read as the 100 % not yet reached.
   auto tenths = std::floor(static_cast<long double>(percent) * 10);
-  char text[64];
-  std::snprintf(text, sizeof text, "%.1Lf%%", tenths / 10);
-  return text;
+  return fmt::format("{:.1f}%", tenths / 10);
 }
 
 std::int64_t days_left(epoch_seconds now, epoch_seconds cycle_end) {
@@ -414,18 +356,17 @@ std::int64_t days_left(epoch_seconds now, epoch_seconds cycle_end) {
 }
 
 std::string direction_label(traffic_direction direction, message_language language) {
-  const auto& w = wording_for(language);
   switch (direction) {
     case traffic_direction::outbound:
-      return w.outbound;
+      return text_of(phrase::outbound, language);
     case traffic_direction::inbound:
-      return w.inbound;
+      return text_of(phrase::inbound, language);
     case traffic_direction::bidirectional:
-      return w.bidirectional;
+      return text_of(phrase::bidirectional, language);
     case traffic_direction::max:
-      return w.larger_direction;
+      return text_of(phrase::larger_direction, language);
   }
-  return w.unknown;
+  return text_of(phrase::unknown, language);
 }
 
 } // namespace tmon

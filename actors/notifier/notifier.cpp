@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <caf/all.hpp>
+#include <fmt/format.h>
 
 #include "actors/notifier/telegram.hpp"
 #include "actors/scheduler/calendar.hpp"
@@ -15,9 +16,10 @@ using self_pointer = notifier_actor::stateful_pointer<notifier_state>;
 
 constexpr std::chrono::seconds lookup_timeout{5};
 
+// "1.5 s": a delay in the log, to the nearest tenth of a second.
 std::string seconds_text(std::chrono::milliseconds delay) {
   auto tenths = (delay.count() + 50) / 100;
-  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
+  return fmt::format("{}.{} s", tenths / 10, tenths % 10);
 }
 
 // One chat is done with the event; the event is done once every chat is.
