@@ -312,7 +312,7 @@ check_binary() {
 # ---- the service ---------------------------------------------------------------------------
 
 start_fake_telegram() {
-  python3 deploy/fake_telegram.py --record "$work/sent.jsonl" --port-file "$work/port" \
+  python3 tests/e2e/fake_telegram.py --record "$work/sent.jsonl" --port-file "$work/port" \
     --lifetime 900 &
   fake_telegram_pid=$!
   wait_until "the fake Telegram server" 20 test -s "$work/port"

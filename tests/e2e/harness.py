@@ -1,7 +1,7 @@
 """Helpers for end-to-end tests of the real traffic-monitor binary.
 
-A fake proc tree stands in for /proc (HOST_PROC), a temporary directory for DATA_DIR, and a
-fake Telegram Bot API server listens on 127.0.0.1. Standard library only.
+A fake proc tree stands in for /proc (HOST_PROC) and a temporary directory for DATA_DIR; the
+fake Telegram Bot API server is in fake_telegram.py. Standard library only.
 """
 
 import json
@@ -10,10 +10,8 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import threading
 import time
 import unittest
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 BINARY = os.environ.get("TRAFFIC_MONITOR_BIN", "traffic-monitor")
 # Libraries the fault tests load into the binary: the storage-fault shim built next to the
@@ -269,109 +267,6 @@ class MonitorTestCase(unittest.TestCase):
             timeout,
             f"a sample taken at or after {moment}",
         )
-
-
-class FakeTelegram:
-    """A Bot API stand-in on 127.0.0.1: records sendMessage calls and answers as told.
-
-    `responses` is a list of (status, json body) used in order for sendMessage calls; once it
-    is empty every call succeeds, or, with `always` set, every call gets that (status, body).
-    A GET of /ip answers `public_ip` after `ip_delay` seconds, as a plain-text public-IP
-    service does.
-    """
-
-    def __init__(self, port=0):
-        self.lock = threading.Lock()
-        self.messages = []
-        self.requests = []
-        self.request_times = []
-        self.responses = []
-        self.always = None
-        self.public_ip = "203.0.113.9"
-        # Seconds the /ip answer takes, as an HTTPS lookup across the world does.
-        self.ip_delay = 0
-        # None, or how to fail every sendMessage: "hang", "slow", "garbage", "cut".
-        self.fault = None
-        self.faulty_requests = 0
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                if self.path == "/ip":
-                    time.sleep(fake.ip_delay)
-                data = (fake.public_ip + "\n").encode() if self.path == "/ip" else b""
-                self.send_response(200 if data else 404)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length", "0"))
-                body = self.rfile.read(length)
-                if fake.misbehave(self):
-                    return
-                with fake.lock:
-                    fake.requests.append((self.path, body))
-                    fake.request_times.append(time.monotonic())
-                    if fake.always is not None and not fake.responses:
-                        fake.responses.append(fake.always)
-                    status, reply = fake.responses.pop(0) if fake.responses else (200, None)
-                    if status == 200 and reply is None:
-                        payload = json.loads(body)
-                        fake.messages.append(payload)
-                        reply = {"ok": True, "result": {"message_id": len(fake.messages)}}
-                data = json.dumps(reply).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def misbehave(self, handler):
-        """Fails the request as `fault` says; False when it is to be answered normally."""
-        fault = self.fault
-        if fault is None:
-            return False
-        with self.lock:
-            self.faulty_requests += 1
-        if fault == "hang":
-            # Longer than the client's 30 s limit; the client gives up first.
-            time.sleep(40)
-            return True
-        if fault == "slow":
-            time.sleep(2)
-            return False
-        if fault == "garbage":
-            data = b"<html><body>502 upstream confused</body></html>"
-        else:  # "cut": promises more than it sends, then hangs up
-            data = b'{"ok":true,"res'
-        handler.send_response(200)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(data) * (1 if fault == "garbage" else 10)))
-        handler.end_headers()
-        handler.wfile.write(data)
-        handler.wfile.flush()
-        handler.close_connection = True
-        return True
-
-    @property
-    def base_url(self):
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def texts(self):
-        with self.lock:
-            return [message["text"] for message in self.messages]
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def run_tests():

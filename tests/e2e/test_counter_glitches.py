@@ -3,7 +3,8 @@ that jump, and quota changes between runs."""
 
 import time
 
-from harness import FakeTelegram, MonitorTestCase, run_tests
+from fake_telegram import FakeTelegram
+from harness import MonitorTestCase, run_tests
 
 GIB = 1024**3
 REBOOTED = "a1b2c3d4-0000-4000-8000-000000000002"

@@ -3,7 +3,8 @@ and the health check say."""
 
 import time
 
-from harness import FakeTelegram, MonitorTestCase, run_tests
+from fake_telegram import FakeTelegram
+from harness import MonitorTestCase, run_tests
 
 
 class MissingInterface(MonitorTestCase):

@@ -5,7 +5,8 @@ import os
 import socket
 import time
 
-from harness import FakeTelegram, MonitorTestCase, run_tests
+from fake_telegram import FakeTelegram
+from harness import MonitorTestCase, run_tests
 
 TOKEN = "123456789:AAE_e2eSecretPart-xyz0123456789"
 CHAT = "-1001234567890"
