@@ -5,35 +5,26 @@
 # 127.0.0.1 until it is healthy and has sent its start-up message. Prints the image size and
 # exits non-zero at the first failed check.
 #
-# Uses Docker when its engine answers. Otherwise uses podman, which it installs with apt-get
-# together with docker-compose and debootstrap, so it then has to run as root on Debian: podman
-# runs with runc and cgroupfs, builds on a debian:bookworm image made with debootstrap, and
-# serves Docker's API on a socket for docker-compose. The base image and podman's storage stay
-# in /var/tmp/traffic-monitor-deploy between runs. To start afresh, unmount the storage that
-# podman leaves mounted, then delete the directory:
-#   umount /var/tmp/traffic-monitor-deploy/storage/overlay; rm -rf /var/tmp/traffic-monitor-deploy
+# The engine (Docker, or podman where no Docker engine answers) comes from
+# deploy/provision-engine.sh, which says how it is set up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source deploy/provision-engine.sh
 
 readonly image=traffic-monitor:latest       # the name deploy/docker-compose.yml gives it
 readonly compose_file=deploy/docker-compose.yml
 readonly project=traffic-monitor-check
 readonly size_limit_bytes=50000000
 readonly service_uid=10001
-readonly cache=/var/tmp/traffic-monitor-deploy
-readonly podman_run_dir=/run/traffic-monitor-deploy
 readonly bot_token=123456789:AAcheck-token_0123456789abcdef
 readonly chat_id=4242
 readonly started_text="Traffic monitor started"
 
 work=$(mktemp -d)
-engine=
-compose=()
 # Compose as the check runs it: with an env file in place of the Telegram placeholders.
 service_compose=()
 container=
 image_bytes=
-podman_service_pid=
 fake_telegram_pid=
 service_started=
 
@@ -70,143 +61,23 @@ cleanup() {
   set +e
   [ -z "$service_started" ] || "${service_compose[@]}" down --volumes --timeout 5 >/dev/null 2>&1
   [ -z "$fake_telegram_pid" ] || { kill "$fake_telegram_pid"; wait "$fake_telegram_pid"; } 2>/dev/null
-  [ -z "$podman_service_pid" ] || { kill "$podman_service_pid"; wait "$podman_service_pid"; } 2>/dev/null
+  stop_engine_api
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-# ---- engine and tools ----------------------------------------------------------------------
+# ---- the compose file ----------------------------------------------------------------------
 
-apt_install() {
-  local missing=() package
-  for package in "$@"; do
-    dpkg-query -W -f='${Status}\n' "$package" 2>/dev/null | grep -q 'ok installed' \
-      || missing+=("$package")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  [ "$(id -u)" -eq 0 ] || fail "run as root to install: ${missing[*]}"
-  echo "installing: ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" \
-    >/dev/null
-}
-
-choose_engine() {
-  if command -v docker >/dev/null && timeout 30 docker info >/dev/null 2>&1; then
-    engine=docker
-    command -v python3 >/dev/null || apt_install python3
-    if docker compose version >/dev/null 2>&1; then
-      compose=(docker compose)
-    else
-      command -v docker-compose >/dev/null || apt_install docker-compose
-      compose=(docker-compose)
-    fi
-  else
-    engine=podman
-    [ "$(id -u)" -eq 0 ] || fail "no Docker engine answers, and podman needs root here"
-    apt_install podman runc containernetworking-plugins iptables debootstrap docker-compose python3
-    compose=(docker-compose)
-  fi
-  # Only the env file sets what the compose file reads, whatever this shell exports.
+# Compose as the check runs the service: only the env file sets what the compose file reads,
+# whatever this shell exports.
+prepare_service_compose() {
   local variable unset_variables=()
   for variable in $(grep -o '\${[A-Z_]*' "$compose_file" | cut -c3- | sort -u); do
     unset_variables+=(-u "$variable")
   done
   service_compose=(env "${unset_variables[@]}" "${compose[@]}" --env-file "$work/check.env"
                    -p "$project" -f "$compose_file")
-  echo "engine: $("$engine" --version)"
-  echo "compose: $("${compose[@]}" version | head -1)"
 }
-
-# Settings that let podman run where it may not raise resource limits, where crun does not
-# support the cgroup layout and where no systemd runs; harmless elsewhere.
-configure_podman() {
-  local nofile nproc pid_max
-  nofile=$(ulimit -Hn)
-  nproc=$(ulimit -Hu)
-  pid_max=$(cat /proc/sys/kernel/pid_max)
-  [ "$nofile" != unlimited ] || nofile=1048576
-  if [ "$nproc" = unlimited ] || [ "$nproc" -gt "$pid_max" ]; then nproc=$pid_max; fi
-  mkdir -p "$cache" "$podman_run_dir"
-  cat >"$cache/containers.conf" <<EOF
-[containers]
-default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-EOF
-  cat >"$cache/storage.conf" <<EOF
-[storage]
-driver = "overlay"
-graphroot = "$cache/storage"
-runroot = "$podman_run_dir/storage"
-EOF
-  export CONTAINERS_CONF=$cache/containers.conf CONTAINERS_STORAGE_CONF=$cache/storage.conf
-  podman info --format 'runtime {{.Host.OCIRuntime.Name}}, storage {{.Store.GraphDriverName}}'
-}
-
-# The Debian mirror apt uses for `suite`, or Debian's own.
-mirror_of() {
-  local uri
-  uri=$(apt-get indextargets --format '$(RELEASE) $(REPO_URI)' 'Created-By: Packages' 2>/dev/null \
-          | awk -v suite="$1" '$1 == suite { print $2; exit }')
-  echo "${uri:-$2}"
-}
-
-# A root tree like Docker's debian:bookworm: debootstrap's minbase with the main, updates and
-# security suites, and apt set to drop downloaded packages after installing them.
-debootstrap_bookworm() {
-  local root=$work/bookworm mirror security
-  mirror=$(mirror_of bookworm http://deb.debian.org/debian/)
-  security=$(mirror_of bookworm-security http://deb.debian.org/debian-security/)
-  echo "debootstrap from $mirror"
-  debootstrap --variant=minbase bookworm "$root" "$mirror" >"$work/debootstrap.log" 2>&1 \
-    || { tail -20 "$work/debootstrap.log"; fail "debootstrap"; }
-  rm -f "$root/etc/apt/sources.list"
-  cat >"$root/etc/apt/sources.list.d/debian.sources" <<EOF
-Types: deb
-URIs: $mirror
-Suites: bookworm bookworm-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-
-Types: deb
-URIs: $security
-Suites: bookworm-security
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOF
-  cat >"$root/etc/apt/apt.conf.d/docker-clean" <<'EOF'
-DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
-APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
-Dir::Cache::pkgcache "";
-Dir::Cache::srcpkgcache "";
-EOF
-  rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/archives/*.deb
-  tar --numeric-owner -C "$root" -cf "$cache/bookworm.tar.partial" .
-  mv "$cache/bookworm.tar.partial" "$cache/bookworm.tar"
-  rm -rf "$root"
-}
-
-# The builder's base image is made locally, so the check needs no registry.
-provide_base_image() {
-  podman image exists docker.io/library/debian:bookworm && return 0
-  [ -s "$cache/bookworm.tar" ] || debootstrap_bookworm
-  podman import -q --change 'CMD ["bash"]' \
-    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-    "$cache/bookworm.tar" docker.io/library/debian:bookworm >/dev/null
-}
-
-start_podman_api() {
-  rm -f "$podman_run_dir/podman.sock"
-  podman system service --time=0 "unix://$podman_run_dir/podman.sock" >"$work/podman-api.log" 2>&1 &
-  podman_service_pid=$!
-  export DOCKER_HOST=unix://$podman_run_dir/podman.sock
-  wait_until "podman's API" 30 "${service_compose[@]}" ps
-}
-
-# ---- the compose file ----------------------------------------------------------------------
 
 validate_compose_file() {
   "${compose[@]}" -f "$compose_file" config -q
@@ -431,11 +302,9 @@ check_clean_stop() {
 # ---- run -----------------------------------------------------------------------------------
 
 started=$SECONDS
-step "engine and tools" choose_engine
-if [ "$engine" = podman ]; then
-  step "podman settings" configure_podman
-  step "base image" provide_base_image
-fi
+step "engine" provide_engine
+command -v python3 >/dev/null || apt_install python3
+prepare_service_compose
 step "compose file" validate_compose_file
 step "build" build_image
 step "image size" report_size
@@ -444,7 +313,7 @@ step "image user" check_image_config
 step "binary" check_binary
 step "fake Telegram" start_fake_telegram
 write_env_file
-[ "$engine" = docker ] || step "podman API" start_podman_api
+step "engine API" start_engine_api
 step "compose up" start_service
 step "service running" check_service_runs
 step "service healthy" check_service_healthy
