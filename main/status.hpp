@@ -2,6 +2,7 @@
 // for a container healthcheck.
 #pragma once
 
+#include <chrono>
 #include <iosfwd>
 #include <optional>
 #include <string>

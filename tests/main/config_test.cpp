@@ -77,33 +77,13 @@ void check_refused_all(const std::string& name, const std::vector<std::string>& 
   }
 }
 
-// Every variable set to `value`, which is blank, so each must fall back to its default.
+// Every variable of the configuration set to `value`, which is blank, so each must fall back
+// to its default; but LOG_FILE, whose empty value turns the log file off.
 variables all_set_to(const std::string& value) {
   variables vars;
-  for (const char* name : {"TELEGRAM_BOT_TOKEN",
-                           "TELEGRAM_CHAT_ID",
-                           "TELEGRAM_BOT_TOKEN_FILE",
-                           "TELEGRAM_CHAT_ID_FILE",
-                           "TELEGRAM_API_BASE",
-                           "TRAFFIC_DIRECTION",
-                           "TRAFFIC_UNIT",
-                           "MONTHLY_TRAFFIC_GB",
-                           "RESET_DAY",
-                           "THRESHOLDS",
-                           "CHECK_INTERVAL_SECONDS",
-                           "NETWORK_INTERFACE",
-                           "REPORT_INTERVAL_DAYS",
-                           "REPORT_TIME",
-                           "TZ",
-                           "DATA_DIR",
-                           "LOG_LEVEL",
-                           "HOST_PROC",
-                           "MESSAGE_LANG",
-                           "SERVER_NAME",
-                           "PUBLIC_IP",
-                           "PUBLIC_IP_URLS",
-                           "MAX_BANDWIDTH_MBIT"})
-    vars[name] = value;
+  for (const auto& name : config_variable_names())
+    if (name != "LOG_FILE")
+      vars[name] = value;
   return vars;
 }
 
