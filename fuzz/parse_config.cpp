@@ -155,9 +155,9 @@ void check_limits(const tmon::config& settings) {
             || (settings.unit.name == "GB" && settings.unit.bytes == 1000ull * 1000 * 1000),
           "the unit is GiB or GB");
   require(settings.reset_day >= 1 && settings.reset_day <= 31, "the reset day is 1 to 31");
-  require(settings.check_interval_seconds >= 1 && settings.check_interval_seconds <= 86400,
+  require(settings.check_interval.count() >= 1 && settings.check_interval.count() <= 86400,
           "the check interval is 1 to 86400 seconds");
-  require(settings.report_interval_days >= 0 && settings.report_interval_days <= 15,
+  require(settings.report_interval.count() >= 0 && settings.report_interval.count() <= 15,
           "the report interval is 0 to 15 days");
   require(settings.max_bandwidth_mbit >= 0 && settings.max_bandwidth_mbit <= 1'000'000,
           "the bandwidth limit is 0 to 1000000 Mbit/s");

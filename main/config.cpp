@@ -1,254 +1,25 @@
 #include "main/config.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <charconv>
-#include <cstdio>
+#include <chrono>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <limits>
-#include <memory>
-#include <sstream>
+#include <functional>
 #include <utility>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <fmt/format.h>
 
 #include "actors/notifier/telegram.hpp"
 #include "actors/sampler/proc_net.hpp"
+#include "main/setting_sources.hpp"
+#include "main/setting_values.hpp"
 
 namespace tmon {
 
 namespace {
 
-// The reason a variable is refused; nothing when it is fine.
-using problem = std::optional<std::string>;
-
-constexpr std::string_view white_space = " \t\n\v\f\r";
-
 constexpr std::uint64_t gib_bytes = 1024ull * 1024 * 1024;
 constexpr std::uint64_t gb_bytes = 1000ull * 1000 * 1000;
-
-// ---- text ---------------------------------------------------------------------------------
-
-std::string_view trimmed(std::string_view text) {
-  auto first = text.find_first_not_of(white_space);
-  if (first == std::string_view::npos)
-    return {};
-  auto last = text.find_last_not_of(white_space);
-  return text.substr(first, last - first + 1);
-}
-
-std::string lowercase(std::string_view text) {
-  std::string result{text};
-  for (auto& c : result)
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
-  return result;
-}
-
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-bool all_digits(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), is_digit);
-}
-
-bool is_word_char(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-
-bool is_control(char c) {
-  auto byte = static_cast<unsigned char>(c);
-  return byte < 0x20 || byte == 0x7f;
-}
-
-std::vector<std::string_view> split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  for (;;) {
-    auto end = text.find(separator);
-    parts.push_back(text.substr(0, end));
-    if (end == std::string_view::npos)
-      return parts;
-    text.remove_prefix(end + 1);
-  }
-}
-
-std::vector<std::string_view> split_list(std::string_view text) {
-  auto items = split(text, ',');
-  for (auto& item : items)
-    item = trimmed(item);
-  return items;
-}
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string result;
-  for (const auto& item : items)
-    result += (result.empty() ? "" : ",") + item;
-  return result;
-}
-
-// "a, b or c"
-std::string one_of(const std::vector<std::string_view>& names) {
-  std::string result;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i > 0)
-      result += i + 1 == names.size() ? " or " : ", ";
-    result += names[i];
-  }
-  return result;
-}
-
-// The shortest digits that read back as `value`, never in exponent notation: a threshold
-// written 0.0000000001 shows as written, not as 1e-10.
-std::string decimal_text(double value) {
-  char buffer[512];
-  auto end = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed).ptr;
-  return std::string(buffer, end);
-}
-
-// ---- numbers ------------------------------------------------------------------------------
-
-// Digits only: no sign, no spaces, no other base, and it must fit.
-std::optional<long long> parse_whole(std::string_view text) {
-  long long value = 0;
-  if (!all_digits(text))
-    return std::nullopt;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc{} || end != text.data() + text.size())
-    return std::nullopt;
-  return value;
-}
-
-bool is_plain_decimal(std::string_view text) {
-  auto dot = text.find('.');
-  if (dot == std::string_view::npos)
-    return all_digits(text);
-  return all_digits(text.substr(0, dot)) && all_digits(text.substr(dot + 1));
-}
-
-// digits[.digits], above zero.
-std::optional<double> parse_positive_decimal(std::string_view text) {
-  double value = 0;
-  if (!is_plain_decimal(text))
-    return std::nullopt;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value,
-                                      std::chars_format::fixed);
-  if (error != std::errc{} || end != text.data() + text.size() || !(value > 0))
-    return std::nullopt;
-  return value;
-}
-
-// `decimal` (digits[.digits]) times `unit_bytes`, rounded half up to a whole byte. Computed
-// on the digits rather than on a double so that no quota is off by a rounding error; nothing
-// when the result does not fit.
-std::optional<std::uint64_t> exact_bytes(std::string_view decimal, std::uint64_t unit_bytes) {
-  auto dot = decimal.find('.');
-  auto whole_digits = decimal.substr(0, dot);
-  auto fraction_digits = dot == std::string_view::npos ? std::string_view{}
-                                                       : decimal.substr(dot + 1);
-  std::uint64_t whole = 0;
-  auto parsed = std::from_chars(whole_digits.data(), whole_digits.data() + whole_digits.size(),
-                                whole);
-  if (parsed.ec != std::errc{})
-    return std::nullopt;
-  // floor(2 * 0.fraction * unit_bytes) by Horner's rule from the last digit: flooring every
-  // step is exact because the part dropped before a division by ten is below one.
-  std::uint64_t doubled_fraction = 0;
-  for (auto digit = fraction_digits.rbegin(); digit != fraction_digits.rend(); ++digit)
-    doubled_fraction = (static_cast<std::uint64_t>(*digit - '0') * 2 * unit_bytes
-                        + doubled_fraction)
-                       / 10;
-  auto fraction_bytes = (doubled_fraction + 1) / 2;
-  constexpr auto largest = std::numeric_limits<std::uint64_t>::max();
-  if (whole > largest / unit_bytes || fraction_bytes > largest - whole * unit_bytes)
-    return std::nullopt;
-  return whole * unit_bytes + fraction_bytes;
-}
-
-// ---- shapes of values ---------------------------------------------------------------------
-
-bool is_token_shaped(std::string_view text) {
-  auto colon = text.find(':');
-  if (colon == std::string_view::npos || !all_digits(text.substr(0, colon)))
-    return false;
-  auto secret = text.substr(colon + 1);
-  return !secret.empty() && std::all_of(secret.begin(), secret.end(), [](char c) {
-    return is_word_char(c) || c == '-';
-  });
-}
-
-bool is_chat_id(std::string_view text) {
-  if (!text.empty() && text.front() == '@') {
-    auto name = text.substr(1);
-    return name.size() >= 5 && name.size() <= 32
-           && std::all_of(name.begin(), name.end(), is_word_char);
-  }
-  auto digits = !text.empty() && text.front() == '-' ? text.substr(1) : text;
-  long long ignored = 0;
-  return all_digits(digits) && digits.front() != '0'
-         && std::from_chars(text.data(), text.data() + text.size(), ignored).ec == std::errc{};
-}
-
-// Channel names are case-insensitive in Telegram; numeric ids are canonical already.
-std::string chat_key(std::string_view chat_id) {
-  return lowercase(chat_id);
-}
-
-std::string interface_key(std::string_view name) {
-  return std::string{name};
-}
-
-// The authority of a URL ("user@host:port") names a host: a name or address, or an IPv6
-// address in brackets.
-bool has_host(std::string_view authority) {
-  auto at = authority.rfind('@');
-  if (at != std::string_view::npos)
-    authority.remove_prefix(at + 1);
-  if (!authority.empty() && authority.front() == '[') {
-    auto closing = authority.find(']');
-    return closing != std::string_view::npos && closing > 1;
-  }
-  return !authority.substr(0, authority.find(':')).empty();
-}
-
-bool is_http_url(std::string_view text) {
-  if (std::any_of(text.begin(), text.end(), [](char c) { return c == ' ' || is_control(c); }))
-    return false;
-  auto separator = text.find("://");
-  if (separator == std::string_view::npos)
-    return false;
-  auto scheme = lowercase(text.substr(0, separator));
-  if (scheme != "http" && scheme != "https")
-    return false;
-  auto rest = text.substr(separator + 3);
-  return has_host(rest.substr(0, rest.find_first_of("/?#")));
-}
-
-// Characters as UTF-8 code points, so that a name in Chinese gets the same room.
-std::size_t character_count(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
-
-std::optional<time_of_day> parse_time_of_day(std::string_view text) {
-  auto colon = text.find(':');
-  if (colon == std::string_view::npos)
-    return std::nullopt;
-  auto hour_text = text.substr(0, colon);
-  auto minute_text = text.substr(colon + 1);
-  if (hour_text.size() > 2 || minute_text.size() != 2)
-    return std::nullopt;
-  auto hour = parse_whole(hour_text);
-  auto minute = parse_whole(minute_text);
-  if (!hour || !minute || *hour > 23 || *minute > 59)
-    return std::nullopt;
-  return time_of_day{static_cast<int>(*hour), static_cast<int>(*minute)};
-}
 
 // ---- keywords -----------------------------------------------------------------------------
 
@@ -290,129 +61,7 @@ std::vector<std::string_view> names_of(const keyword_table<T>& table) {
   return names;
 }
 
-// ---- errors -------------------------------------------------------------------------------
-
-// A variable's value as the error sentences show it, and where it was read from.
-struct setting {
-  setting(std::string name, std::string value, std::string origin = {})
-      : name(std::move(name)), value(std::move(value)), origin(std::move(origin)) {}
-
-  std::string name;
-  std::string value;
-  // Empty, or " (read from NAME_FILE)".
-  std::string origin;
-};
-
-// Control characters escaped, so that an error stays one line in the log.
-std::string printable(std::string_view text) {
-  std::string result;
-  for (char c : text) {
-    if (!is_control(c)) {
-      result += c;
-      continue;
-    }
-    char escaped[8];
-    std::snprintf(escaped, sizeof escaped, "\\x%02x", static_cast<unsigned char>(c));
-    result += escaped;
-  }
-  return result;
-}
-
-std::string quoted(const setting& s) {
-  return s.name + "=\"" + printable(s.value) + "\"" + s.origin;
-}
-
-problem invalid(const setting& s, std::string_view accepted, std::string_view flaw = {}) {
-  auto sentence = quoted(s) + " is not valid: expected " + std::string{accepted};
-  if (!flaw.empty())
-    sentence += ", but " + std::string{flaw};
-  return sentence + ".";
-}
-
 // ---- reading variables --------------------------------------------------------------------
-
-// The trimmed value; nothing when unset or empty, so that the default applies.
-std::optional<std::string> value_of(const environment_lookup& lookup, const std::string& name) {
-  auto raw = lookup(name);
-  if (!raw)
-    return std::nullopt;
-  std::string text{trimmed(*raw)};
-  if (text.empty())
-    return std::nullopt;
-  return text;
-}
-
-constexpr std::size_t largest_secret_file = 64 * 1024;
-
-// A secret file must be a regular file of at most 64 KiB, so that a device such as
-// /dev/zero or a FIFO is refused at once instead of read for ever. A path that cannot be
-// examined is left to the reading, which says why.
-problem refuse_unlike_secret_file(const setting& file, const std::string& holds) {
-  struct stat status {};
-  if (::stat(file.value.c_str(), &status) != 0 || S_ISDIR(status.st_mode))
-    return std::nullopt;
-  auto accepted = "a regular file of at most 64 KiB that holds " + holds;
-  if (!S_ISREG(status.st_mode))
-    return invalid(file, accepted, "it is not a regular file");
-  if (static_cast<std::uint64_t>(status.st_size) > largest_secret_file)
-    return invalid(file, accepted, "it has " + std::to_string(status.st_size) + " bytes");
-  return std::nullopt;
-}
-
-// The whole content of a file of at most largest_secret_file bytes, or why it cannot be
-// read.
-outcome<std::string> secret_file_content(const std::string& path) {
-  auto failure = [](std::string why) { return outcome<std::string>::failure(std::move(why)); };
-  // Non-blocking, so that a FIFO put in place since it was examined does not wait.
-  const int descriptor = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (descriptor < 0)
-    return failure(std::strerror(errno));
-  std::string content;
-  char buffer[4096];
-  int error = 0;
-  // One byte more than allowed tells a file that grew from one at the limit.
-  while (content.size() <= largest_secret_file) {
-    auto count = ::read(descriptor, buffer, sizeof buffer);
-    if (count < 0 && errno == EINTR)
-      continue;
-    if (count <= 0) {
-      error = count < 0 ? errno : 0;
-      break;
-    }
-    content.append(buffer, static_cast<std::size_t>(count));
-  }
-  ::close(descriptor);
-  if (error != 0)
-    return failure(std::strerror(error));
-  if (content.size() > largest_secret_file)
-    return failure("it has grown past 64 KiB");
-  return outcome<std::string>::success(std::move(content));
-}
-
-// NAME or NAME_FILE (a file holding the value, as Docker secrets are given); `found` stays
-// empty when neither is set.
-problem read_secret(const environment_lookup& lookup, const std::string& name,
-                    std::optional<setting>& found) {
-  auto file_variable = name + "_FILE";
-  auto direct = value_of(lookup, name);
-  auto path = value_of(lookup, file_variable);
-  if (direct && path)
-    return name + " and " + file_variable + " are both set: expected only one of them.";
-  if (direct)
-    found = setting{name, *direct, {}};
-  if (!path)
-    return std::nullopt;
-  if (auto refused = refuse_unlike_secret_file({file_variable, *path}, name))
-    return refused;
-  auto content = secret_file_content(*path);
-  if (!content)
-    return quoted({file_variable, *path}) + " cannot be read: " + content.error + ".";
-  auto text = trimmed(*content.value);
-  if (text.empty())
-    return invalid({file_variable, *path}, "a file that holds " + name, "the file is empty");
-  found = setting{name, std::string{text}, " (read from " + file_variable + ")"};
-  return std::nullopt;
-}
 
 problem refuse_placeholder(const setting& s, std::string_view placeholder,
                            std::string_view wanted) {
@@ -476,6 +125,11 @@ outcome<std::vector<std::string>> distinct_items(const setting& s,
   return items;
 }
 
+// Channel names are case-insensitive in Telegram; numeric ids are canonical already.
+std::string chat_key(std::string_view chat_id) {
+  return lowercase(chat_id);
+}
+
 problem read_chat_ids(const setting& chats, std::vector<std::string>& chat_ids) {
   if (auto refused = refuse_placeholder(chats, "YOUR_TELEGRAM_CHAT_ID",
                                         "the id of the chat to send alerts to"))
@@ -490,6 +144,124 @@ problem read_chat_ids(const setting& chats, std::vector<std::string>& chat_ids) 
   return std::nullopt;
 }
 
+// ---- the table ------------------------------------------------------------------------------
+
+// One environment variable: how it is read into the settings and how --check-config and the
+// start line show it. The defaults are config's member initialisers.
+struct variable {
+  std::string_view name;
+  // Reads the variable, and those coupled with it, into the settings; empty for the chat ids,
+  // which the token's row reads.
+  std::function<problem(const environment_lookup&, config&)> read;
+  std::function<std::string(const config&, epoch_seconds now)> show;
+  // Shown when `show` gives nothing.
+  std::string_view when_empty = {};
+  // Shown masked as mask_token does.
+  bool secret = false;
+  // Also given as NAME_FILE, a file that holds the value (as Docker secrets are given).
+  bool from_file = false;
+};
+
+using settings_text = std::function<std::string(const config&)>;
+
+// A way of showing that does not depend on the moment, as all but TZ's.
+std::function<std::string(const config&, epoch_seconds)> at_any_time(settings_text show) {
+  return [show = std::move(show)](const config& settings, epoch_seconds) { return show(settings); };
+}
+
+// Checks a value that is set and not blank and stores it.
+using value_reader = std::function<problem(const setting&, config&)>;
+
+// A variable whose blank value counts as unset, so that the default applies.
+variable plain(std::string_view name, value_reader accept, settings_text show,
+               std::string_view when_empty = {}) {
+  auto read = [name, accept = std::move(accept)](const environment_lookup& lookup,
+                                                 config& settings) -> problem {
+    auto text = value_of(lookup, std::string{name});
+    return text ? accept({std::string{name}, *text}, settings) : std::nullopt;
+  };
+  return {name, std::move(read), at_any_time(std::move(show)), when_empty};
+}
+
+long long count_of(int number) {
+  return number;
+}
+
+template <class Rep, class Period>
+long long count_of(std::chrono::duration<Rep, Period> length) {
+  return length.count();
+}
+
+// A whole number from `lowest` to `highest`, stored as T: an int, or a std::chrono duration
+// of that many of its units.
+template <class T>
+variable whole_number(std::string_view name, T config::*field, long long lowest,
+                      long long highest) {
+  auto accept = [=](const setting& s, config& settings) -> problem {
+    auto number = parse_whole(s.value);
+    if (!number || *number < lowest || *number > highest)
+      return invalid(s, fmt::format("a whole number from {} to {}", lowest, highest));
+    settings.*field = T(*number);
+    return std::nullopt;
+  };
+  return plain(name, accept, [field](const config& settings) {
+    return std::to_string(count_of(settings.*field));
+  });
+}
+
+// One of the names in `table`, in any case.
+template <class T>
+outcome<T> keyword_value(const setting& s, const keyword_table<T>& table) {
+  for (const auto& [keyword, value] : table)
+    if (lowercase(keyword) == lowercase(s.value))
+      return outcome<T>::success(value);
+  return outcome<T>::failure(*invalid(s, one_of(names_of(table))));
+}
+
+template <class T>
+variable keyword(std::string_view name, T config::*field, const keyword_table<T>& table) {
+  auto accept = [field, &table](const setting& s, config& settings) -> problem {
+    auto value = keyword_value(s, table);
+    if (!value)
+      return value.error;
+    settings.*field = *value.value;
+    return std::nullopt;
+  };
+  return plain(name, accept,
+               [field, &table](const config& settings) { return name_of(table, settings.*field); });
+}
+
+// Any text, or text that `accepts` when it is given.
+variable text(std::string_view name, std::string config::*field, std::string_view when_empty = {},
+              bool (*accepts)(std::string_view) = nullptr, std::string_view accepted = {}) {
+  auto accept = [=](const setting& s, config& settings) -> problem {
+    if (accepts != nullptr && !accepts(s.value))
+      return invalid(s, accepted);
+    settings.*field = s.value;
+    return std::nullopt;
+  };
+  return plain(
+    name, accept, [field](const config& settings) { return settings.*field; }, when_empty);
+}
+
+// A comma-separated list of distinct items, each accepted by `accepts`.
+variable distinct_list(std::string_view name, std::vector<std::string> config::*field,
+                       bool (*accepts)(std::string_view), std::string (*key)(std::string_view),
+                       std::string_view accepted, std::string_view when_empty) {
+  auto accept = [=](const setting& s, config& settings) -> problem {
+    auto items = distinct_items(s, accepts, key, accepted);
+    if (!items)
+      return items.error;
+    settings.*field = std::move(*items.value);
+    return std::nullopt;
+  };
+  return plain(
+    name, accept, [field](const config& settings) { return joined(settings.*field); }, when_empty);
+}
+
+// ---- coupled and particular variables ----------------------------------------------------
+
+// The token and the chat ids come together, each directly or from its _FILE twin.
 problem read_telegram(const environment_lookup& lookup, config& settings) {
   std::optional<setting> token;
   std::optional<setting> chats;
@@ -511,44 +283,27 @@ problem read_telegram(const environment_lookup& lookup, config& settings) {
   return read_chat_ids(*chats, settings.telegram_chat_ids);
 }
 
-problem read_api_base(const environment_lookup& lookup, config& settings) {
-  auto text = value_of(lookup, "TELEGRAM_API_BASE");
-  if (!text)
-    return std::nullopt;
-  if (!is_http_url(*text))
-    return invalid({"TELEGRAM_API_BASE", mask_url_credentials(*text)},
+problem read_api_base(const setting& s, config& settings) {
+  if (!is_http_url(s.value))
+    return invalid({s.name, mask_url_credentials(s.value)},
                    "an http:// or https:// URL with a host, such as https://api.telegram.org");
-  settings.telegram_api_base = text->substr(0, text->find_last_not_of('/') + 1);
+  settings.telegram_api_base = s.value.substr(0, s.value.find_last_not_of('/') + 1);
   return std::nullopt;
 }
 
-template <class T>
-problem read_keyword(const environment_lookup& lookup, const std::string& name,
-                     const keyword_table<T>& table, T& target) {
-  auto text = value_of(lookup, name);
-  if (!text)
-    return std::nullopt;
-  for (const auto& [keyword, value] : table) {
-    if (lowercase(keyword) == lowercase(*text)) {
-      target = value;
-      return std::nullopt;
-    }
-  }
-  return invalid({name, *text}, one_of(names_of(table)));
+problem read_unit(const setting& s, config& settings) {
+  auto bytes = keyword_value(s, units);
+  if (!bytes)
+    return bytes.error;
+  settings.unit = {name_of(units, *bytes.value), *bytes.value};
+  return std::nullopt;
 }
 
-problem read_direction(const environment_lookup& lookup, config& settings) {
-  return read_keyword(lookup, "TRAFFIC_DIRECTION", directions, settings.direction);
-}
-
-problem read_unit(const environment_lookup& lookup, config& settings) {
-  auto failed = read_keyword(lookup, "TRAFFIC_UNIT", units, settings.unit.bytes);
-  settings.unit.name = name_of(units, settings.unit.bytes);
-  return failed;
-}
-
+// In the unit read before it; the default is parsed too, since the quota in bytes depends
+// on the unit.
 problem read_quota(const environment_lookup& lookup, config& settings) {
-  setting quota{"MONTHLY_TRAFFIC_GB", value_of(lookup, "MONTHLY_TRAFFIC_GB").value_or("1024")};
+  setting quota{"MONTHLY_TRAFFIC_GB", value_of(lookup, "MONTHLY_TRAFFIC_GB")
+                                        .value_or(decimal_text(settings.monthly_traffic))};
   auto amount = parse_positive_decimal(quota.value);
   if (!amount)
     return invalid(quota, "a decimal number above 0 such as 1024 or 200.5");
@@ -563,32 +318,6 @@ problem read_quota(const environment_lookup& lookup, config& settings) {
   return std::nullopt;
 }
 
-problem read_whole_number(const environment_lookup& lookup, const std::string& name, int lowest,
-                          int highest, int& target) {
-  auto text = value_of(lookup, name);
-  if (!text)
-    return std::nullopt;
-  auto number = parse_whole(*text);
-  if (!number || *number < lowest || *number > highest)
-    return invalid({name, *text}, "a whole number from " + std::to_string(lowest) + " to "
-                                    + std::to_string(highest));
-  target = static_cast<int>(*number);
-  return std::nullopt;
-}
-
-problem read_reset_day(const environment_lookup& lookup, config& settings) {
-  return read_whole_number(lookup, "RESET_DAY", 1, 31, settings.reset_day);
-}
-
-problem read_check_interval(const environment_lookup& lookup, config& settings) {
-  return read_whole_number(lookup, "CHECK_INTERVAL_SECONDS", 1, 86400,
-                           settings.check_interval_seconds);
-}
-
-problem read_report_interval(const environment_lookup& lookup, config& settings) {
-  return read_whole_number(lookup, "REPORT_INTERVAL_DAYS", 0, 15, settings.report_interval_days);
-}
-
 bool is_threshold(std::string_view text) {
   return parse_positive_decimal(text).has_value();
 }
@@ -598,11 +327,8 @@ std::string threshold_key(std::string_view text) {
   return decimal_text(*parse_positive_decimal(text));
 }
 
-problem read_thresholds(const environment_lookup& lookup, config& settings) {
-  auto text = value_of(lookup, "THRESHOLDS");
-  if (!text)
-    return std::nullopt;
-  auto items = distinct_items({"THRESHOLDS", *text}, is_threshold, threshold_key,
+problem read_thresholds(const setting& s, config& settings) {
+  auto items = distinct_items(s, is_threshold, threshold_key,
                               "a comma-separated list of distinct percentages, each a decimal "
                               "number above 0 such as 80 or 92.5");
   if (!items)
@@ -615,69 +341,24 @@ problem read_thresholds(const environment_lookup& lookup, config& settings) {
   return std::nullopt;
 }
 
-problem read_interfaces(const environment_lookup& lookup, config& settings) {
-  auto text = value_of(lookup, "NETWORK_INTERFACE");
-  if (!text)
-    return std::nullopt;
-  setting interfaces{"NETWORK_INTERFACE", *text};
-  constexpr std::string_view accepted =
-    "a comma-separated list of distinct interface names, each 1 to 15 characters without "
-    "'/', ':' or white space and not \".\" or \"..\"";
-  auto items = distinct_items(interfaces, is_interface_name, interface_key, accepted);
-  if (!items)
-    return items.error;
-  settings.interfaces = std::move(*items.value);
-  return std::nullopt;
+std::string thresholds_text(const config& settings) {
+  std::vector<std::string> items;
+  for (auto threshold : settings.thresholds)
+    items.push_back(decimal_text(threshold));
+  return joined(items);
 }
 
-problem read_report_time(const environment_lookup& lookup, config& settings) {
-  auto text = value_of(lookup, "REPORT_TIME");
-  if (!text)
-    return std::nullopt;
-  auto time = parse_time_of_day(*text);
+std::string interface_key(std::string_view name) {
+  return std::string{name};
+}
+
+problem read_report_time(const setting& s, config& settings) {
+  auto time = parse_time_of_day(s.value);
   if (!time)
-    return invalid({"REPORT_TIME", *text},
+    return invalid(s,
                    "H:MM or HH:MM with an hour from 0 to 23 and a two-digit minute from 00 to 59");
   settings.report_time = *time;
   return std::nullopt;
-}
-
-// The offset of a TZ value that starts like a POSIX rule ("UTC+8", "CST-8", "<+08>-8",
-// "EST5EDT,M3.2.0,M11.1.0"): a name of three or more letters or one in <>, then [+-]hh[:mm],
-// in minutes with the sign as written; nothing for anything else.
-std::optional<int> posix_rule_offset(std::string_view zone) {
-  std::size_t at = 0;
-  if (!zone.empty() && zone.front() == '<') {
-    at = zone.find('>');
-    if (at == std::string_view::npos)
-      return std::nullopt;
-    ++at;
-  } else {
-    while (at < zone.size()
-           && ((zone[at] >= 'a' && zone[at] <= 'z') || (zone[at] >= 'A' && zone[at] <= 'Z')))
-      ++at;
-    if (at < 3)
-      return std::nullopt;
-  }
-  int sign = 1;
-  if (at < zone.size() && (zone[at] == '+' || zone[at] == '-'))
-    sign = zone[at++] == '-' ? -1 : 1;
-  auto digits = [&](std::size_t most) {
-    int value = 0;
-    std::size_t count = 0;
-    for (; count < most && at < zone.size() && is_digit(zone[at]); ++count)
-      value = value * 10 + (zone[at++] - '0');
-    return count == 0 ? -1 : value;
-  };
-  const int hours = digits(2);
-  if (hours < 0)
-    return std::nullopt;
-  int minutes = 0;
-  if (at + 1 < zone.size() && zone[at] == ':' && is_digit(zone[at + 1])) {
-    ++at;
-    minutes = std::max(digits(2), 0);
-  }
-  return sign * (hours * 60 + minutes);
 }
 
 // POSIX counts a rule's offset west of Greenwich, so "UTC+8" is eight hours behind UTC: the
@@ -695,35 +376,6 @@ std::string posix_rule_refusal(const std::string& zone, int written_minutes) {
   return *invalid({"TZ", zone}, hint,
                   "in a POSIX rule the offset counts west of Greenwich, so it would mean UTC"
                     + utc_offset_text(-written_minutes));
-}
-
-// A plain relative name: no leading ':' (which makes glibc fall back to UTC for an unknown
-// name) or '/', and no empty, "." or ".." component that could leave the zone directory.
-bool is_plain_zone_name(std::string_view zone) {
-  if (zone.front() == ':' || zone.front() == '/')
-    return false;
-  auto components = split(zone, '/');
-  return std::none_of(components.begin(), components.end(), [](std::string_view component) {
-    return component.empty() || component == "." || component == "..";
-  });
-}
-
-// A regular file that starts with the magic of the time-zone database's files.
-bool is_zone_file(const std::string& path) {
-  std::error_code no_file;
-  if (!std::filesystem::is_regular_file(path, no_file))
-    return false;
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file{std::fopen(path.c_str(), "rb"),
-                                                       &std::fclose};
-  char magic[4] = {};
-  return file && std::fread(magic, 1, sizeof magic, file.get()) == sizeof magic
-         && std::string_view{magic, sizeof magic} == "TZif";
-}
-
-// Where glibc looks for a zone file: TZDIR when set and not empty.
-std::string zone_directory(const environment_lookup& lookup) {
-  auto directory = lookup("TZDIR");
-  return directory && !directory->empty() ? *directory : "/usr/share/zoneinfo";
 }
 
 // Only UTC and the names of the time-zone database: glibc silently runs an unknown name in
@@ -751,11 +403,14 @@ problem read_time_zone(const environment_lookup& lookup, config& settings) {
   return std::nullopt;
 }
 
-problem read_data_dir(const environment_lookup& lookup, config& settings) {
-  settings.data_dir = value_of(lookup, "DATA_DIR").value_or(settings.data_dir);
-  return std::nullopt;
+std::string time_zone_text(const config& settings, epoch_seconds now) {
+  auto offset = "UTC" + local_utc_offset(now);
+  if (settings.time_zone.empty())
+    return "(system default, " + offset + ")";
+  return settings.time_zone + " (" + offset + ")";
 }
 
+// Unlike the others, an empty LOG_FILE is not unset: it turns the log file off.
 problem read_log_file(const environment_lookup& lookup, config& settings) {
   auto raw = lookup("LOG_FILE");
   if (raw)
@@ -765,99 +420,87 @@ problem read_log_file(const environment_lookup& lookup, config& settings) {
   return std::nullopt;
 }
 
-problem read_log_level(const environment_lookup& lookup, config& settings) {
-  return read_keyword(lookup, "LOG_LEVEL", levels, settings.level);
+bool is_server_name(std::string_view text) {
+  return character_count(text) <= 64 && std::none_of(text.begin(), text.end(), is_control);
 }
 
-problem read_host_proc(const environment_lookup& lookup, config& settings) {
-  settings.host_proc = value_of(lookup, "HOST_PROC").value_or(settings.host_proc);
-  return std::nullopt;
-}
-
-problem read_language(const environment_lookup& lookup, config& settings) {
-  return read_keyword(lookup, "MESSAGE_LANG", languages, settings.language);
-}
-
-problem read_server_name(const environment_lookup& lookup, config& settings) {
-  auto text = value_of(lookup, "SERVER_NAME");
-  if (!text)
-    return std::nullopt;
-  if (character_count(*text) > 64 || std::any_of(text->begin(), text->end(), is_control))
-    return invalid({"SERVER_NAME", *text}, "a name of up to 64 characters without control "
-                                           "characters");
-  settings.server_name = *text;
-  return std::nullopt;
-}
-
-problem read_public_ip(const environment_lookup& lookup, config& settings) {
-  auto text = value_of(lookup, "PUBLIC_IP");
-  if (!text)
-    return std::nullopt;
-  if (!is_dotted_ipv4(*text))
-    return invalid({"PUBLIC_IP", *text}, "a dotted IPv4 address such as 203.0.113.7");
-  settings.public_ip = *text;
-  return std::nullopt;
-}
-
-problem read_public_ip_urls(const environment_lookup& lookup, config& settings) {
-  auto text = value_of(lookup, "PUBLIC_IP_URLS");
-  if (!text)
-    return std::nullopt;
+problem read_public_ip_urls(const setting& s, config& settings) {
   // Checked on the masked text, so that a refusal never shows a password; masking keeps
   // every item's validity.
-  auto items = checked_items({"PUBLIC_IP_URLS", mask_url_credentials(*text)}, is_http_url,
+  auto items = checked_items({s.name, mask_url_credentials(s.value)}, is_http_url,
                              "a comma-separated list of http:// or https:// URLs with a host");
   if (!items)
     return items.error;
   settings.public_ip_urls.clear();
-  for (auto item : split_list(*text))
+  for (auto item : split_list(s.value))
     settings.public_ip_urls.emplace_back(item);
   return std::nullopt;
 }
 
-// Up to 1 Tbit/s, far beyond any server's link.
-problem read_max_bandwidth(const environment_lookup& lookup, config& settings) {
-  return read_whole_number(lookup, "MAX_BANDWIDTH_MBIT", 0, 1'000'000, settings.max_bandwidth_mbit);
+// The bot token or the chat ids, each also given as NAME_FILE; both are read by the token's
+// row, since one without the other is refused.
+variable telegram(std::string_view name,
+                  std::function<problem(const environment_lookup&, config&)> read,
+                  settings_text show, bool secret) {
+  variable row{name, std::move(read), at_any_time(std::move(show)), "(none)"};
+  row.secret = secret;
+  row.from_file = true;
+  return row;
 }
 
-using reader = problem (*)(const environment_lookup&, config&);
-
-// In the order of describe_config; DATA_DIR comes before LOG_FILE, which defaults into it,
-// and TRAFFIC_UNIT before the quota given in it.
-constexpr reader readers[] = {
-  read_telegram,      read_api_base,   read_direction,      read_unit,       read_quota,
-  read_reset_day,     read_thresholds, read_check_interval, read_interfaces, read_report_interval,
-  read_report_time,   read_time_zone,  read_data_dir,       read_log_file,   read_log_level,
-  read_host_proc,     read_language,   read_server_name,    read_public_ip,  read_public_ip_urls,
-  read_max_bandwidth,
-};
-
-// ---- describing ---------------------------------------------------------------------------
-
-std::string or_placeholder(const std::string& value, const char* placeholder) {
-  return value.empty() ? placeholder : value;
-}
-
-std::string thresholds_text(const std::vector<double>& thresholds) {
-  std::vector<std::string> items;
-  for (auto threshold : thresholds)
-    items.push_back(decimal_text(threshold));
-  return joined(items);
-}
-
-std::string time_text(time_of_day time) {
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "%02d:%02d", time.hour, time.minute);
-  return buffer;
+// In the order --check-config shows them, which is also the order they are read and checked
+// in: DATA_DIR comes before LOG_FILE, which defaults into it, and TRAFFIC_UNIT before the
+// quota given in it.
+const std::vector<variable>& variables() {
+  static const std::vector<variable> table{
+    telegram(
+      "TELEGRAM_BOT_TOKEN", read_telegram, [](const config& s) { return s.telegram_bot_token; },
+      true),
+    telegram(
+      "TELEGRAM_CHAT_ID", {}, [](const config& s) { return joined(s.telegram_chat_ids); }, false),
+    plain("TELEGRAM_API_BASE", read_api_base, [](const config& s) { return s.telegram_api_base; }),
+    keyword("TRAFFIC_DIRECTION", &config::direction, directions),
+    plain("TRAFFIC_UNIT", read_unit, [](const config& s) { return s.unit.name; }),
+    {"MONTHLY_TRAFFIC_GB", read_quota,
+     at_any_time([](const config& s) { return decimal_text(s.monthly_traffic); })},
+    whole_number("RESET_DAY", &config::reset_day, 1, 31),
+    plain("THRESHOLDS", read_thresholds, thresholds_text),
+    whole_number("CHECK_INTERVAL_SECONDS", &config::check_interval, 1, 86400),
+    distinct_list("NETWORK_INTERFACE", &config::interfaces, is_interface_name, interface_key,
+                  "a comma-separated list of distinct interface names, each 1 to 15 characters "
+                  "without '/', ':' or white space and not \".\" or \"..\"",
+                  "(default route)"),
+    whole_number("REPORT_INTERVAL_DAYS", &config::report_interval, 0, 15),
+    plain("REPORT_TIME", read_report_time,
+          [](const config& s) {
+            return fmt::format("{:02}:{:02}", s.report_time.hour, s.report_time.minute);
+          }),
+    {"TZ", read_time_zone, time_zone_text},
+    text("DATA_DIR", &config::data_dir),
+    {"LOG_FILE", read_log_file, at_any_time([](const config& s) { return s.log_file; }), "(none)"},
+    keyword("LOG_LEVEL", &config::level, levels),
+    text("HOST_PROC", &config::host_proc),
+    keyword("MESSAGE_LANG", &config::language, languages),
+    text("SERVER_NAME", &config::server_name, "(host name)", is_server_name,
+         "a name of up to 64 characters without control characters"),
+    text("PUBLIC_IP", &config::public_ip, "(looked up)", is_dotted_ipv4,
+         "a dotted IPv4 address such as 203.0.113.7"),
+    plain("PUBLIC_IP_URLS", read_public_ip_urls,
+          [](const config& s) { return joined(s.public_ip_urls); }),
+    // Up to 1 Tbit/s, far beyond any server's link.
+    whole_number("MAX_BANDWIDTH_MBIT", &config::max_bandwidth_mbit, 0, 1'000'000),
+  };
+  return table;
 }
 
 } // namespace
 
 outcome<config> parse_config(const environment_lookup& lookup) {
   config settings;
-  for (auto read : readers)
-    if (auto failed = read(lookup, settings))
-      return outcome<config>::failure(std::move(*failed));
+  for (const auto& row : variables())
+    if (row.read)
+      if (auto failed = row.read(lookup, settings))
+        return outcome<config>::failure(std::move(*failed));
   return outcome<config>::success(std::move(settings));
 }
 
@@ -870,35 +513,24 @@ environment_lookup process_environment() {
   };
 }
 
+std::vector<std::string> config_variable_names() {
+  std::vector<std::string> names;
+  for (const auto& row : variables()) {
+    names.emplace_back(row.name);
+    if (row.from_file)
+      names.push_back(std::string{row.name} + "_FILE");
+  }
+  return names;
+}
+
 std::string describe_config(const config& settings, epoch_seconds now) {
-  const std::pair<const char*, std::string> lines[] = {
-    {"TELEGRAM_BOT_TOKEN", or_placeholder(mask_token(settings.telegram_bot_token), "(none)")},
-    {"TELEGRAM_CHAT_ID", or_placeholder(joined(settings.telegram_chat_ids), "(none)")},
-    {"TELEGRAM_API_BASE", settings.telegram_api_base},
-    {"TRAFFIC_DIRECTION", name_of(directions, settings.direction)},
-    {"TRAFFIC_UNIT", settings.unit.name},
-    {"MONTHLY_TRAFFIC_GB", decimal_text(settings.monthly_traffic)},
-    {"RESET_DAY", std::to_string(settings.reset_day)},
-    {"THRESHOLDS", thresholds_text(settings.thresholds)},
-    {"CHECK_INTERVAL_SECONDS", std::to_string(settings.check_interval_seconds)},
-    {"NETWORK_INTERFACE", or_placeholder(joined(settings.interfaces), "(default route)")},
-    {"REPORT_INTERVAL_DAYS", std::to_string(settings.report_interval_days)},
-    {"REPORT_TIME", time_text(settings.report_time)},
-    {"TZ", settings.time_zone.empty() ? "(system default, UTC" + local_utc_offset(now) + ")"
-                                      : settings.time_zone + " (UTC" + local_utc_offset(now) + ")"},
-    {"DATA_DIR", settings.data_dir},
-    {"LOG_FILE", or_placeholder(settings.log_file, "(none)")},
-    {"LOG_LEVEL", name_of(levels, settings.level)},
-    {"HOST_PROC", settings.host_proc},
-    {"MESSAGE_LANG", name_of(languages, settings.language)},
-    {"SERVER_NAME", or_placeholder(settings.server_name, "(host name)")},
-    {"PUBLIC_IP", or_placeholder(settings.public_ip, "(looked up)")},
-    {"PUBLIC_IP_URLS", joined(settings.public_ip_urls)},
-    {"MAX_BANDWIDTH_MBIT", std::to_string(settings.max_bandwidth_mbit)},
-  };
   std::string text;
-  for (const auto& [name, value] : lines)
-    text += std::string{name} + "=" + value + "\n";
+  for (const auto& row : variables()) {
+    auto value = row.show(settings, now);
+    if (row.secret)
+      value = mask_token(value);
+    text += fmt::format("{}={}\n", row.name, value.empty() ? row.when_empty : value);
+  }
   return mask_secrets(std::move(text), settings);
 }
 
@@ -935,78 +567,6 @@ std::string mask_secrets(std::string text, const config& settings) {
   for (const auto& url : urls)
     text = redact(std::move(text), url_credentials(url), "***");
   return text;
-}
-
-namespace {
-
-// Why a directory the run will create if missing cannot be used, checked without creating
-// it: the directory, or its nearest existing ancestor, must be a directory the process may
-// write to (access also reports a read-only file system, which root cannot bypass).
-problem unwritable_directory(const std::filesystem::path& directory) {
-  namespace fs = std::filesystem;
-  auto existing = directory.empty() ? fs::path{"."} : directory;
-  std::error_code failure;
-  while (!fs::exists(existing, failure)) {
-    if (failure)
-      return failure.message();
-    if (!existing.has_relative_path() || existing.parent_path() == existing)
-      return std::string{"no part of it exists"};
-    existing = existing.parent_path();
-    if (existing.empty())
-      existing = ".";
-  }
-  const auto shown = printable(existing.string());
-  if (!fs::is_directory(existing, failure))
-    return shown + " is not a directory";
-  if (::access(existing.c_str(), W_OK | X_OK) != 0)
-    return shown + " cannot be written: " + std::strerror(errno);
-  return std::nullopt;
-}
-
-problem unusable_host_proc(const config& settings) {
-  auto refusal = [&](const std::string& why) {
-    return quoted({"HOST_PROC", settings.host_proc}) + " cannot be used: " + printable(why) + ".";
-  };
-  if (auto devices = read_net_dev(settings.host_proc); !devices)
-    return refusal(devices.error);
-  if (auto boot_id = read_boot_id(settings.host_proc); !boot_id)
-    return refusal(boot_id.error);
-  return std::nullopt;
-}
-
-problem unusable_data_dir(const config& settings) {
-  if (auto why = unwritable_directory(settings.data_dir))
-    return quoted({"DATA_DIR", settings.data_dir}) + " cannot be used: " + *why + ".";
-  return std::nullopt;
-}
-
-problem unusable_log_file(const config& settings) {
-  if (settings.log_file.empty())
-    return std::nullopt;
-  auto refusal = [&](const std::string& why) {
-    return quoted({"LOG_FILE", settings.log_file}) + " cannot be used: " + why + ".";
-  };
-  std::filesystem::path file{settings.log_file};
-  std::error_code failure;
-  if (std::filesystem::exists(file, failure)) {
-    if (!std::filesystem::is_regular_file(file, failure))
-      return refusal("it is not a regular file");
-    if (::access(file.c_str(), W_OK) != 0)
-      return refusal(std::string{"it cannot be written: "} + std::strerror(errno));
-    return std::nullopt;
-  }
-  if (auto why = unwritable_directory(file.parent_path()))
-    return refusal("its directory: " + *why);
-  return std::nullopt;
-}
-
-} // namespace
-
-std::optional<std::string> unusable_setting(const config& settings) {
-  for (auto check : {unusable_host_proc, unusable_data_dir, unusable_log_file})
-    if (auto refused = check(settings))
-      return refused;
-  return std::nullopt;
 }
 
 } // namespace tmon

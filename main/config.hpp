@@ -3,6 +3,7 @@
 // accepted.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -21,6 +22,9 @@ using environment_lookup = std::function<std::optional<std::string>(const std::s
 
 enum class log_level { trace, debug, info, warn, error };
 
+// Whole days, as C++20 names std::chrono::days.
+using days = std::chrono::duration<int, std::ratio<86400>>;
+
 struct config {
   // Both empty: log-only mode.
   std::string telegram_bot_token;
@@ -34,10 +38,11 @@ struct config {
   std::uint64_t quota_bytes = 0;
   int reset_day = 1;
   std::vector<double> thresholds{80, 90, 95};
-  int check_interval_seconds = 60;
+  std::chrono::seconds check_interval{60};
   // Empty: the interface of the default route, resolved at start.
   std::vector<std::string> interfaces;
-  int report_interval_days = 7;
+  // 0: no periodic reports.
+  days report_interval{7};
   time_of_day report_time{9, 0};
   // TZ as given; empty: the system's zone. The C library reads TZ itself, this is for show.
   std::string time_zone;
@@ -60,6 +65,11 @@ struct config {
 
 // Reads and checks every variable. On failure, `error` is one sentence naming the variable.
 outcome<config> parse_config(const environment_lookup& lookup);
+
+// Every variable parse_config reads as a setting, in the order describe_config shows them,
+// each followed by its _FILE twin where it has one. (TZDIR, which the C library reads too, is
+// only consulted to find the zone files.)
+std::vector<std::string> config_variable_names();
 
 // The process environment as an environment_lookup.
 environment_lookup process_environment();

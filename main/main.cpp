@@ -231,8 +231,7 @@ int run_monitor(const config& settings, const sigset_t& signals) {
 
   auto sampler_log = make_logger("sampler");
   const auto interfaces = counted_interfaces(settings, sampler_log.get());
-  sampler_settings sampling{settings.host_proc, interfaces,
-                            std::chrono::seconds{settings.check_interval_seconds}, system_now,
+  sampler_settings sampling{settings.host_proc, interfaces, settings.check_interval, system_now,
                             sampler_log};
   auto sampler_handle = system.spawn(sampler, std::move(sampling));
 
@@ -252,7 +251,7 @@ int run_monitor(const config& settings, const sigset_t& signals) {
 
   scheduler_settings calendar;
   calendar.reset_day = settings.reset_day;
-  calendar.report_interval_days = settings.report_interval_days;
+  calendar.report_interval_days = settings.report_interval.count();
   calendar.report_time = settings.report_time;
   calendar.now = system_now;
   calendar.log = make_logger("scheduler");

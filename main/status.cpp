@@ -225,10 +225,10 @@ std::string status_json(const monitor_state& state, const status_context& contex
 }
 
 std::optional<std::string> health_problem(std::optional<epoch_seconds> written_at,
-                                          epoch_seconds now, int check_interval_seconds) {
+                                          epoch_seconds now, std::chrono::seconds check_interval) {
   if (!written_at)
     return std::string{"the state file has not been written yet"};
-  const auto interval = static_cast<epoch_seconds>(check_interval_seconds);
+  const epoch_seconds interval = check_interval.count();
   const auto ahead_allowed = interval + 30;
   if (*written_at - now > ahead_allowed)
     return "the state file is dated " + std::to_string(*written_at - now)
@@ -243,14 +243,14 @@ std::optional<std::string> health_problem(std::optional<epoch_seconds> written_a
 }
 
 std::optional<std::string> missing_interface_problem(const monitor_state& state, epoch_seconds now,
-                                                     int check_interval_seconds) {
-  const auto allowed = 3 * static_cast<epoch_seconds>(check_interval_seconds);
+                                                     std::chrono::seconds check_interval) {
+  const epoch_seconds allowed = 3 * check_interval.count();
   for (const auto& [name, since] : state.missing_since) {
     const auto missing_for = now - since;
     if (missing_for > allowed)
       return "network interface " + name + " has been missing since " + local_iso8601(since) + " ("
              + std::to_string(missing_for) + " s, more than 3 check intervals of "
-             + std::to_string(check_interval_seconds) + " s); check NETWORK_INTERFACE";
+             + std::to_string(check_interval.count()) + " s); check NETWORK_INTERFACE";
   }
   return std::nullopt;
 }
@@ -277,10 +277,10 @@ int check_health(const config& settings, epoch_seconds now, std::ostream& out) {
   std::optional<epoch_seconds> written_at;
   if (stat(path.c_str(), &info) == 0)
     written_at = info.st_mtim.tv_sec;
-  auto problem = health_problem(written_at, now, settings.check_interval_seconds);
+  auto problem = health_problem(written_at, now, settings.check_interval);
   if (!problem) {
     if (auto state = stored_state(path))
-      problem = missing_interface_problem(*state, now, settings.check_interval_seconds);
+      problem = missing_interface_problem(*state, now, settings.check_interval);
   }
   if (problem) {
     out << "unhealthy: " << *problem << " (" << path << ")\n";

@@ -2,6 +2,7 @@
 // for a container healthcheck.
 #pragma once
 
+#include <chrono>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -39,12 +40,12 @@ std::string status_json(const monitor_state& state, const status_context& contex
 // within 3 check intervals plus 30 s of `now`, since every sample writes it, and is not
 // dated more than one interval plus 30 s after `now`, which only a wrong clock does.
 std::optional<std::string> health_problem(std::optional<epoch_seconds> written_at,
-                                          epoch_seconds now, int check_interval_seconds);
+                                          epoch_seconds now, std::chrono::seconds check_interval);
 
 // Why the monitor is unhealthy because a configured interface has been missing from every
 // reading for more than 3 check intervals, or nothing.
 std::optional<std::string> missing_interface_problem(const monitor_state& state, epoch_seconds now,
-                                                     int check_interval_seconds);
+                                                     std::chrono::seconds check_interval);
 
 // `traffic-monitor health`: 0 when healthy, else prints why and returns 1. Healthy: the
 // state file is fresh (health_problem) and no configured interface has been missing for

@@ -77,33 +77,13 @@ void check_refused_all(const std::string& name, const std::vector<std::string>& 
   }
 }
 
-// Every variable set to `value`, which is blank, so each must fall back to its default.
+// Every variable of the configuration set to `value`, which is blank, so each must fall back
+// to its default; but LOG_FILE, whose empty value turns the log file off.
 variables all_set_to(const std::string& value) {
   variables vars;
-  for (const char* name : {"TELEGRAM_BOT_TOKEN",
-                           "TELEGRAM_CHAT_ID",
-                           "TELEGRAM_BOT_TOKEN_FILE",
-                           "TELEGRAM_CHAT_ID_FILE",
-                           "TELEGRAM_API_BASE",
-                           "TRAFFIC_DIRECTION",
-                           "TRAFFIC_UNIT",
-                           "MONTHLY_TRAFFIC_GB",
-                           "RESET_DAY",
-                           "THRESHOLDS",
-                           "CHECK_INTERVAL_SECONDS",
-                           "NETWORK_INTERFACE",
-                           "REPORT_INTERVAL_DAYS",
-                           "REPORT_TIME",
-                           "TZ",
-                           "DATA_DIR",
-                           "LOG_LEVEL",
-                           "HOST_PROC",
-                           "MESSAGE_LANG",
-                           "SERVER_NAME",
-                           "PUBLIC_IP",
-                           "PUBLIC_IP_URLS",
-                           "MAX_BANDWIDTH_MBIT"})
-    vars[name] = value;
+  for (const auto& name : config_variable_names())
+    if (name != "LOG_FILE")
+      vars[name] = value;
   return vars;
 }
 
@@ -148,9 +128,9 @@ CAF_TEST(defaults apply when nothing is set) {
   CAF_CHECK_EQUAL(settings.quota_bytes, 1024 * gib);
   CAF_CHECK_EQUAL(settings.reset_day, 1);
   CAF_CHECK_EQUAL(settings.thresholds, std::vector<double>({80, 90, 95}));
-  CAF_CHECK_EQUAL(settings.check_interval_seconds, 60);
+  CAF_CHECK_EQUAL(settings.check_interval.count(), 60);
   CAF_CHECK(settings.interfaces.empty());
-  CAF_CHECK_EQUAL(settings.report_interval_days, 7);
+  CAF_CHECK_EQUAL(settings.report_interval.count(), 7);
   CAF_CHECK_EQUAL(settings.report_time.hour, 9);
   CAF_CHECK_EQUAL(settings.report_time.minute, 0);
   CAF_CHECK(settings.time_zone.empty());
@@ -200,8 +180,8 @@ CAF_TEST(whole numbers are parsed strictly) {
 }
 
 CAF_TEST(surrounding white space of a number is trimmed) {
-  CAF_CHECK_EQUAL(parsed({{"CHECK_INTERVAL_SECONDS", " 60"}}).check_interval_seconds, 60);
-  CAF_CHECK_EQUAL(parsed({{"CHECK_INTERVAL_SECONDS", "\t120 \n"}}).check_interval_seconds, 120);
+  CAF_CHECK_EQUAL(parsed({{"CHECK_INTERVAL_SECONDS", " 60"}}).check_interval.count(), 60);
+  CAF_CHECK_EQUAL(parsed({{"CHECK_INTERVAL_SECONDS", "\t120 \n"}}).check_interval.count(), 120);
   auto refused = parse({{"CHECK_INTERVAL_SECONDS", " 6 0 "}});
   CAF_CHECK_EQUAL(refused.error,
                   "CHECK_INTERVAL_SECONDS=\"6 0\" is not valid: expected a whole number from 1 "
@@ -219,15 +199,15 @@ CAF_TEST(reset day is a day of the month) {
 }
 
 CAF_TEST(check interval is one second to one day) {
-  CAF_CHECK_EQUAL(parsed({{"CHECK_INTERVAL_SECONDS", "1"}}).check_interval_seconds, 1);
-  CAF_CHECK_EQUAL(parsed({{"CHECK_INTERVAL_SECONDS", "86400"}}).check_interval_seconds, 86400);
+  CAF_CHECK_EQUAL(parsed({{"CHECK_INTERVAL_SECONDS", "1"}}).check_interval.count(), 1);
+  CAF_CHECK_EQUAL(parsed({{"CHECK_INTERVAL_SECONDS", "86400"}}).check_interval.count(), 86400);
   check_refused_all("CHECK_INTERVAL_SECONDS", {"0", "86401", "2147483648"});
 }
 
 CAF_TEST(report interval is zero to fifteen days) {
-  CAF_CHECK_EQUAL(parsed({{"REPORT_INTERVAL_DAYS", "0"}}).report_interval_days, 0);
-  CAF_CHECK_EQUAL(parsed({{"REPORT_INTERVAL_DAYS", "15"}}).report_interval_days, 15);
-  CAF_CHECK_EQUAL(parsed({{"REPORT_INTERVAL_DAYS", "3"}}).report_interval_days, 3);
+  CAF_CHECK_EQUAL(parsed({{"REPORT_INTERVAL_DAYS", "0"}}).report_interval.count(), 0);
+  CAF_CHECK_EQUAL(parsed({{"REPORT_INTERVAL_DAYS", "15"}}).report_interval.count(), 15);
+  CAF_CHECK_EQUAL(parsed({{"REPORT_INTERVAL_DAYS", "3"}}).report_interval.count(), 3);
   check_refused_all("REPORT_INTERVAL_DAYS", {"16", "-1", "-0", "7d", "1e1"});
 }
 
