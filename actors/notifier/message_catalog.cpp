@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "actors/scheduler/calendar.hpp"
+#include "common/local_time.hpp"
 
 namespace tmon {
 

@@ -5,7 +5,7 @@
 #include <caf/all.hpp>
 
 #include "actors/notifier/telegram.hpp"
-#include "actors/scheduler/calendar.hpp"
+#include "common/local_time.hpp"
 
 namespace tmon {
 
