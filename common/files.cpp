@@ -86,7 +86,9 @@ std::string cannot_sentence(const std::string& action, const std::string& path, 
 
 outcome<std::optional<std::string>> read_file_if_present(const std::string& path) {
   using result = outcome<std::optional<std::string>>;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // Non-blocking, so that a FIFO put in place of a file ends the read instead of waiting
+  // for a writer forever; regular files and /proc files read the same either way.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0 && errno == ENOENT)
     return result::success(std::nullopt);
   if (fd < 0)

@@ -15,8 +15,8 @@ namespace tmon {
 std::string cannot_sentence(const std::string& action, const std::string& path, int error_number);
 
 // The whole content of the file at `path`, read to its end rather than to the size it
-// shows, which is zero for the files under /proc. Fails with "cannot open PATH: reason" or
-// "cannot read PATH: reason".
+// shows, which is zero for the files under /proc. A FIFO without a writer reads as empty
+// rather than blocking. Fails with "cannot open PATH: reason" or "cannot read PATH: reason".
 outcome<std::string> read_file(const std::string& path);
 
 // As read_file, except that a file that does not exist is no failure: there is no text then.

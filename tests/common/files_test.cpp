@@ -58,6 +58,13 @@ CAF_TEST(reading names the step that failed) {
                   "cannot open " + path + "/below: Not a directory");
 }
 
+CAF_TEST(a fifo without a writer reads as empty instead of blocking) {
+  CAF_REQUIRE_EQUAL(::mkfifo(path.c_str(), 0600), 0);
+  const auto text = read_file(path);
+  CAF_REQUIRE(text);
+  CAF_CHECK_EQUAL(*text.value, "");
+}
+
 CAF_TEST(a missing file is no failure when it may be absent) {
   const auto absent = read_file_if_present(path);
   CAF_REQUIRE(absent);
