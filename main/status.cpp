@@ -2,11 +2,10 @@
 
 #include <array>
 #include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <functional>
 #include <ostream>
 #include <sstream>
+#include <system_error>
 
 #include <sys/stat.h>
 
@@ -16,25 +15,22 @@
 
 #include "actors/accounting/state_file.hpp"
 #include "actors/notifier/message_catalog.hpp"
-#include "actors/scheduler/calendar.hpp"
+#include "common/enum_names.hpp"
+#include "common/files.hpp"
+#include "common/local_time.hpp"
+#include "common/text.hpp"
 
 namespace tmon {
 
 namespace {
 
-const char* direction_name(traffic_direction direction) {
-  switch (direction) {
-    case traffic_direction::outbound:
-      return "outbound";
-    case traffic_direction::inbound:
-      return "inbound";
-    case traffic_direction::bidirectional:
-      return "bidirectional";
-    case traffic_direction::max:
-      return "max";
-  }
-  return "outbound";
-}
+// As TRAFFIC_DIRECTION names them.
+constexpr named_value<traffic_direction> direction_names[] = {
+  {"outbound", traffic_direction::outbound},
+  {"inbound", traffic_direction::inbound},
+  {"bidirectional", traffic_direction::bidirectional},
+  {"max", traffic_direction::max},
+};
 
 ledger_rules rules_of(const counting_settings& settings) {
   ledger_rules rules;
@@ -42,13 +38,6 @@ ledger_rules rules_of(const counting_settings& settings) {
   rules.quota_bytes = settings.quota_bytes;
   rules.thresholds = settings.thresholds;
   return rules;
-}
-
-std::string joined(const std::vector<std::string>& names) {
-  std::string text;
-  for (const auto& name : names)
-    text += (text.empty() ? "" : ",") + name;
-  return text;
 }
 
 std::string thresholds_text(const std::vector<double>& thresholds) {
@@ -74,8 +63,10 @@ const std::vector<compared_setting>& compared_settings() {
      }},
     {"TRAFFIC_UNIT", [](const counting_settings& s) { return s.unit.name; }, nullptr},
     {"TRAFFIC_DIRECTION",
-     [](const counting_settings& s) { return std::string{direction_name(s.direction)}; }, nullptr},
-    {"NETWORK_INTERFACE", [](const counting_settings& s) { return joined(s.interfaces); }, nullptr},
+     [](const counting_settings& s) { return std::string{name_in(direction_names, s.direction)}; },
+     nullptr},
+    {"NETWORK_INTERFACE", [](const counting_settings& s) { return join(s.interfaces, ","); },
+     nullptr},
     {"THRESHOLDS", [](const counting_settings& s) { return thresholds_text(s.thresholds); },
      nullptr},
     {"RESET_DAY", [](const counting_settings& s) { return std::to_string(s.reset_day); }, nullptr},
@@ -157,7 +148,7 @@ std::string status_text(const monitor_state& state, const status_context& contex
       << "counted:    " << format_amount(usage.counted_bytes, unit) << " of "
       << format_amount(usage.quota_bytes, unit) << " ("
       << format_percent(percent_of_quota(usage.counted_bytes, usage.quota_bytes)) << ", "
-      << direction_name(figures.counted_with.direction) << ")\n"
+      << name_in(direction_names, figures.counted_with.direction) << ")\n"
       << "received:   " << format_amount(usage.rx_bytes, unit) << " (" << usage.rx_bytes
       << " bytes)\n"
       << "sent:       " << format_amount(usage.tx_bytes, unit) << " (" << usage.tx_bytes
@@ -166,7 +157,7 @@ std::string status_text(const monitor_state& state, const status_context& contex
       << "days left:  " << figures.days_left << '\n'
       << "projected:  " << amount_with_share(figures.projected_bytes, usage, unit)
       << " at the cycle's end, if the average so far holds\n"
-      << "interfaces: " << joined(figures.counted_with.interfaces) << '\n'
+      << "interfaces: " << join(figures.counted_with.interfaces, ",") << '\n'
       << "alerted:    ";
   if (state.thresholds_alerted.empty())
     out << "none";
@@ -207,7 +198,7 @@ std::string status_json(const monitor_state& state, const status_context& contex
     {"quota_bytes", usage.quota_bytes},
     {"percent", percent_of_quota(usage.counted_bytes, usage.quota_bytes)},
     {"thresholds_alerted", state.thresholds_alerted},
-    {"direction", direction_name(figures.counted_with.direction)},
+    {"direction", std::string{name_in(direction_names, figures.counted_with.direction)}},
     {"interfaces", figures.counted_with.interfaces},
     {"unit", figures.counted_with.unit.name},
     {"last_sample_at",
@@ -260,13 +251,10 @@ namespace {
 // The state as the file holds it; nothing when it cannot be read, which the freshness
 // check and the monitor's own log already cover.
 std::optional<monitor_state> stored_state(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
+  const auto text = read_file(path);
+  if (!text)
     return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto decoded = decode_state(text.str());
-  return decoded.value;
+  return decode_state(*text.value).value;
 }
 
 } // namespace
@@ -300,13 +288,13 @@ int print_status(const status_context& context, bool as_json, std::ostream& out,
       err << why << '\n';
     return 1;
   };
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return fail("no state in " + path + " (" + std::strerror(errno)
+  const auto text = read_file_if_present(path);
+  if (!text)
+    return fail(text.error);
+  if (!*text.value)
+    return fail("no state in " + path + " (" + std::generic_category().message(ENOENT)
                 + "): the monitor has not saved its first sample there yet");
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto decoded = decode_state(text.str());
+  auto decoded = decode_state(**text.value);
   if (!decoded)
     return fail(path + " cannot be read: " + decoded.error);
   out << (as_json ? status_json(*decoded.value, context) + "\n"

@@ -1,5 +1,6 @@
-// The typed interfaces of the four actors, the atoms that tag their messages, and the
-// inspect() overloads that let CAF carry and print the plain structs of types.hpp.
+// The typed interfaces of the actors (sampler, accounting, scheduler, notifier and the HTTP
+// clients it sends through), the atoms that tag their messages, and the inspect() overloads
+// that let CAF carry and print the plain structs of types.hpp.
 #pragma once
 
 #include <cstdint>

@@ -10,27 +10,13 @@
 #include <utility>
 #include <vector>
 
-namespace tmon {
+#include "common/epoch_seconds.hpp"
+#include "common/outcome.hpp"
 
-// Wall-clock time as seconds since the Unix epoch. Seconds are the resolution of every
-// rule (cycle bounds, reports), and an integer survives JSON and messages unchanged.
-using epoch_seconds = std::int64_t;
+namespace tmon {
 
 // Reads the current wall-clock time. Injected everywhere, so tests can move the calendar.
 using wall_clock = std::function<epoch_seconds()>;
-
-// A value, or a sentence that says why there is none.
-template <class T>
-struct outcome {
-  std::optional<T> value;
-  std::string error;
-
-  static outcome success(T x) { return outcome{std::move(x), {}}; }
-
-  static outcome failure(std::string why) { return outcome{std::nullopt, std::move(why)}; }
-
-  explicit operator bool() const { return value.has_value(); }
-};
 
 // The unit that quotas and figures are given in: GiB (1024^3 bytes) or GB (10^9 bytes).
 struct traffic_unit {

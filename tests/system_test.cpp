@@ -1,6 +1,6 @@
-// All four actors together under the test coordinator: virtual time drives the calendar
-// through a cycle reset and a report, and a second actor system picks up the state file the
-// first one left.
+// The sampler, accounting and scheduler with a recording notifier under the test
+// coordinator: virtual time drives the calendar through a cycle reset and a report, and a
+// second actor system picks up the state file the first one left.
 #define CAF_SUITE system
 #include <caf/test/unit_test.hpp>
 

@@ -6,7 +6,7 @@
 #include <caf/all.hpp>
 
 #include "actors/accounting/state_file.hpp"
-#include "actors/scheduler/calendar.hpp"
+#include "common/local_time.hpp"
 
 namespace tmon {
 

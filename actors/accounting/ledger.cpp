@@ -6,7 +6,7 @@
 #include <limits>
 #include <tuple>
 
-#include "actors/scheduler/calendar.hpp"
+#include "common/local_time.hpp"
 
 namespace tmon {
 

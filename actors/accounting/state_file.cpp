@@ -6,16 +6,15 @@
 #include <limits>
 #include <set>
 #include <stdexcept>
-#include <system_error>
 #include <utility>
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
-#include "actors/scheduler/calendar.hpp"
+#include "common/enum_names.hpp"
+#include "common/files.hpp"
+#include "common/local_time.hpp"
 
 namespace tmon {
 
@@ -25,52 +24,42 @@ using json = nlohmann::json;
 // Keeps the fields in the documented order, so the file reads top-down when printed.
 using ordered_json = nlohmann::ordered_json;
 
-constexpr std::pair<event_kind, const char*> event_kind_names[] = {
-  {event_kind::monitor_started, "monitor_started"},
-  {event_kind::threshold_crossed, "threshold_crossed"},
-  {event_kind::cycle_closed, "cycle_closed"},
-  {event_kind::usage_report, "usage_report"},
-  {event_kind::state_file_reset, "state_file_reset"},
-  {event_kind::cycle_changed, "cycle_changed"},
+constexpr named_value<event_kind> event_kind_names[] = {
+  {"monitor_started", event_kind::monitor_started},
+  {"threshold_crossed", event_kind::threshold_crossed},
+  {"cycle_closed", event_kind::cycle_closed},
+  {"usage_report", event_kind::usage_report},
+  {"state_file_reset", event_kind::state_file_reset},
+  {"cycle_changed", event_kind::cycle_changed},
 };
 
 // The file's own names, so that a renamed setting keyword cannot change what a file means.
-constexpr std::pair<traffic_direction, const char*> direction_names[] = {
-  {traffic_direction::outbound, "outbound"},
-  {traffic_direction::inbound, "inbound"},
-  {traffic_direction::bidirectional, "bidirectional"},
-  {traffic_direction::max, "max"},
+constexpr named_value<traffic_direction> direction_names[] = {
+  {"outbound", traffic_direction::outbound},
+  {"inbound", traffic_direction::inbound},
+  {"bidirectional", traffic_direction::bidirectional},
+  {"max", traffic_direction::max},
 };
 
 // The name of `value` in one of the tables above; every value has one.
-template <class Enum, std::size_t Size>
-const char* name_in(const std::pair<Enum, const char*> (&table)[Size], Enum value) {
-  for (const auto& [known, name] : table)
-    if (known == value)
-      return name;
-  throw std::invalid_argument("a value without a name in the state file");
+template <class Table, class Enum>
+std::string name_in_file(const Table& table, Enum value) {
+  const std::string_view name = name_in(table, value);
+  if (name.empty())
+    throw std::invalid_argument("a value without a name in the state file");
+  return std::string{name};
 }
 
-// The value named `name` in one of the tables above, if any.
-template <class Enum, std::size_t Size>
-std::optional<Enum> value_named(const std::pair<Enum, const char*> (&table)[Size],
-                                const std::string& name) {
-  for (const auto& [value, known] : table)
-    if (name == known)
-      return value;
-  return std::nullopt;
-}
-
-const char* name_of(traffic_direction direction) {
-  return name_in(direction_names, direction);
+std::string name_of(traffic_direction direction) {
+  return name_in_file(direction_names, direction);
 }
 
 std::optional<traffic_direction> direction_named(const std::string& name) {
   return value_named(direction_names, name);
 }
 
-const char* name_of(event_kind kind) {
-  return name_in(event_kind_names, kind);
+std::string name_of(event_kind kind) {
+  return name_in_file(event_kind_names, kind);
 }
 
 std::optional<event_kind> kind_named(const std::string& name) {
@@ -471,86 +460,6 @@ std::string without_exception_tag(const std::string& message) {
 
 // ---- files -----------------------------------------------------------------------------
 
-std::string describe_failure(const std::string& action, const std::string& path, int error) {
-  return "cannot " + action + " " + path + ": " + std::generic_category().message(error);
-}
-
-// Zero, or the errno of the write that failed.
-int write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t written = ::write(fd, bytes.data(), bytes.size());
-    if (written < 0) {
-      if (errno == EINTR)
-        continue;
-      return errno;
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(written));
-  }
-  return 0;
-}
-
-// Writes `text` to `path` and makes it durable. Empty on success, else the failed step.
-std::string write_durably(const std::string& path, std::string_view text) {
-  // 0644: the state holds traffic figures and no secret, and it is meant to be read by
-  // whoever looks after the machine, not only by the account the monitor runs as.
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return describe_failure("create", path, errno);
-  if (const int error = write_all(fd, text); error != 0) {
-    ::close(fd);
-    return describe_failure("write", path, error);
-  }
-  if (::fsync(fd) != 0) {
-    const int error = errno;
-    ::close(fd);
-    return describe_failure("sync", path, error);
-  }
-  // A failed close can report a write error that fsync did not; the retry would be wrong
-  // on Linux, where the descriptor is gone either way.
-  if (::close(fd) != 0)
-    return describe_failure("close", path, errno);
-  return {};
-}
-
-// Makes a rename inside `dir` survive a power loss.
-std::string sync_directory(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0)
-    return describe_failure("open the directory", dir, errno);
-  const int error = ::fsync(fd) == 0 ? 0 : errno;
-  ::close(fd);
-  return error == 0 ? std::string() : describe_failure("sync the directory", dir, error);
-}
-
-std::string replace_state_file(const std::string& data_dir, const std::string& text) {
-  const std::string target = state_file_path(data_dir);
-  // One monitor owns a data directory, so one fixed name suffices; a file left by a kill in
-  // the middle of a save is truncated and reused by the next save instead of piling up.
-  const std::string temporary = target + ".tmp";
-  std::string failure = write_durably(temporary, text);
-  if (failure.empty() && ::rename(temporary.c_str(), target.c_str()) != 0)
-    failure = describe_failure("rename " + temporary + " to", target, errno);
-  if (!failure.empty()) {
-    ::unlink(temporary.c_str());
-    return failure;
-  }
-  return sync_directory(data_dir);
-}
-
-outcome<std::string> read_all(int fd, const std::string& path) {
-  std::string contents;
-  char buffer[65536];
-  for (;;) {
-    const ssize_t got = ::read(fd, buffer, sizeof buffer);
-    if (got == 0)
-      return outcome<std::string>::success(std::move(contents));
-    if (got > 0)
-      contents.append(buffer, static_cast<std::size_t>(got));
-    else if (errno != EINTR)
-      return outcome<std::string>::failure(describe_failure("read", path, errno));
-  }
-}
-
 // The schema_version of `text` when it is a JSON object written by a newer version of
 // traffic-monitor; such a file is not corrupt, only not for this build.
 std::optional<std::uint64_t> newer_schema_version(std::string_view text) {
@@ -594,7 +503,7 @@ loaded_state set_aside(const std::string& path, epoch_seconds now, const std::st
     result.problem = why;
   } else {
     result.problem = why + ", and it could not be moved aside: "
-                     + describe_failure("rename " + path + " to", destination, errno);
+                     + cannot_sentence("rename " + path + " to", destination, errno);
   }
   return result;
 }
@@ -641,22 +550,19 @@ outcome<monitor_state> decode_state(std::string_view text) {
 
 loaded_state load_state(const std::string& data_dir, epoch_seconds now) {
   const std::string path = state_file_path(data_dir);
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 && errno == ENOENT)
+  const outcome<std::optional<std::string>> read = read_file_if_present(path);
+  if (!read)
+    return unusable(read.error);
+  if (!*read.value)
     return {};
-  if (fd < 0)
-    return unusable(describe_failure("open", path, errno));
-  const outcome<std::string> text = read_all(fd, path);
-  ::close(fd);
-  if (!text)
-    return unusable(text.error);
-  if (const auto version = newer_schema_version(*text.value))
+  const std::string& text = **read.value;
+  if (const auto version = newer_schema_version(text))
     return unusable(path + " has schema_version " + std::to_string(*version)
                     + ", written by a newer version of traffic-monitor than this one (which "
                       "reads up to version "
                     + std::to_string(monitor_state::current_schema_version)
                     + "): upgrade, or restore a backup");
-  outcome<monitor_state> decoded = decode_state(*text.value);
+  outcome<monitor_state> decoded = decode_state(text);
   if (!decoded)
     return set_aside(path, now, decoded.error);
   loaded_state result;
@@ -667,7 +573,8 @@ loaded_state load_state(const std::string& data_dir, epoch_seconds now) {
 
 std::string save_state(const std::string& data_dir, const monitor_state& state) {
   try {
-    return replace_state_file(data_dir, encode_state(state));
+    const outcome<void> saved = replace_file(state_file_path(data_dir), encode_state(state));
+    return saved.error;
   } catch (const std::exception& e) {
     return "cannot save the state in " + data_dir + ": " + e.what();
   }

@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "actors/scheduler/calendar.hpp"
+#include "common/local_time.hpp"
 
 namespace tmon {
 

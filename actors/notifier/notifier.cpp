@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "actors/notifier/telegram.hpp"
-#include "actors/scheduler/calendar.hpp"
+#include "common/local_time.hpp"
 
 namespace tmon {
 

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/text.hpp"
+
 namespace tmon {
 
 namespace {
@@ -18,15 +20,6 @@ bool is_numeric_chat_id(const std::string& chat_id) {
   auto last = chat_id.data() + chat_id.size();
   auto [end, failure] = std::from_chars(first, last, value);
   return failure == std::errc{} && end == last;
-}
-
-std::string_view trimmed(std::string_view text) {
-  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!text.empty() && is_space(text.front()))
-    text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back()))
-    text.remove_suffix(1);
-  return text;
 }
 
 // Telegram's "description", if the body is a JSON object that has one.
@@ -157,7 +150,7 @@ bool is_dotted_ipv4(std::string_view text) {
 }
 
 std::optional<std::string> parse_public_ip_reply(std::string_view body) {
-  auto address = trimmed(body);
+  auto address = trim(body);
   if (!is_public_ipv4(address))
     return std::nullopt;
   return std::string{address};

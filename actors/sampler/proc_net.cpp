@@ -2,31 +2,21 @@
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <charconv>
 #include <cstdint>
-#include <cstdio>
-#include <cstring>
 #include <limits>
-#include <memory>
 #include <optional>
 #include <set>
 #include <unordered_map>
+
+#include "common/files.hpp"
+#include "common/text.hpp"
 
 namespace tmon {
 
 namespace {
 
 constexpr std::string_view column_separators = " \t";
-constexpr std::string_view white_space = " \t\n\r\v\f";
-
-std::string_view trim(std::string_view text, std::string_view chars) {
-  const auto first = text.find_first_not_of(chars);
-  if (first == std::string_view::npos)
-    return {};
-  const auto last = text.find_last_not_of(chars);
-  return text.substr(first, last - first + 1);
-}
 
 // A trailing newline ends the last line rather than starting an empty one.
 std::vector<std::string_view> split_lines(std::string_view text) {
@@ -177,7 +167,7 @@ outcome<std::vector<interface_counters>> parse_net_dev(std::string_view text) {
 outcome<std::string> parse_boot_id(std::string_view text) {
   using result = outcome<std::string>;
   constexpr std::size_t longest_boot_id = 64;
-  const auto boot_id = trim(text, white_space);
+  const auto boot_id = trim(text);
   if (boot_id.empty())
     return result::failure("the boot id is empty");
   if (boot_id.size() > longest_boot_id)
@@ -216,14 +206,13 @@ std::optional<epoch_seconds> parse_seconds(std::string_view text) {
 
 outcome<epoch_seconds> parse_uptime(std::string_view text) {
   using result = outcome<epoch_seconds>;
-  const auto columns = split_columns(trim(text, white_space));
+  const auto columns = split_columns(trim(text));
   if (columns.size() != 2)
     return result::failure("the uptime has " + std::to_string(columns.size())
                            + " numbers instead of 2");
   const auto uptime = parse_seconds(columns[0]);
   if (!uptime || !parse_seconds(columns[1]))
-    return result::failure("the uptime " + quoted(trim(text, white_space))
-                           + " is not two numbers of seconds");
+    return result::failure("the uptime " + quoted(trim(text)) + " is not two numbers of seconds");
   return result::success(*uptime);
 }
 
@@ -293,7 +282,6 @@ bool is_usable_default_route(const ipv4_route& route) {
 } // namespace
 
 bool is_interface_name(std::string_view text) {
-  constexpr std::string_view white_space = " \t\n\v\f\r";
   return !text.empty() && text.size() <= 15 && text != "." && text != ".."
          && text.find_first_of("/:") == std::string_view::npos
          && text.find_first_of(white_space) == std::string_view::npos;
@@ -316,32 +304,9 @@ outcome<std::string> parse_default_route_interface(std::string_view text) {
 
 namespace {
 
-struct file_closer {
-  void operator()(std::FILE* file) const { std::fclose(file); }
-};
-
-std::string cannot_read(const std::string& path, int error_number) {
-  return "cannot read " + path + ": " + std::strerror(error_number);
-}
-
-// Proc files report a size of zero, so the whole text is read up to the end of the file.
-outcome<std::string> read_whole_file(const std::string& path) {
-  using result = outcome<std::string>;
-  std::unique_ptr<std::FILE, file_closer> file{std::fopen(path.c_str(), "rb")};
-  if (!file)
-    return result::failure(cannot_read(path, errno));
-  std::string text;
-  std::array<char, 4096> buffer;
-  while (auto count = std::fread(buffer.data(), 1, buffer.size(), file.get()))
-    text.append(buffer.data(), count);
-  if (std::ferror(file.get()))
-    return result::failure(cannot_read(path, errno));
-  return result::success(std::move(text));
-}
-
 template <class T>
 outcome<T> read_and_parse(const std::string& path, outcome<T> (*parse)(std::string_view)) {
-  auto text = read_whole_file(path);
+  auto text = read_file(path);
   if (!text)
     return outcome<T>::failure(std::move(text.error));
   auto parsed = parse(*text.value);

@@ -3,17 +3,11 @@
 #include <caf/all.hpp>
 
 #include "actors/sampler/proc_net.hpp"
+#include "common/text.hpp"
 
 namespace tmon {
 
 namespace {
-
-std::string join_names(const std::vector<std::string>& names) {
-  std::string joined;
-  for (const auto& name : names)
-    joined += (joined.empty() ? "" : ", ") + name;
-  return joined;
-}
 
 std::vector<std::string> names_of(const std::vector<interface_counters>& interfaces) {
   std::vector<std::string> names;
@@ -39,7 +33,7 @@ void report_missing(sampler_state& state, const interface_selection& selection,
     hints = "; this looks like a container's own network: run it with host networking "
             "(network_mode: host) to see the host's interfaces";
   state.settings.log->error("network interface {} not found; interfaces present: {}{}",
-                            join_names(selection.missing), join_names(present), hints);
+                            join(selection.missing, ", "), join(present, ", "), hints);
 }
 
 // Seconds since boot, or unknown_uptime: counting goes on without it, only the bandwidth

@@ -1,8 +1,6 @@
 #include "actors/scheduler/calendar.hpp"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <ctime>
 #include <iterator>
 #include <vector>
@@ -10,13 +8,6 @@
 namespace tmon {
 
 namespace {
-
-std::tm local_civil(epoch_seconds t) {
-  const std::time_t instant = static_cast<std::time_t>(t);
-  std::tm civil{};
-  localtime_r(&instant, &civil);
-  return civil;
-}
 
 // `day` may run past the month's end: mktime carries it into the following months, which is
 // how days are added in the civil calendar. A local time that does not exist (skipped by a
@@ -72,26 +63,7 @@ std::vector<epoch_seconds> report_instants(const cycle_bounds& cycle, int interv
   }
 }
 
-std::string format_local(epoch_seconds t, const char* format) {
-  const std::tm civil = local_civil(t);
-  char text[64];
-  const std::size_t length = std::strftime(text, sizeof text, format, &civil);
-  return std::string(text, length);
-}
-
 } // namespace
-
-std::string utc_offset_text(int minutes_east) {
-  const int magnitude = std::abs(minutes_east);
-  char text[32];
-  std::snprintf(text, sizeof text, "%c%02d:%02d", minutes_east < 0 ? '-' : '+', magnitude / 60,
-                magnitude % 60);
-  return text;
-}
-
-std::string local_utc_offset(epoch_seconds t) {
-  return utc_offset_text(static_cast<int>(local_civil(t).tm_gmtoff / 60));
-}
 
 bool operator==(const time_of_day& x, const time_of_day& y) {
   return x.hour == y.hour && x.minute == y.minute;
@@ -123,29 +95,6 @@ std::optional<epoch_seconds> next_report_after(const cycle_bounds& cycle, epoch_
   if (after_now == instants.end())
     return std::nullopt;
   return *after_now;
-}
-
-int local_months_between(epoch_seconds from, epoch_seconds to) {
-  const std::tm first = local_civil(from);
-  const std::tm last = local_civil(to);
-  return month_count(last.tm_year + 1900, last.tm_mon + 1)
-         - month_count(first.tm_year + 1900, first.tm_mon + 1);
-}
-
-std::string local_date(epoch_seconds t) {
-  return format_local(t, "%Y-%m-%d");
-}
-
-std::string local_iso8601(epoch_seconds t) {
-  return format_local(t, "%Y-%m-%dT%H:%M:%S") + local_utc_offset(t);
-}
-
-std::string compact_local_stamp(epoch_seconds t) {
-  return format_local(t, "%Y%m%dT%H%M%S");
-}
-
-std::string local_minute(epoch_seconds t) {
-  return format_local(t, "%Y-%m-%d %H:%M") + " (UTC" + local_utc_offset(t) + ")";
 }
 
 std::chrono::seconds sleep_until_next_boundary(epoch_seconds now, const cycle_bounds& cycle,

@@ -1,11 +1,13 @@
 // Billing-cycle and report calendar in local time. Local time is the process's time zone
 // (TZ), read through the C library, so daylight-saving shifts are handled by mktime.
+// Formatting local times for people is common/local_time.hpp's.
 #pragma once
 
 #include <chrono>
 #include <optional>
 #include <string>
 
+#include "common/local_time.hpp"
 #include "messages/types.hpp"
 
 namespace tmon {
@@ -40,21 +42,5 @@ std::optional<epoch_seconds> next_report_after(const cycle_bounds& cycle, epoch_
 std::chrono::seconds sleep_until_next_boundary(epoch_seconds now, const cycle_bounds& cycle,
                                                std::optional<epoch_seconds> next_report,
                                                std::chrono::seconds max_sleep);
-
-// Months from the local calendar month of `from` to that of `to`: 2 from any day of
-// January to any day of March; negative when `to` is in an earlier month.
-int local_months_between(epoch_seconds from, epoch_seconds to);
-
-// Local calendar date and time of an instant, for people and file names.
-std::string local_date(epoch_seconds t);          // "2026-02-28"
-std::string local_iso8601(epoch_seconds t);       // "2026-02-28T23:59:50+08:00"
-std::string compact_local_stamp(epoch_seconds t); // "20260228T235950"
-std::string local_minute(epoch_seconds t);        // "2026-02-28 23:59 (UTC+08:00)"
-
-// An offset east of UTC as ISO 8601 writes it: "+08:00", "-05:00", "+05:30".
-std::string utc_offset_text(int minutes_east);
-
-// The local time's offset from UTC at `t`, as utc_offset_text writes it.
-std::string local_utc_offset(epoch_seconds t);
 
 } // namespace tmon

@@ -2,6 +2,8 @@
 
 #include <caf/all.hpp>
 
+#include "common/local_time.hpp"
+
 namespace tmon {
 
 namespace {

@@ -332,35 +332,6 @@ CAF_TEST(reports count from the start date of a cycle that began after a gap) {
   CAF_CHECK_EQUAL(next_report_after(cycle, cycle.start, 7, {9, 0}), local(2026, 3, 15, 9));
 }
 
-CAF_TEST(local dates and stamps use the local calendar) {
-  scoped_time_zone zone("Asia/Shanghai");
-  CAF_CHECK_EQUAL(local_date(utc(2026, 2, 28, 15, 59, 50)), "2026-02-28");
-  CAF_CHECK_EQUAL(local_date(utc(2026, 2, 28, 16)), "2026-03-01");
-  CAF_CHECK_EQUAL(local_iso8601(utc(2026, 2, 28, 15, 59, 50)), "2026-02-28T23:59:50+08:00");
-  CAF_CHECK_EQUAL(compact_local_stamp(utc(2026, 2, 28, 15, 59, 50)), "20260228T235950");
-  CAF_CHECK_EQUAL(compact_local_stamp(utc(2026, 1, 4, 22, 3, 4)), "20260105T060304");
-}
-
-CAF_TEST(iso8601 carries the offset of the instant) {
-  {
-    scoped_time_zone zone("UTC");
-    CAF_CHECK_EQUAL(local_iso8601(utc(2026, 7, 1, 12, 34, 56)), "2026-07-01T12:34:56+00:00");
-  }
-  {
-    scoped_time_zone zone("America/New_York");
-    CAF_CHECK_EQUAL(local_iso8601(utc(2026, 1, 15, 12)), "2026-01-15T07:00:00-05:00");
-    CAF_CHECK_EQUAL(local_iso8601(utc(2026, 7, 15, 12)), "2026-07-15T08:00:00-04:00");
-  }
-  {
-    scoped_time_zone zone("Asia/Kolkata");
-    CAF_CHECK_EQUAL(local_iso8601(utc(2026, 7, 15, 12)), "2026-07-15T17:30:00+05:30");
-  }
-  {
-    scoped_time_zone zone("America/St_Johns");
-    CAF_CHECK_EQUAL(local_iso8601(utc(2026, 1, 15, 12)), "2026-01-15T08:30:00-03:30");
-  }
-}
-
 CAF_TEST(the sleep ends at the nearest boundary and lasts between one second and the cap) {
   using std::chrono::seconds;
   const cycle_bounds cycle{0, 10'000};
