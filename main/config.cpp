@@ -256,7 +256,8 @@ variable distinct_list(std::string_view name, std::vector<std::string> config::*
     return std::nullopt;
   };
   return plain(
-    name, accept, [field](const config& settings) { return joined(settings.*field); }, when_empty);
+    name, accept, [field](const config& settings) { return join(settings.*field, ","); },
+    when_empty);
 }
 
 // ---- coupled and particular variables ----------------------------------------------------
@@ -345,7 +346,7 @@ std::string thresholds_text(const config& settings) {
   std::vector<std::string> items;
   for (auto threshold : settings.thresholds)
     items.push_back(decimal_text(threshold));
-  return joined(items);
+  return join(items, ",");
 }
 
 std::string interface_key(std::string_view name) {
@@ -382,12 +383,12 @@ std::string posix_rule_refusal(const std::string& zone, int written_minutes) {
 // UTC and reads a POSIX offset with the sign most people do not expect.
 problem read_time_zone(const environment_lookup& lookup, config& settings) {
   auto raw = lookup("TZ");
-  if (!raw || trimmed(*raw).empty())
+  if (!raw || trim(*raw).empty())
     return std::nullopt;
   const auto& zone = *raw;
   // The C library takes TZ as it is, so white space around a zone name would silently
   // select UTC.
-  if (trimmed(zone) != zone)
+  if (trim(zone) != zone)
     return invalid({"TZ", zone}, "a zone name without surrounding white space");
   if (zone == "UTC") {
     settings.time_zone = zone;
@@ -414,7 +415,7 @@ std::string time_zone_text(const config& settings, epoch_seconds now) {
 problem read_log_file(const environment_lookup& lookup, config& settings) {
   auto raw = lookup("LOG_FILE");
   if (raw)
-    settings.log_file = std::string{trimmed(*raw)};
+    settings.log_file = std::string{trim(*raw)};
   else
     settings.log_file = (std::filesystem::path{settings.data_dir} / "traffic-monitor.log").string();
   return std::nullopt;
@@ -457,7 +458,8 @@ const std::vector<variable>& variables() {
       "TELEGRAM_BOT_TOKEN", read_telegram, [](const config& s) { return s.telegram_bot_token; },
       true),
     telegram(
-      "TELEGRAM_CHAT_ID", {}, [](const config& s) { return joined(s.telegram_chat_ids); }, false),
+      "TELEGRAM_CHAT_ID", {}, [](const config& s) { return join(s.telegram_chat_ids, ","); },
+      false),
     plain("TELEGRAM_API_BASE", read_api_base, [](const config& s) { return s.telegram_api_base; }),
     keyword("TRAFFIC_DIRECTION", &config::direction, directions),
     plain("TRAFFIC_UNIT", read_unit, [](const config& s) { return s.unit.name; }),
@@ -486,7 +488,7 @@ const std::vector<variable>& variables() {
     text("PUBLIC_IP", &config::public_ip, "(looked up)", is_dotted_ipv4,
          "a dotted IPv4 address such as 203.0.113.7"),
     plain("PUBLIC_IP_URLS", read_public_ip_urls,
-          [](const config& s) { return joined(s.public_ip_urls); }),
+          [](const config& s) { return join(s.public_ip_urls, ","); }),
     // Up to 1 Tbit/s, far beyond any server's link.
     whole_number("MAX_BANDWIDTH_MBIT", &config::max_bandwidth_mbit, 0, 1'000'000),
   };

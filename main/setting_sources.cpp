@@ -69,7 +69,7 @@ std::optional<std::string> value_of(const environment_lookup& lookup, const std:
   auto raw = lookup(name);
   if (!raw)
     return std::nullopt;
-  std::string text{trimmed(*raw)};
+  std::string text{trim(*raw)};
   if (text.empty())
     return std::nullopt;
   return text;
@@ -91,7 +91,7 @@ problem read_secret(const environment_lookup& lookup, const std::string& name,
   auto content = secret_file_content(*path);
   if (!content)
     return quoted({file_variable, *path}) + " cannot be read: " + content.error + ".";
-  auto text = trimmed(*content.value);
+  auto text = trim(*content.value);
   if (text.empty())
     return invalid({file_variable, *path}, "a file that holds " + name, "the file is empty");
   found = setting{name, std::string{text}, " (read from " + file_variable + ")"};

@@ -10,8 +10,6 @@ namespace tmon {
 
 namespace {
 
-constexpr std::string_view white_space = " \t\n\v\f\r";
-
 bool is_word_char(char c) {
   return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
@@ -38,14 +36,6 @@ bool has_host(std::string_view authority) {
 
 } // namespace
 
-std::string_view trimmed(std::string_view text) {
-  auto first = text.find_first_not_of(white_space);
-  if (first == std::string_view::npos)
-    return {};
-  auto last = text.find_last_not_of(white_space);
-  return text.substr(first, last - first + 1);
-}
-
 std::string lowercase(std::string_view text) {
   std::string result{text};
   for (auto& c : result)
@@ -67,29 +57,11 @@ bool is_control(char c) {
   return byte < 0x20 || byte == 0x7f;
 }
 
-std::vector<std::string_view> split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  for (;;) {
-    auto end = text.find(separator);
-    parts.push_back(text.substr(0, end));
-    if (end == std::string_view::npos)
-      return parts;
-    text.remove_prefix(end + 1);
-  }
-}
-
 std::vector<std::string_view> split_list(std::string_view text) {
   auto items = split(text, ',');
   for (auto& item : items)
-    item = trimmed(item);
+    item = trim(item);
   return items;
-}
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string result;
-  for (const auto& item : items)
-    result += (result.empty() ? "" : ",") + item;
-  return result;
 }
 
 std::string one_of(const std::vector<std::string_view>& names) {

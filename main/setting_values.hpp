@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/text.hpp"
+
 #include "actors/scheduler/calendar.hpp"
 
 namespace tmon {
@@ -37,9 +39,6 @@ problem invalid(const setting& s, std::string_view accepted, std::string_view fl
 
 // ---- text ---------------------------------------------------------------------------------
 
-// Without the surrounding " \t\n\v\f\r".
-std::string_view trimmed(std::string_view text);
-
 // ASCII letters lowered; other bytes kept.
 std::string lowercase(std::string_view text);
 
@@ -50,14 +49,8 @@ bool all_digits(std::string_view text);
 
 bool is_control(char c);
 
-// Every part between separators, empty ones included: "a,,b" has three.
-std::vector<std::string_view> split(std::string_view text, char separator);
-
 // The comma-separated items of `text`, each trimmed.
 std::vector<std::string_view> split_list(std::string_view text);
-
-// The items separated by commas.
-std::string joined(const std::vector<std::string>& items);
 
 // "a, b or c"
 std::string one_of(const std::vector<std::string_view>& names);
