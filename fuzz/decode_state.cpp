@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "actors/accounting/state_file.hpp"
+#include "actors/accounting/state_json.hpp"
 #include "fuzz/fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

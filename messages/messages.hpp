@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <tuple>
 
 #include <caf/atom.hpp>
 #include <caf/meta/type_name.hpp>
@@ -53,10 +54,8 @@ typename Inspector::result_type inspect(Inspector& f, usage_figures& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, event& x) {
-  return f(caf::meta::type_name("event"), x.id, x.kind, x.raised_at, x.usage, x.threshold_percent,
-           x.late, x.projected_bytes, x.detail, x.interfaces, x.missing_interfaces,
-           x.visible_interfaces, x.previous_cycle, x.wrong_clock, x.skipped_cycles, x.skipped_span,
-           x.undated_bytes);
+  return std::apply([&f](auto&... fields) { return f(caf::meta::type_name("event"), fields...); },
+                    tie_fields(x));
 }
 
 template <class Inspector>

@@ -29,14 +29,7 @@ bool operator==(const usage_figures& x, const usage_figures& y) {
 }
 
 bool operator==(const event& x, const event& y) {
-  return std::tie(x.id, x.kind, x.raised_at, x.usage, x.threshold_percent, x.late,
-                  x.projected_bytes, x.detail, x.interfaces, x.missing_interfaces,
-                  x.visible_interfaces, x.previous_cycle, x.wrong_clock, x.skipped_cycles,
-                  x.skipped_span, x.undated_bytes)
-         == std::tie(y.id, y.kind, y.raised_at, y.usage, y.threshold_percent, y.late,
-                     y.projected_bytes, y.detail, y.interfaces, y.missing_interfaces,
-                     y.visible_interfaces, y.previous_cycle, y.wrong_clock, y.skipped_cycles,
-                     y.skipped_span, y.undated_bytes);
+  return tie_fields(x) == tie_fields(y);
 }
 
 bool operator==(const http_request& x, const http_request& y) {

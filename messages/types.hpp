@@ -7,6 +7,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -123,6 +125,21 @@ struct event {
   // is unknown; they are counted in the new cycle, the safe side for a quota.
   std::uint64_t undated_bytes = 0;
 };
+
+// An event's fields in declaration order, as references: the one list that operator== and
+// inspect() are built on. The structured binding stops the build when event gains or loses
+// a field and this list does not follow; the state file's tests then catch a field its JSON
+// forgets.
+template <class Event>
+auto tie_fields(Event& e) {
+  static_assert(std::is_same_v<std::remove_const_t<Event>, event>);
+  auto& [id, kind, raised_at, usage, threshold_percent, late, projected_bytes, detail, interfaces,
+         missing_interfaces, visible_interfaces, previous_cycle, wrong_clock, skipped_cycles,
+         skipped_span, undated_bytes] = e;
+  return std::tie(id, kind, raised_at, usage, threshold_percent, late, projected_bytes, detail,
+                  interfaces, missing_interfaces, visible_interfaces, previous_cycle, wrong_clock,
+                  skipped_cycles, skipped_span, undated_bytes);
+}
 
 bool operator==(const event& x, const event& y);
 

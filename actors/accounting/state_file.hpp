@@ -1,27 +1,17 @@
-// The state file: monitor_state as versioned JSON, written atomically
-// (temporary file, fsync, rename, fsync of the directory).
+// The state file on disk: written atomically (temporary file, fsync, rename, fsync of the
+// directory); its format is state_json.hpp's.
 #pragma once
 
 #include <optional>
 #include <string>
-#include <string_view>
 
 #include "actors/accounting/ledger.hpp"
+#include "actors/accounting/state_json.hpp"
 #include "messages/types.hpp"
 
 namespace tmon {
 
 constexpr const char* state_file_name = "state.json";
-
-// monitor_state as JSON text with "schema_version"; 64-bit counters stay exact integers.
-std::string encode_state(const monitor_state& state);
-
-// Parses encode_state's output. Fails with a sentence for invalid JSON, a missing or
-// mistyped field, a negative or fractional counter, or a schema version this build does
-// not know. Every field is required except "outbox", "thresholds_alerted", "missing_since"
-// and an event's interface lists, which read as empty when absent; unknown fields are
-// ignored.
-outcome<monitor_state> decode_state(std::string_view text);
 
 // What load_state found.
 enum class state_file_status {
