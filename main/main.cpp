@@ -10,6 +10,7 @@
 #include <random>
 #include <string>
 #include <system_error>
+#include <variant>
 #include <vector>
 
 #include <fcntl.h>
@@ -19,70 +20,23 @@
 #include <caf/all.hpp>
 #include <curl/curl.h>
 
-#include "actors/accounting/accounting.hpp"
+#include <fmt/format.h>
+
 #include "actors/notifier/curl_transport.hpp"
-#include "actors/notifier/http_client.hpp"
-#include "actors/notifier/notifier.hpp"
-#include "actors/notifier/telegram.hpp"
-#include "actors/sampler/proc_net.hpp"
-#include "actors/sampler/sampler.hpp"
 #include "actors/scheduler/calendar.hpp"
-#include "actors/scheduler/scheduler.hpp"
 #include "main/config.hpp"
 #include "main/logging.hpp"
+#include "main/monitor.hpp"
 #include "main/status.hpp"
 
 namespace {
 
 using namespace tmon;
 
-constexpr const char* usage_text =
-  R"(Usage: traffic-monitor [COMMAND]
-
-Counts this server's network traffic per billing cycle and sends alerts, cycle-reset
-notices and periodic reports to Telegram (or to the log when no bot is configured).
-
-Commands:
-  (none)          run the monitor until SIGTERM, SIGINT or another stop signal
-                  (SIGHUP reopens LOG_FILE, SIGUSR1 logs one status line)
-  status          print the current cycle from the state file
-  status --json   the same as one JSON object
-  health          exit 0 when the state file is fresh, else say why and exit 1
-  --check-config  check the environment and print the effective configuration
-  --version       print the version
-  --help          print this text
-
-Configuration is read from environment variables; see the README.
-)";
-
 epoch_seconds system_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
            std::chrono::system_clock::now().time_since_epoch())
     .count();
-}
-
-std::string host_name(const config& settings) {
-  if (!settings.server_name.empty())
-    return settings.server_name;
-  char name[256] = {};
-  if (gethostname(name, sizeof(name) - 1) != 0)
-    return "unknown";
-  return name;
-}
-
-// The configured interfaces, or the default route's, or eth0 when there is none.
-std::vector<std::string> counted_interfaces(const config& settings, spdlog::logger* log = nullptr) {
-  if (!settings.interfaces.empty())
-    return settings.interfaces;
-  auto route = read_default_route_interface(settings.host_proc);
-  if (route) {
-    if (log)
-      log->info("counting {}, the interface of the default route", *route.value);
-    return {*route.value};
-  }
-  if (log)
-    log->warn("{}; counting eth0 (set NETWORK_INTERFACE to choose)", route.error);
-  return {"eth0"};
 }
 
 std::string one_line(std::string text) {
@@ -112,7 +66,7 @@ sigset_t handled_signals() {
 // One INFO line with the cycle's figures, for SIGUSR1.
 void log_status_line(caf::scoped_actor& self, const accounting_actor& accounting,
                      const config& settings, spdlog::logger& log) {
-  self->request(accounting, std::chrono::seconds{4}, usage_atom::value)
+  self->request(accounting, std::chrono::seconds{4}, usage_atom_v)
     .receive(
       [&](const usage_figures& usage) {
         auto in_unit = [&](std::uint64_t bytes) {
@@ -135,20 +89,6 @@ void log_status_line(caf::scoped_actor& self, const accounting_actor& accounting
   log.flush();
 }
 
-// The first argument main does not understand; empty when all are understood.
-std::string unknown_argument(const std::vector<std::string>& args) {
-  if (args.empty())
-    return {};
-  const auto& command = args[0];
-  std::size_t understood = 1;
-  if (command == "status" && args.size() > 1 && args[1] == "--json")
-    understood = 2;
-  else if (command != "status" && command != "health" && command != "--check-config"
-           && command != "--version" && command != "--help")
-    understood = 0;
-  return understood < args.size() ? args[understood] : std::string{};
-}
-
 // Two monitors on one data directory would each write their own totals over the other's, so
 // the first one locks it; the lock goes with the process, also when it is killed. The lock
 // is on the directory itself, so a read-only directory can still be locked.
@@ -166,7 +106,8 @@ std::string lock_data_dir(const std::string& data_dir) {
   return std::string{"cannot be locked: "} + std::strerror(error);
 }
 
-int run_monitor(const config& settings, const sigset_t& signals) {
+int run_monitor(const config& settings) {
+  const sigset_t signals = handled_signals();
   std::error_code failure;
   std::filesystem::create_directories(settings.data_dir, failure);
   if (failure) {
@@ -202,61 +143,20 @@ int run_monitor(const config& settings, const sigset_t& signals) {
   // The sharing policy sleeps while idle; work stealing polls hundreds of times a second.
   system_config.set("scheduler.policy", caf::atom("sharing"));
   system_config.set("scheduler.max-threads", 2);
+  system_config.add_message_types<caf::id_block::tmon>();
   caf::actor_system system{system_config};
 
   auto stop_http = std::make_shared<std::atomic<bool>>(false);
-  auto transport = make_curl_transport(
+  monitor_dependencies dependencies;
+  dependencies.now = system_now;
+  dependencies.logger = make_logger;
+  dependencies.transport = make_curl_transport(
     [settings](std::string text) { return mask_secrets(std::move(text), settings); }, stop_http);
-  // Blocking HTTP calls each get a thread of their own, away from the scheduler's workers.
-  auto telegram_http = system.spawn<caf::detached>(http_client, transport);
-  auto lookup_http = system.spawn<caf::detached>(http_client, transport);
-
-  notifier_settings delivery;
-  delivery.context.language = settings.language;
-  delivery.context.unit = settings.unit;
-  delivery.context.direction = settings.direction;
-  delivery.context.host_name = host_name(settings);
-  delivery.context.public_ipv4 = settings.public_ip;
-  delivery.log = make_logger("notifier");
-  delivery.chat_ids = settings.telegram_chat_ids;
-  delivery.send_url = send_message_url(settings.telegram_api_base, settings.telegram_bot_token);
-  delivery.telegram = telegram_http;
-  if (settings.public_ip.empty())
-    delivery.public_ip_urls = settings.public_ip_urls;
-  delivery.lookups = lookup_http;
-  delivery.jitter = [random = std::mt19937{std::random_device{}()}]() mutable {
+  dependencies.jitter = [random = std::mt19937{std::random_device{}()}]() mutable {
     return std::uniform_real_distribution<double>{0.0, 1.0}(random);
   };
-  auto notifier_handle = system.spawn(notifier, std::move(delivery));
-
-  auto sampler_log = make_logger("sampler");
-  const auto interfaces = counted_interfaces(settings, sampler_log.get());
-  sampler_settings sampling{settings.host_proc, interfaces, settings.check_interval, system_now,
-                            sampler_log};
-  auto sampler_handle = system.spawn(sampler, std::move(sampling));
-
-  accounting_settings accounts;
-  accounts.data_dir = settings.data_dir;
-  accounts.loaded = std::move(loaded);
-  accounts.counted_with = counting_settings_of(settings, interfaces);
-  accounts.rules.direction = settings.direction;
-  accounts.rules.quota_bytes = settings.quota_bytes;
-  accounts.rules.thresholds = settings.thresholds;
-  accounts.rules.max_bandwidth_mbit = static_cast<std::uint64_t>(settings.max_bandwidth_mbit);
-  accounts.now = system_now;
-  accounts.log = make_logger("accounting");
-  accounts.sampler = sampler_handle;
-  accounts.notifier = notifier_handle;
-  auto accounting_handle = system.spawn(accounting, std::move(accounts));
-
-  scheduler_settings calendar;
-  calendar.reset_day = settings.reset_day;
-  calendar.report_interval_days = settings.report_interval.count();
-  calendar.report_time = settings.report_time;
-  calendar.now = system_now;
-  calendar.log = make_logger("scheduler");
-  calendar.accounting = accounting_handle;
-  auto scheduler_handle = system.spawn(scheduler, std::move(calendar));
+  dependencies.loaded = std::move(loaded);
+  const auto monitor = spawn_monitor(system, settings, std::move(dependencies));
 
   caf::scoped_actor self{system};
   // Signals sent before this point were held pending by the mask set in main.
@@ -271,14 +171,14 @@ int run_monitor(const config& settings, const sigset_t& signals) {
       continue;
     }
     if (received == SIGUSR1) {
-      log_status_line(self, accounting_handle, settings, *log);
+      log_status_line(self, monitor.accounting, settings, *log);
       continue;
     }
     log->info("{} received: taking a last sample and stopping", strsignal(received));
     break;
   }
 
-  self->request(accounting_handle, std::chrono::seconds{4}, flush_atom::value)
+  self->request(monitor.accounting, std::chrono::seconds{4}, caf::flush_atom_v)
     .receive(
       [&](bool saved) {
         if (!saved)
@@ -287,11 +187,7 @@ int run_monitor(const config& settings, const sigset_t& signals) {
       [&](caf::error& error) { log->error("no last sample: {}", caf::to_string(error)); });
   // Messages still on their way stay in the outbox for the next start.
   stop_http->store(true);
-  for (const auto& handle :
-       {caf::actor_cast<caf::actor>(scheduler_handle),
-        caf::actor_cast<caf::actor>(accounting_handle), caf::actor_cast<caf::actor>(sampler_handle),
-        caf::actor_cast<caf::actor>(notifier_handle), caf::actor_cast<caf::actor>(telegram_http),
-        caf::actor_cast<caf::actor>(lookup_http)})
+  for (const auto& handle : monitor.all())
     self->send_exit(handle, caf::exit_reason::user_shutdown);
   log->info("stopped");
   return 0;
@@ -315,24 +211,107 @@ __attribute__((section(".preinit_array"),
                used)) void (*const block_signals_first)(int, char**,
                                                         char**) = block_handled_signals;
 
+int print_version() {
+  fmt::print("traffic-monitor {}\n", TMON_VERSION);
+  return 0;
+}
+
+int print_help();
+
+int check_config(const config& settings) {
+  if (auto unusable = unusable_setting(settings)) {
+    std::cerr << *unusable << '\n';
+    return 2;
+  }
+  std::cout << describe_config(settings, system_now());
+  return 0;
+}
+
+int check_health_now(const config& settings) {
+  return check_health(settings, system_now(), std::cout);
+}
+
+int print_status_text(const config& settings) {
+  return print_status(status_context{settings, counted_interfaces(settings), system_now()}, false,
+                      std::cout, std::cerr);
+}
+
+int print_status_json(const config& settings) {
+  return print_status(status_context{settings, counted_interfaces(settings), system_now()}, true,
+                      std::cout, std::cerr);
+}
+
+// A command either runs without the configuration or with it read and checked.
+using command_handler = std::variant<int (*)(), int (*)(const config&)>;
+
+struct command {
+  std::vector<std::string> words;
+  // Shown by --help; a line break continues the text below it.
+  const char* help;
+  command_handler run;
+};
+
+const std::vector<command>& commands() {
+  static const std::vector<command> table{
+    {{},
+     "run the monitor until SIGTERM, SIGINT or another stop signal\n"
+     "(SIGHUP reopens LOG_FILE, SIGUSR1 logs one status line)",
+     run_monitor},
+    {{"status"}, "print the current cycle from the state file", print_status_text},
+    {{"status", "--json"}, "the same as one JSON object", print_status_json},
+    {{"health"}, "exit 0 when the state file is fresh, else say why and exit 1", check_health_now},
+    {{"--check-config"},
+     "check the environment and print the effective configuration",
+     check_config},
+    {{"--version"}, "print the version", print_version},
+    {{"--help"}, "print this text", print_help},
+  };
+  return table;
+}
+
+int print_help() {
+  std::string text = "Usage: traffic-monitor [COMMAND]\n\n"
+                     "Counts this server's network traffic per billing cycle and sends alerts, "
+                     "cycle-reset\nnotices and periodic reports to Telegram (or to the log when "
+                     "no bot is configured).\n\nCommands:\n";
+  for (const auto& entry : commands()) {
+    const auto words = entry.words.empty() ? std::string{"(none)"}
+                                           : fmt::format("{}", fmt::join(entry.words, " "));
+    std::string_view help = entry.help;
+    for (auto name = std::string_view{words}; !help.empty(); name = {}) {
+      const auto line = help.substr(0, help.find('\n'));
+      text += fmt::format("  {:<16}{}\n", name, line);
+      help.remove_prefix(std::min(help.size(), line.size() + 1));
+    }
+  }
+  text += "\nConfiguration is read from environment variables; see the README.\n";
+  std::cout << text;
+  return 0;
+}
+
+// The command whose words begin `args` for the longest stretch: the command meant, when it
+// has all of `args`, else the one whose words end before the first argument not understood.
+const command& longest_match(const std::vector<std::string>& args) {
+  const command* best = &commands().front();
+  for (const auto& entry : commands())
+    if (entry.words.size() > best->words.size() && entry.words.size() <= args.size()
+        && std::equal(entry.words.begin(), entry.words.end(), args.begin()))
+      best = &entry;
+  return *best;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
-  const sigset_t signals = handled_signals();
-  std::vector<std::string> args(argv + 1, argv + argc);
-  if (args == std::vector<std::string>{"--version"}) {
-    std::cout << "traffic-monitor " << TMON_VERSION << '\n';
-    return 0;
-  }
-  if (args == std::vector<std::string>{"--help"}) {
-    std::cout << usage_text;
-    return 0;
-  }
-  if (auto unknown = unknown_argument(args); !unknown.empty()) {
-    std::cerr << "unknown argument \"" << unknown << "\"; see traffic-monitor --help\n";
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  const command& meant = longest_match(args);
+  if (meant.words.size() < args.size()) {
+    std::cerr << "unknown argument \"" << args[meant.words.size()]
+              << "\"; see traffic-monitor --help\n";
     return 2;
   }
-  bool status = !args.empty() && args[0] == "status";
+  if (const auto* plain = std::get_if<int (*)()>(&meant.run))
+    return (*plain)();
   // The commands other than the monitor end soon: a signal may simply end them.
   if (!args.empty())
     pthread_sigmask(SIG_SETMASK, &mask_at_start, nullptr);
@@ -341,19 +320,5 @@ int main(int argc, char** argv) {
     std::cerr << parsed.error << '\n';
     return 2;
   }
-  const auto& settings = *parsed.value;
-  if (args == std::vector<std::string>{"--check-config"}) {
-    if (auto unusable = unusable_setting(settings)) {
-      std::cerr << *unusable << '\n';
-      return 2;
-    }
-    std::cout << describe_config(settings, system_now());
-    return 0;
-  }
-  if (args == std::vector<std::string>{"health"})
-    return check_health(settings, system_now(), std::cout);
-  if (status)
-    return print_status(status_context{settings, counted_interfaces(settings), system_now()},
-                        args.size() == 2, std::cout, std::cerr);
-  return run_monitor(settings, signals);
+  return std::get<int (*)(const config&)>(meant.run)(*parsed.value);
 }

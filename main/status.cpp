@@ -32,14 +32,6 @@ constexpr named_value<traffic_direction> direction_names[] = {
   {"max", traffic_direction::max},
 };
 
-ledger_rules rules_of(const counting_settings& settings) {
-  ledger_rules rules;
-  rules.direction = settings.direction;
-  rules.quota_bytes = settings.quota_bytes;
-  rules.thresholds = settings.thresholds;
-  return rules;
-}
-
 std::string thresholds_text(const std::vector<double>& thresholds) {
   return fmt::format("{}", fmt::join(thresholds, ","));
 }
@@ -105,7 +97,7 @@ status_figures figures_of(const monitor_state& state, const status_context& cont
     if (!same)
       out.differences.push_back({setting.variable, monitors, here});
   }
-  out.usage = current_usage(state, rules_of(out.counted_with));
+  out.usage = current_usage(state, ledger_rules_of(out.counted_with));
   const auto& usage = out.usage;
   out.remaining_bytes = usage.counted_bytes < usage.quota_bytes
                           ? usage.quota_bytes - usage.counted_bytes
@@ -124,6 +116,15 @@ std::string amount_with_share(std::uint64_t bytes, const usage_figures& usage,
 }
 
 } // namespace
+
+ledger_rules ledger_rules_of(const counting_settings& counted, std::uint64_t max_bandwidth_mbit) {
+  ledger_rules rules;
+  rules.direction = counted.direction;
+  rules.quota_bytes = counted.quota_bytes;
+  rules.thresholds = counted.thresholds;
+  rules.max_bandwidth_mbit = max_bandwidth_mbit;
+  return rules;
+}
 
 counting_settings counting_settings_of(const config& settings,
                                        std::vector<std::string> interfaces) {

@@ -17,6 +17,11 @@ namespace tmon {
 // route's already resolved).
 counting_settings counting_settings_of(const config& settings, std::vector<std::string> interfaces);
 
+// The accounting rules of settings counted with `counted`; 0: no bandwidth limit, which
+// only the counting of readings needs.
+ledger_rules ledger_rules_of(const counting_settings& counted,
+                             std::uint64_t max_bandwidth_mbit = 0);
+
 // What status shows besides the state itself: the caller's own settings, used only when the
 // state does not record the monitor's, and compared with them when it does.
 struct status_context {

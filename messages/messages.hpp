@@ -1,6 +1,5 @@
-// The typed interfaces of the actors (sampler, accounting, scheduler, notifier and the HTTP
-// clients it sends through), the atoms that tag their messages, and the inspect() overloads
-// that let CAF carry and print the plain structs of types.hpp.
+// The typed interfaces of the actors, the atoms that tag their messages, and the
+// inspect() overloads that let CAF carry and print the plain structs of types.hpp.
 #pragma once
 
 #include <cstdint>
@@ -9,26 +8,34 @@
 #include <caf/atom.hpp>
 #include <caf/meta/type_name.hpp>
 #include <caf/replies_to.hpp>
+#include <caf/type_id.hpp>
 #include <caf/typed_actor.hpp>
 
 #include "messages/types.hpp"
 
-namespace tmon {
+// Atoms and message types of this project, after CAF's own (flush_atom, tick_atom,
+// subscribe_atom are CAF's and are used as caf::flush_atom_v and so on).
+CAF_BEGIN_TYPE_ID_BLOCK(tmon, caf::first_custom_type_id)
+CAF_ADD_ATOM(tmon, tmon, sample_atom, "sample")
+CAF_ADD_ATOM(tmon, tmon, cycle_atom, "cycle")
+CAF_ADD_ATOM(tmon, tmon, report_atom, "report")
+CAF_ADD_ATOM(tmon, tmon, usage_atom, "usage")
+CAF_ADD_ATOM(tmon, tmon, deliver_atom, "deliver")
+CAF_ADD_ATOM(tmon, tmon, delivered_atom, "delivered")
+CAF_ADD_ATOM(tmon, tmon, http_atom, "http")
+CAF_ADD_ATOM(tmon, tmon, retry_atom, "retry")
+CAF_ADD_ATOM(tmon, tmon, lookup_atom, "lookup")
+CAF_ADD_ATOM(tmon, tmon, address_wait_atom, "addrwait")
+CAF_ADD_TYPE_ID(tmon, (tmon::interface_counters))
+CAF_ADD_TYPE_ID(tmon, (tmon::sample))
+CAF_ADD_TYPE_ID(tmon, (tmon::cycle_bounds))
+CAF_ADD_TYPE_ID(tmon, (tmon::usage_figures))
+CAF_ADD_TYPE_ID(tmon, (tmon::event))
+CAF_ADD_TYPE_ID(tmon, (tmon::http_request))
+CAF_ADD_TYPE_ID(tmon, (tmon::http_response))
+CAF_END_TYPE_ID_BLOCK(tmon)
 
-using sample_atom = caf::atom_constant<caf::atom("sample")>;
-using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
-using cycle_atom = caf::atom_constant<caf::atom("cycle")>;
-using report_atom = caf::atom_constant<caf::atom("report")>;
-using usage_atom = caf::atom_constant<caf::atom("usage")>;
-using flush_atom = caf::atom_constant<caf::atom("flush")>;
-using deliver_atom = caf::atom_constant<caf::atom("deliver")>;
-using delivered_atom = caf::atom_constant<caf::atom("delivered")>;
-using tick_atom = caf::atom_constant<caf::atom("tick")>;
-using http_atom = caf::atom_constant<caf::atom("http")>;
-using retry_atom = caf::atom_constant<caf::atom("retry")>;
-using lookup_atom = caf::atom_constant<caf::atom("lookup")>;
-using clock_atom = caf::atom_constant<caf::atom("clock")>;
-using address_wait_atom = caf::atom_constant<caf::atom("addrwait")>;
+namespace tmon {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, interface_counters& x) {
@@ -69,35 +76,35 @@ typename Inspector::result_type inspect(Inspector& f, http_response& x) {
   return f(caf::meta::type_name("http_response"), x.status, x.body, x.error);
 }
 
-// Owns calendar time: wakes at cycle resets and report instants, at least hourly.
-using scheduler_actor = caf::typed_actor<
+// Receives the sampler's periodic readings.
+using reading_sink = caf::typed_actor<
+  // One periodic reading.
+  caf::reacts_to<sample_atom, sample>>;
+
+// Owns calendar time and alone decides when the cycle changes: wakes at cycle resets and
+// report instants, at least hourly, and at a reading dated outside the announced cycle.
+using scheduler_actor = reading_sink::extend<
   // Self-sent timer with the number of the wake-up that armed it: recompute the calendar
   // from the wall clock and re-arm; a timer outdated by a later wake-up is ignored.
-  caf::reacts_to<tick_atom, std::uint64_t>,
-  // From accounting: a sample is dated past the cycle's end, so the wall clock jumped or the
-  // host was suspended; look at the clock now instead of at the next timer.
-  caf::reacts_to<clock_atom>>;
+  caf::reacts_to<caf::tick_atom, std::uint64_t>>;
 
 // Owns the persisted state: applies samples, closes cycles, raises events.
-using accounting_actor = caf::typed_actor<
-  // A periodic reading from the sampler.
-  caf::reacts_to<sample_atom, sample>,
-  // From the scheduler: the billing cycle that contains the current time, and the scheduler
-  // to ask again when a sample shows the clock has passed the cycle's end.
-  caf::reacts_to<cycle_atom, cycle_bounds, scheduler_actor>,
+using accounting_actor = reading_sink::extend<
+  // From the scheduler: the billing cycle that contains the current time.
+  caf::reacts_to<cycle_atom, cycle_bounds>,
   // From the scheduler: the latest report instant due so far in this cycle.
   caf::reacts_to<report_atom, cycle_bounds, epoch_seconds>,
-  // The current cycle's figures.
+  // From main on SIGUSR1: the current cycle's figures.
   caf::replies_to<usage_atom>::with<usage_figures>,
   // Takes one last sample and persists it; answered once the state is on disk.
-  caf::replies_to<flush_atom>::with<bool>>;
+  caf::replies_to<caf::flush_atom>::with<bool>>;
 
 // Reads the interface counters.
 using sampler_actor = caf::typed_actor<
-  // Starts sending periodic samples to this accounting actor.
-  caf::reacts_to<subscribe_atom, accounting_actor>,
-  // Self-sent timer: take the periodic sample and re-arm.
-  caf::reacts_to<tick_atom>,
+  // Adds a receiver of the periodic readings and sends it one at once.
+  caf::reacts_to<caf::subscribe_atom, reading_sink>,
+  // Self-sent timer: take the periodic sample, send it to every receiver and re-arm.
+  caf::reacts_to<caf::tick_atom>,
   // A sample taken right now (at a cycle boundary or at shutdown).
   caf::replies_to<sample_atom>::with<sample>>;
 

@@ -17,6 +17,11 @@
 
 namespace tmon {
 
+// A wall clock may be set back this far (NTP across midnight, a hand correction) without
+// being taken for wrong: within it, cycles only move forward. Accounting and the scheduler
+// both judge readings and cycles by it.
+constexpr epoch_seconds clock_step_back_tolerance_seconds = 24 * 3600;
+
 // Reads the current wall-clock time. Injected everywhere, so tests can move the calendar.
 using wall_clock = std::function<epoch_seconds()>;
 

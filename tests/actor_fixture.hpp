@@ -71,7 +71,7 @@ recording_notifier(notifier_actor::pointer, std::shared_ptr<std::vector<event>> 
   return {
     [=](deliver_atom, const event& e, bool) {
       received->push_back(e);
-      return std::make_tuple(delivered_atom::value, e.id);
+      return std::make_tuple(delivered_atom_v, e.id);
     },
     [](retry_atom, std::size_t) {},
     [](lookup_atom) {},
@@ -79,12 +79,12 @@ recording_notifier(notifier_actor::pointer, std::shared_ptr<std::vector<event>> 
   };
 }
 
-// Stand-in scheduler: counts how often it is asked to look at the clock.
-inline scheduler_actor::behavior_type recording_scheduler(scheduler_actor::pointer,
-                                                          std::shared_ptr<int> clock_checks) {
+// Stand-in sampler: takes subscriptions and sends nothing; a test sends readings itself.
+inline sampler_actor::behavior_type silent_sampler(sampler_actor::pointer) {
   return {
-    [](tick_atom, std::uint64_t) {},
-    [=](clock_atom) { ++*clock_checks; },
+    [](caf::subscribe_atom, const reading_sink&) {},
+    [](caf::tick_atom) {},
+    [](sample_atom) { return sample{}; },
   };
 }
 
@@ -99,14 +99,12 @@ inline accounting_actor::behavior_type
 recording_accounting(accounting_actor::pointer, std::shared_ptr<accounting_record> record) {
   return {
     [=](sample_atom, const sample& s) { record->samples.push_back(s); },
-    [=](cycle_atom, const cycle_bounds& cycle, const scheduler_actor&) {
-      record->cycles.push_back(cycle);
-    },
+    [=](cycle_atom, const cycle_bounds& cycle) { record->cycles.push_back(cycle); },
     [=](report_atom, const cycle_bounds&, epoch_seconds due_at) {
       record->reports.push_back(due_at);
     },
     [=](usage_atom) { return usage_figures{}; },
-    [=](flush_atom) { return true; },
+    [=](caf::flush_atom) { return true; },
   };
 }
 

@@ -1,15 +1,13 @@
-// The sampler, accounting and scheduler with a recording notifier under the test
-// coordinator: virtual time drives the calendar through a cycle reset and a report, and a
-// second actor system picks up the state file the first one left.
+// The monitor as spawn_monitor wires it, under the test coordinator with a recording
+// notifier: virtual time drives the calendar through a cycle reset and a report, and a second
+// actor system picks up the state file the first one left.
 #define CAF_SUITE system
 #include <caf/test/unit_test.hpp>
 
 #include "actor_fixture.hpp"
 
-#include "actors/accounting/accounting.hpp"
 #include "actors/accounting/state_file.hpp"
-#include "actors/sampler/sampler.hpp"
-#include "actors/scheduler/scheduler.hpp"
+#include "main/monitor.hpp"
 
 using namespace tmon;
 using namespace std::chrono_literals;
@@ -18,41 +16,33 @@ namespace {
 
 struct monitor : test::actor_fixture {
   std::shared_ptr<std::vector<event>> delivered = std::make_shared<std::vector<event>>();
-  std::vector<caf::actor> actors;
+  monitor_handles handles;
 
   monitor(epoch_seconds start_at, const std::string& proc_root, const std::string& data_dir)
       : actor_fixture(start_at) {
-    auto notifier_handle = sys.spawn(test::recording_notifier, delivered);
-    auto sampler_handle =
-      sys.spawn(sampler, sampler_settings{proc_root, {"eth0"}, 60s, wall(), logger("sampler")});
-    accounting_settings accounts;
-    accounts.data_dir = data_dir;
-    accounts.loaded = load_state(data_dir, wall()());
-    accounts.rules.direction = traffic_direction::bidirectional;
-    accounts.rules.quota_bytes = 1'000'000;
-    accounts.rules.thresholds = {50, 90};
-    accounts.now = wall();
-    accounts.log = logger("accounting");
-    accounts.sampler = sampler_handle;
-    accounts.notifier = notifier_handle;
-    auto accounting_handle = sys.spawn(accounting, std::move(accounts));
-    scheduler_settings calendar;
-    calendar.reset_day = 28;
-    calendar.report_interval_days = 1;
-    calendar.report_time = {9, 0};
-    calendar.now = wall();
-    calendar.log = logger("scheduler");
-    calendar.accounting = accounting_handle;
-    auto scheduler_handle = sys.spawn(scheduler, std::move(calendar));
-    actors = {caf::actor_cast<caf::actor>(notifier_handle),
-              caf::actor_cast<caf::actor>(sampler_handle),
-              caf::actor_cast<caf::actor>(accounting_handle),
-              caf::actor_cast<caf::actor>(scheduler_handle)};
+    config settings;
+    settings.host_proc = proc_root;
+    settings.data_dir = data_dir;
+    settings.interfaces = {"eth0"};
+    settings.direction = traffic_direction::bidirectional;
+    settings.quota_bytes = 1'000'000;
+    settings.thresholds = {50, 90};
+    settings.max_bandwidth_mbit = 0;
+    settings.reset_day = 28;
+    settings.report_interval = days{1};
+    settings.report_time = {9, 0};
+    monitor_dependencies dependencies;
+    dependencies.now = wall();
+    dependencies.logger = [this](const std::string& name) { return logger(name); };
+    dependencies.loaded = load_state(data_dir, wall()());
+    dependencies.http_on_own_threads = false;
+    dependencies.notifier = sys.spawn(test::recording_notifier, delivered);
+    handles = spawn_monitor(sys, settings, std::move(dependencies));
     sched.run();
   }
 
   ~monitor() override {
-    for (auto& handle : actors)
+    for (const auto& handle : handles.all())
       self->send_exit(handle, caf::exit_reason::user_shutdown);
     sched.run();
   }

@@ -35,7 +35,7 @@ void deliver(self_pointer self, const event& e) {
   auto id = e.id;
   // An event from an earlier run had its text logged when it was raised.
   auto raised_now = e.id >= state.first_event_id_of_run;
-  self->request(state.settings.notifier, caf::infinite, deliver_atom::value, e, raised_now)
+  self->request(state.settings.notifier, caf::infinite, deliver_atom_v, e, raised_now)
     .then(
       [=](delivered_atom, std::uint64_t delivered_id) {
         self->state.in_delivery.erase(delivered_id);
@@ -114,28 +114,6 @@ void apply(self_pointer self, const sample& s) {
     save(state);
   if (state.persisted.next_event_id != next_id)
     deliver_outbox(self);
-}
-
-// The scheduler sleeps on a steady timer, so a wall clock moved (or a suspended host) would
-// leave the cycle as it is for up to its longest sleep; a periodic reading dated well past
-// the cycle's end, or more than a day before its start, asks it to look at the clock now.
-// The margin lets a reading taken at the reset itself arrive just before the scheduler's own
-// announcement without a false alarm.
-void check_clock(self_pointer self, const sample& s) {
-  auto& state = self->state;
-  constexpr epoch_seconds margin = 60;
-  const auto& cycle = state.persisted.cycle;
-  const bool past_end = s.taken_at > cycle.end + margin;
-  const bool before_start = cycle.start - s.taken_at > clock_step_back_tolerance_seconds;
-  if (cycle == cycle_bounds{} || !(past_end || before_start) || state.clock_check_asked)
-    return;
-  state.clock_check_asked = true;
-  state.settings.log->info("a reading dated {} is {} the cycle {} to {}: asking the scheduler "
-                           "to look at the clock",
-                           local_iso8601(s.taken_at),
-                           past_end ? "past the end of" : "more than a day before",
-                           local_iso8601(cycle.start), local_iso8601(cycle.end));
-  self->send(state.calendar, clock_atom::value);
 }
 
 // Closes the open cycle and opens `next`, counting in neither the traffic not yet read: the
@@ -223,12 +201,11 @@ void start_up(self_pointer self, const cycle_bounds& named, const sample* readin
   save(state);
   deliver_outbox(self);
   state.sampling = true;
-  self->send(state.settings.sampler, subscribe_atom::value, accounting_actor{self});
+  self->send(state.settings.sampler, caf::subscribe_atom_v, reading_sink{self});
 }
 
 void start(self_pointer self, const cycle_bounds& named) {
-  self
-    ->request(self->state.settings.sampler, self->state.settings.sample_timeout, sample_atom::value)
+  self->request(self->state.settings.sampler, self->state.settings.sample_timeout, sample_atom_v)
     .await([=](const sample& reading) { start_up(self, named, &reading); },
            [=](caf::error& failure) {
              self->state.settings.log->warn("no reading at start-up ({}); the traffic since "
@@ -267,7 +244,7 @@ void settle_cycle(self_pointer self, const cycle_bounds& named) {
     save(state);
     deliver_outbox(self);
   };
-  self->request(state.settings.sampler, state.settings.sample_timeout, sample_atom::value)
+  self->request(state.settings.sampler, state.settings.sample_timeout, sample_atom_v)
     .await(
       [=](const sample& s) {
         apply(self, s);
@@ -305,13 +282,8 @@ accounting(accounting_actor::stateful_pointer<accounting_state> self,
     state.settings.log->info("no state file yet: counting starts from the first sample");
   }
   return {
-    [=](sample_atom, const sample& s) {
-      apply(self, s);
-      check_clock(self, s);
-    },
-    [=](cycle_atom, const cycle_bounds& current, const scheduler_actor& calendar) {
-      self->state.calendar = calendar;
-      self->state.clock_check_asked = false;
+    [=](sample_atom, const sample& s) { apply(self, s); },
+    [=](cycle_atom, const cycle_bounds& current) {
       if (self->state.sampling)
         settle_cycle(self, current);
       else
@@ -330,11 +302,10 @@ accounting(accounting_actor::stateful_pointer<accounting_state> self,
       deliver_outbox(self);
     },
     [=](usage_atom) { return current_usage(self->state.persisted, self->state.settings.rules); },
-    [=](flush_atom) -> caf::result<bool> {
+    [=](caf::flush_atom) -> caf::result<bool> {
       auto promise = self->make_response_promise<bool>();
       self
-        ->request(self->state.settings.sampler, self->state.settings.sample_timeout,
-                  sample_atom::value)
+        ->request(self->state.settings.sampler, self->state.settings.sample_timeout, sample_atom_v)
         .then(
           [=](const sample& s) mutable {
             apply(self, s);

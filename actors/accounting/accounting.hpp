@@ -39,10 +39,6 @@ struct accounting_state {
   // Samples are taken only once the first cycle is settled, so that traffic which passed
   // while the monitor was stopped lands in the right cycle.
   bool sampling = false;
-  // Announces the cycles; asked once per cycle to look at the clock again when a sample is
-  // dated past the cycle's end.
-  scheduler_actor calendar;
-  bool clock_check_asked = false;
   // Events handed to the notifier and not yet acknowledged.
   std::set<std::uint64_t> in_delivery;
   // The last save error, logged once until it changes or saving works again.

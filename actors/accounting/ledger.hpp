@@ -176,10 +176,6 @@ std::uint64_t projected_usage(std::uint64_t counted, const cycle_bounds& cycle, 
 // first. Alerts, reset notices and state file notices are never superseded.
 std::vector<std::uint64_t> superseded_events(const std::deque<event>& outbox);
 
-// A wall clock may be set back this far (NTP across midnight, a hand correction) without
-// being taken for wrong: within it, cycles only move forward.
-constexpr epoch_seconds clock_step_back_tolerance_seconds = 24 * 3600;
-
 // How the open cycle has to change for the cycle the calendar names for now.
 enum class cycle_transition {
   // No cycle yet: the calendar's is the first.

@@ -27,7 +27,7 @@ void chat_finished(self_pointer self, std::uint64_t event_id) {
   auto found = self->state.pending.find(event_id);
   if (found == self->state.pending.end() || --found->second.chats_left > 0)
     return;
-  found->second.promise.deliver(delivered_atom::value, event_id);
+  found->second.promise.deliver(delivered_atom_v, event_id);
   self->state.pending.erase(found);
 }
 
@@ -53,7 +53,7 @@ void retry_after_refusal(self_pointer self, std::size_t index, const send_verdic
     log.debug("message {} for chat {} still refused ({}); next try in {} minutes", event_id,
               chat.chat_id, verdict.reason, configuration_retry_delay.count() / 60);
   }
-  self->delayed_send(self, configuration_retry_delay, retry_atom::value, index);
+  self->delayed_send(self, configuration_retry_delay, retry_atom_v, index);
 }
 
 void handle_reply(self_pointer self, std::size_t index, const http_response& reply) {
@@ -84,7 +84,7 @@ void handle_reply(self_pointer self, std::size_t index, const http_response& rep
         delay = std::max<std::chrono::milliseconds>(delay, *verdict.retry_after);
       log.warn("message {} not delivered to chat {} ({}); attempt {} failed, next in {}", event_id,
                chat.chat_id, verdict.reason, chat.failures, seconds_text(delay));
-      self->delayed_send(self, delay, retry_atom::value, index);
+      self->delayed_send(self, delay, retry_atom_v, index);
       return;
     }
   }
@@ -104,7 +104,7 @@ void send_next(self_pointer self, std::size_t index) {
   auto now = self->clock().now();
   auto allowed_at = next_send_time(chat.recent_sends, chat.group);
   if (now < allowed_at) {
-    self->delayed_send(self, allowed_at - now, retry_atom::value, index);
+    self->delayed_send(self, allowed_at - now, retry_atom_v, index);
     return;
   }
   chat.recent_sends.push_back(now);
@@ -114,7 +114,7 @@ void send_next(self_pointer self, std::size_t index) {
   request.url = self->state.settings.send_url;
   request.body = send_message_body(chat.chat_id, chat.waiting.front().text);
   // The transport's own timeouts bound the call; the actor only waits for it.
-  self->request(self->state.settings.telegram, caf::infinite, http_atom::value, request)
+  self->request(self->state.settings.telegram, caf::infinite, http_atom_v, request)
     .then([=](const http_response& reply) { handle_reply(self, index, reply); },
           [=](caf::error& failure) {
             handle_reply(self, index, http_response{0, {}, caf::to_string(failure)});
@@ -140,7 +140,7 @@ void enqueue(self_pointer self, const event& e, bool raised_now) {
   }
   if (state.chats.empty()) {
     auto found = state.pending.find(e.id);
-    found->second.promise.deliver(delivered_atom::value, e.id);
+    found->second.promise.deliver(delivered_atom_v, e.id);
     state.pending.erase(found);
     return;
   }
@@ -163,8 +163,7 @@ void release_start_messages(self_pointer self) {
 void schedule_lookup(self_pointer self) {
   const auto& settings = self->state.settings;
   auto known = !settings.context.public_ipv4.empty();
-  self->delayed_send(self, known ? settings.lookup_every : settings.lookup_retry,
-                     lookup_atom::value);
+  self->delayed_send(self, known ? settings.lookup_every : settings.lookup_retry, lookup_atom_v);
 }
 
 // Asks the services one after another until one names a valid address.
@@ -191,7 +190,7 @@ void look_up_from(self_pointer self, std::size_t index) {
                                     mask_url_credentials(urls[index]), why);
     look_up_from(self, index + 1);
   };
-  self->request(self->state.settings.lookups, caf::infinite, http_atom::value, request)
+  self->request(self->state.settings.lookups, caf::infinite, http_atom_v, request)
     .then(
       [=](const http_response& reply) {
         auto address = reply.status == 200 ? parse_public_ip_reply(reply.body) : std::nullopt;
@@ -235,7 +234,7 @@ notifier_actor::behavior_type notifier(notifier_actor::stateful_pointer<notifier
       // "Public IPv4: unknown" in the start-up message says nothing; an alert does not wait.
       if (e.kind == event_kind::monitor_started && state.awaiting_first_lookup) {
         if (state.held_start_messages.empty())
-          self->delayed_send(self, state.settings.start_message_wait, address_wait_atom::value);
+          self->delayed_send(self, state.settings.start_message_wait, address_wait_atom_v);
         state.held_start_messages.push_back({e, raised_now});
         return promise;
       }

@@ -80,7 +80,8 @@ std::optional<sample> take_sample(sampler_state& state) {
 
 void sample_and_send(sampler_actor::stateful_pointer<sampler_state> self) {
   if (auto reading = take_sample(self->state))
-    self->send(self->state.subscriber, sample_atom::value, std::move(*reading));
+    for (const auto& receiver : self->state.receivers)
+      self->send(receiver, sample_atom_v, *reading);
 }
 
 } // namespace
@@ -89,17 +90,18 @@ sampler_actor::behavior_type sampler(sampler_actor::stateful_pointer<sampler_sta
                                      sampler_settings settings) {
   self->state.settings = std::move(settings);
   return {
-    [=](subscribe_atom, accounting_actor subscriber) {
-      self->state.subscriber = std::move(subscriber);
-      sample_and_send(self);
+    [=](caf::subscribe_atom, const reading_sink& receiver) {
+      if (auto reading = take_sample(self->state))
+        self->send(receiver, sample_atom_v, std::move(*reading));
+      self->state.receivers.push_back(receiver);
       if (!self->state.timer_armed) {
         self->state.timer_armed = true;
-        self->delayed_send(self, self->state.settings.interval, tick_atom::value);
+        self->delayed_send(self, self->state.settings.interval, caf::tick_atom_v);
       }
     },
-    [=](tick_atom) {
+    [=](caf::tick_atom) {
       sample_and_send(self);
-      self->delayed_send(self, self->state.settings.interval, tick_atom::value);
+      self->delayed_send(self, self->state.settings.interval, caf::tick_atom_v);
     },
     [=](sample_atom) -> caf::result<sample> {
       if (auto reading = take_sample(self->state))

@@ -1,5 +1,6 @@
 // The sampler: reads the configured interfaces' counters on a timer and sends each reading
-// to accounting; also answers for a reading taken right now.
+// to its subscribers (accounting, once its first cycle is settled, and the scheduler, for the
+// readings' dates); also answers for a reading taken right now.
 #pragma once
 
 #include <chrono>
@@ -27,7 +28,8 @@ constexpr epoch_seconds missing_interface_report_every = 600;
 struct sampler_state {
   static inline const char* name = "sampler";
   sampler_settings settings;
-  accounting_actor subscriber;
+  // Every actor that subscribed, sent each periodic reading.
+  std::vector<reading_sink> receivers;
   bool timer_armed = false;
   // When a missing interface was last reported (the first one always is).
   std::optional<epoch_seconds> missing_reported_at;

@@ -1,7 +1,9 @@
-// The scheduler: owns calendar time. On every wake-up it recomputes, from the wall clock,
-// the cycle that contains now and the latest report due, tells accounting, and sleeps until
-// the next boundary, but never longer than max_sleep, so a clock change or a suspended host
-// cannot make it miss one. Accounting wakes it sooner when a sample is dated past the cycle.
+// The scheduler: owns calendar time and alone decides when the cycle changes. On every
+// wake-up it recomputes, from the wall clock, the cycle that contains now and the latest
+// report due, tells accounting, and sleeps until the next boundary, but never longer than
+// max_sleep. It also receives the sampler's readings: one dated outside the announced cycle
+// means the wall clock jumped or the host was suspended, and wakes it at once instead of at
+// its next timer, which a steady clock arms.
 #pragma once
 
 #include <chrono>
@@ -23,13 +25,21 @@ struct scheduler_settings {
   wall_clock now;
   std::shared_ptr<spdlog::logger> log;
   accounting_actor accounting;
+  // Subscribed to at start, for the readings' dates.
+  sampler_actor sampler;
 };
+
+// A reading this much past the cycle's end wakes the scheduler: one taken at the reset
+// itself may arrive just before the scheduler's own wake-up, without a false alarm.
+constexpr epoch_seconds reading_past_end_margin = 60;
 
 struct scheduler_state {
   static inline const char* name = "scheduler";
   scheduler_settings settings;
   // Counts wake-ups; only the timer armed by the latest one is live.
   std::uint64_t wake_ups = 0;
+  // The cycle told to accounting at the latest wake-up.
+  cycle_bounds announced;
 };
 
 scheduler_actor::behavior_type scheduler(scheduler_actor::stateful_pointer<scheduler_state> self,

@@ -36,8 +36,6 @@ struct fixture : test::actor_fixture {
   sampler_actor sampler_handle;
   notifier_actor notifier_handle;
   accounting_actor subject;
-  std::shared_ptr<int> clock_checks = std::make_shared<int>(0);
-  scheduler_actor calendar_handle = sys.spawn(test::recording_scheduler, clock_checks);
   // 28 Feb 2026 00:00 UTC is the cycle boundary when the fixture's calendar starts on
   // 27 Feb 23:59:50 with reset day 28.
   cycle_bounds february{test::utc(2026, 1, 28), test::utc(2026, 2, 28)};
@@ -50,8 +48,7 @@ struct fixture : test::actor_fixture {
   ~fixture() override {
     for (auto handle :
          {caf::actor_cast<caf::actor>(subject), caf::actor_cast<caf::actor>(sampler_handle),
-          caf::actor_cast<caf::actor>(notifier_handle),
-          caf::actor_cast<caf::actor>(calendar_handle)})
+          caf::actor_cast<caf::actor>(notifier_handle)})
       self->send_exit(handle, caf::exit_reason::user_shutdown);
     sched.run();
   }
@@ -88,7 +85,7 @@ struct fixture : test::actor_fixture {
   }
 
   void tell_cycle(const cycle_bounds& cycle) {
-    self->send(subject, cycle_atom::value, cycle, calendar_handle);
+    self->send(subject, cycle_atom_v, cycle);
     sched.run();
   }
 
@@ -195,34 +192,6 @@ CAF_TEST(a clock that moved back does not reopen or repeat a cycle) {
   CAF_CHECK_EQUAL(on_disk().cycle, march);
 }
 
-CAF_TEST(a reading dated well past the end of the cycle makes it ask for the clock once) {
-  start();
-  tell_cycle(february);
-  pass(60s); // 28 Feb 00:00:50, a reading at the reset itself
-  CAF_CHECK_EQUAL(*clock_checks, 0);
-  pass(60s); // 00:01:50
-  CAF_CHECK_EQUAL(*clock_checks, 1);
-  pass(180s);
-  CAF_CHECK_EQUAL(*clock_checks, 1);
-  tell_cycle(march);
-  calendar_start += 31 * 86400; // the clock jumps past the end of March
-  pass(60s);
-  CAF_CHECK_EQUAL(*clock_checks, 2);
-}
-
-CAF_TEST(a reading dated more than a day before the cycle makes it ask for the clock once) {
-  start();
-  tell_cycle(march);
-  calendar_start -= 86400; // a day back from the start of March: within the tolerance
-  pass(60s);
-  CAF_CHECK_EQUAL(*clock_checks, 0);
-  calendar_start -= 3600;
-  pass(60s);
-  CAF_CHECK_EQUAL(*clock_checks, 1);
-  pass(60s);
-  CAF_CHECK_EQUAL(*clock_checks, 1);
-}
-
 CAF_TEST(a change of the calendar within the cycle re - bounds it and keeps its totals) {
   test::scoped_time_zone zone{"UTC"};
   // Counted with reset day 1; the calendar now names the cycle of reset day 28.
@@ -272,7 +241,7 @@ CAF_TEST(a stored cycle far in the future was made by a wrong clock and is re - 
   CAF_CHECK_EQUAL(lines_containing("made by a wrong clock"), 1u);
   // Reports work again.
   pass(5s);
-  self->send(subject, report_atom::value, february, now());
+  self->send(subject, report_atom_v, february, now());
   sched.run();
   CAF_CHECK_EQUAL(delivered->back().kind, event_kind::usage_report);
 }
@@ -297,8 +266,8 @@ CAF_TEST(after a stop the start - up notice and an owed report show the traffic 
   proc.set_counters({{"eth0", 1000, 5000 + 3000}});
   start();
   // As the scheduler does: the cycle, then the latest report due.
-  self->send(subject, cycle_atom::value, february, calendar_handle);
-  self->send(subject, report_atom::value, february, test::utc(2026, 2, 27, 9));
+  self->send(subject, cycle_atom_v, february);
+  self->send(subject, report_atom_v, february, test::utc(2026, 2, 27, 9));
   sched.run();
   CAF_CHECK_EQUAL(delivered_kinds(), (std::vector<event_kind>{event_kind::monitor_started,
                                                               event_kind::threshold_crossed,
@@ -386,17 +355,17 @@ CAF_TEST(a due report is sent once) {
   start();
   tell_cycle(february);
   auto due = test::utc(2026, 2, 25, 9);
-  self->send(subject, report_atom::value, february, due);
+  self->send(subject, report_atom_v, february, due);
   sched.run();
-  self->send(subject, report_atom::value, february, due);
+  self->send(subject, report_atom_v, february, due);
   sched.run();
   CAF_CHECK_EQUAL(delivered_kinds(), (std::vector<event_kind>{event_kind::monitor_started}));
   CAF_CHECK_EQUAL(on_disk().last_report_at, now());
   // A first start owes no report for earlier instants; a later one is sent.
   pass(5s);
-  self->send(subject, report_atom::value, february, now());
+  self->send(subject, report_atom_v, february, now());
   sched.run();
-  self->send(subject, report_atom::value, february, now());
+  self->send(subject, report_atom_v, february, now());
   sched.run();
   CAF_CHECK_EQUAL(delivered_kinds(),
                   (std::vector<event_kind>{event_kind::monitor_started, event_kind::usage_report}));
@@ -441,7 +410,7 @@ CAF_TEST(a flush takes a last sample and saves it) {
   tell_cycle(february);
   proc.set_counters({{"eth0", 1000, 5000 + 42}});
   pass(5s);
-  auto pending = self->request(subject, caf::infinite, flush_atom::value);
+  auto pending = self->request(subject, caf::infinite, caf::flush_atom_v);
   sched.run();
   bool saved = false;
   pending.receive([&](bool ok) { saved = ok; },

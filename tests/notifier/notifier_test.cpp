@@ -117,7 +117,7 @@ struct fixture : test::actor_fixture {
     // argument tuple when a function is spawned without arguments, which UBSan reports.
     auto client = [](caf::event_based_actor* self, notifier_actor target, event to_deliver,
                      bool fresh, std::vector<std::uint64_t>* answers) {
-      self->request(target, caf::infinite, deliver_atom::value, to_deliver, fresh)
+      self->request(target, caf::infinite, deliver_atom_v, to_deliver, fresh)
         .then([=](delivered_atom, std::uint64_t id) { answers->push_back(id); },
               [](caf::error& failure) { CAF_FAIL(caf::to_string(failure)); });
     };
@@ -508,8 +508,8 @@ CAF_TEST(an alert raised during an outage leaves the outbox once delivered) {
   accounts.notifier = subject;
   auto accounting_handle = keep(sys.spawn(accounting, std::move(accounts)));
   sched.run();
-  self->send(accounting_handle, cycle_atom::value,
-             cycle_bounds{test::utc(2026, 2, 1), test::utc(2026, 3, 1)}, scheduler_actor{});
+  self->send(accounting_handle, cycle_atom_v,
+             cycle_bounds{test::utc(2026, 2, 1), test::utc(2026, 3, 1)});
   sched.run();
   proc.set_counters({{"eth0", 0, 900}});
   pass(60s);

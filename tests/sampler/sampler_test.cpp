@@ -27,7 +27,7 @@ struct fixture : test::actor_fixture {
     subject = sys.spawn(sampler, sampler_settings{proc.root(), std::move(interfaces), 60s, wall(),
                                                   logger("sampler")});
     sched.run();
-    self->send(subject, subscribe_atom::value, sink);
+    self->send(subject, caf::subscribe_atom_v, reading_sink{sink});
     sched.run();
   }
 };
@@ -133,7 +133,7 @@ CAF_TEST(a sample on request is taken right now) {
   proc.set_counters({{"eth0", 4242, 4343}});
   pass(10s);
   std::optional<sample> answer;
-  auto pending = self->request(subject, caf::infinite, sample_atom::value);
+  auto pending = self->request(subject, caf::infinite, sample_atom_v);
   sched.run();
   pending.receive([&](const sample& s) { answer = s; },
                   [&](caf::error& e) { CAF_FAIL(caf::to_string(e)); });

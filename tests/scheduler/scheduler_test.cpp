@@ -14,6 +14,7 @@ struct fixture : test::actor_fixture {
   test::scoped_time_zone zone{"UTC"};
   std::shared_ptr<test::accounting_record> record = std::make_shared<test::accounting_record>();
   accounting_actor sink = sys.spawn(test::recording_accounting, record);
+  sampler_actor readings = sys.spawn(test::silent_sampler);
   scheduler_actor subject;
 
   explicit fixture(epoch_seconds start_at = test::utc(2026, 2, 27, 23, 59, 50))
@@ -21,6 +22,7 @@ struct fixture : test::actor_fixture {
 
   ~fixture() override {
     self->send_exit(subject, caf::exit_reason::user_shutdown);
+    self->send_exit(readings, caf::exit_reason::user_shutdown);
     sched.run();
   }
 
@@ -32,7 +34,16 @@ struct fixture : test::actor_fixture {
     settings.now = wall();
     settings.log = logger("scheduler");
     settings.accounting = sink;
+    settings.sampler = readings;
     subject = sys.spawn(scheduler, std::move(settings));
+    sched.run();
+  }
+
+  // A periodic reading taken now, as the sampler would send it.
+  void reading_now() {
+    sample reading;
+    reading.taken_at = now();
+    self->send(subject, sample_atom_v, reading);
     sched.run();
   }
 };
@@ -65,19 +76,56 @@ CAF_TEST(a reset day missing from the month falls on its last day) {
                   (cycle_bounds{test::utc(2026, 2, 28), test::utc(2026, 3, 31)}));
 }
 
-CAF_TEST(asked to look at the clock it wakes at once and keeps one timer) {
+CAF_TEST(a reading past the cycle makes it look at the clock at once and keep one timer) {
   start(28);
   pass(10s); // 28 Feb 00:00
   CAF_REQUIRE_EQUAL(record->cycles.size(), 2u);
   calendar_start += 40 * 86400; // the clock jumps to 9 April
-  self->send(subject, clock_atom::value);
-  sched.run();
+  reading_now();
   CAF_REQUIRE_EQUAL(record->cycles.size(), 3u);
   CAF_CHECK_EQUAL(record->cycles.back(),
                   (cycle_bounds{test::utc(2026, 3, 28), test::utc(2026, 4, 28)}));
   // The timer armed before the jump fires too, within the hour, and is ignored.
   pass(3600s);
   CAF_CHECK_EQUAL(record->cycles.size(), 4u);
+}
+
+CAF_TEST(a reading dated well past the end of the cycle makes it look at the clock once) {
+  start(28);
+  CAF_REQUIRE_EQUAL(record->cycles.size(), 1u);
+  // The wall clock moves while the timer set for the reset has not fired yet.
+  calendar_start += 60; // 28 Feb 00:00:50, a reading at the reset itself
+  reading_now();
+  CAF_CHECK_EQUAL(record->cycles.size(), 1u);
+  calendar_start += 60; // 00:01:50
+  reading_now();
+  CAF_CHECK_EQUAL(record->cycles.size(), 2u);
+  CAF_CHECK_EQUAL(record->cycles.back(),
+                  (cycle_bounds{test::utc(2026, 2, 28), test::utc(2026, 3, 28)}));
+  calendar_start += 180;
+  reading_now();
+  CAF_CHECK_EQUAL(record->cycles.size(), 2u);
+  calendar_start += 31 * 86400; // the clock jumps past the end of March
+  reading_now();
+  CAF_CHECK_EQUAL(record->cycles.size(), 3u);
+  CAF_CHECK_EQUAL(lines_containing("asking the scheduler to look at the clock"), 2u);
+}
+
+CAF_TEST(a reading dated more than a day before the cycle makes it look at the clock once) {
+  start(28);
+  pass(10s); // 28 Feb 00:00, the cycle of March
+  CAF_REQUIRE_EQUAL(record->cycles.size(), 2u);
+  calendar_start -= 86400; // a day back from the start of March: within the tolerance
+  reading_now();
+  CAF_CHECK_EQUAL(record->cycles.size(), 2u);
+  calendar_start -= 3600;
+  reading_now();
+  CAF_CHECK_EQUAL(record->cycles.size(), 3u);
+  CAF_CHECK_EQUAL(record->cycles.back(),
+                  (cycle_bounds{test::utc(2026, 1, 28), test::utc(2026, 2, 28)}));
+  reading_now();
+  CAF_CHECK_EQUAL(record->cycles.size(), 3u);
+  CAF_CHECK_EQUAL(lines_containing("more than a day before the cycle"), 1u);
 }
 
 CAF_TEST(it never sleeps longer than an hour) {

@@ -1,0 +1,119 @@
+#include "main/monitor.hpp"
+
+#include <unistd.h>
+
+#include <caf/all.hpp>
+
+#include "actors/accounting/accounting.hpp"
+#include "actors/notifier/http_client.hpp"
+#include "actors/notifier/notifier.hpp"
+#include "actors/notifier/telegram.hpp"
+#include "actors/sampler/proc_net.hpp"
+#include "actors/sampler/sampler.hpp"
+#include "actors/scheduler/scheduler.hpp"
+#include "main/status.hpp"
+
+namespace tmon {
+
+namespace {
+
+std::string host_name(const config& settings) {
+  if (!settings.server_name.empty())
+    return settings.server_name;
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0)
+    return "unknown";
+  return name;
+}
+
+http_client_actor spawn_http_client(caf::actor_system& system,
+                                    const monitor_dependencies& dependencies) {
+  if (dependencies.http_on_own_threads)
+    return system.spawn<caf::detached>(http_client, dependencies.transport);
+  return system.spawn(http_client, dependencies.transport);
+}
+
+notifier_actor spawn_notifier(caf::actor_system& system, const config& settings,
+                              const monitor_dependencies& dependencies, monitor_handles& handles) {
+  notifier_settings delivery;
+  delivery.context.language = settings.language;
+  delivery.context.unit = settings.unit;
+  delivery.context.direction = settings.direction;
+  delivery.context.host_name = host_name(settings);
+  delivery.context.public_ipv4 = settings.public_ip;
+  delivery.log = dependencies.logger("notifier");
+  delivery.chat_ids = settings.telegram_chat_ids;
+  delivery.send_url = send_message_url(settings.telegram_api_base, settings.telegram_bot_token);
+  delivery.telegram = spawn_http_client(system, dependencies);
+  if (settings.public_ip.empty())
+    delivery.public_ip_urls = settings.public_ip_urls;
+  delivery.lookups = spawn_http_client(system, dependencies);
+  delivery.jitter = dependencies.jitter;
+  handles.http_clients = {delivery.telegram, delivery.lookups};
+  return system.spawn(notifier, std::move(delivery));
+}
+
+} // namespace
+
+std::vector<caf::actor> monitor_handles::all() const {
+  std::vector<caf::actor> result{caf::actor_cast<caf::actor>(scheduler),
+                                 caf::actor_cast<caf::actor>(accounting),
+                                 caf::actor_cast<caf::actor>(sampler),
+                                 caf::actor_cast<caf::actor>(notifier)};
+  for (const auto& client : http_clients)
+    result.push_back(caf::actor_cast<caf::actor>(client));
+  return result;
+}
+
+std::vector<std::string> counted_interfaces(const config& settings, spdlog::logger* log) {
+  if (!settings.interfaces.empty())
+    return settings.interfaces;
+  auto route = read_default_route_interface(settings.host_proc);
+  if (route) {
+    if (log)
+      log->info("counting {}, the interface of the default route", *route.value);
+    return {*route.value};
+  }
+  if (log)
+    log->warn("{}; counting eth0 (set NETWORK_INTERFACE to choose)", route.error);
+  return {"eth0"};
+}
+
+monitor_handles spawn_monitor(caf::actor_system& system, const config& settings,
+                              monitor_dependencies dependencies) {
+  monitor_handles handles;
+  handles.notifier = dependencies.notifier
+                       ? dependencies.notifier
+                       : spawn_notifier(system, settings, dependencies, handles);
+
+  auto sampler_log = dependencies.logger("sampler");
+  const auto interfaces = counted_interfaces(settings, sampler_log.get());
+  handles.sampler = system.spawn(sampler, sampler_settings{settings.host_proc, interfaces,
+                                                           settings.check_interval,
+                                                           dependencies.now, sampler_log});
+
+  accounting_settings accounts;
+  accounts.data_dir = settings.data_dir;
+  accounts.loaded = std::move(dependencies.loaded);
+  accounts.counted_with = counting_settings_of(settings, interfaces);
+  accounts.rules = ledger_rules_of(accounts.counted_with,
+                                   static_cast<std::uint64_t>(settings.max_bandwidth_mbit));
+  accounts.now = dependencies.now;
+  accounts.log = dependencies.logger("accounting");
+  accounts.sampler = handles.sampler;
+  accounts.notifier = handles.notifier;
+  handles.accounting = system.spawn(accounting, std::move(accounts));
+
+  scheduler_settings calendar;
+  calendar.reset_day = settings.reset_day;
+  calendar.report_interval_days = settings.report_interval.count();
+  calendar.report_time = settings.report_time;
+  calendar.now = dependencies.now;
+  calendar.log = dependencies.logger("scheduler");
+  calendar.accounting = handles.accounting;
+  calendar.sampler = handles.sampler;
+  handles.scheduler = system.spawn(scheduler, std::move(calendar));
+  return handles;
+}
+
+} // namespace tmon
