@@ -79,10 +79,11 @@ recording_notifier(notifier_actor::pointer, std::shared_ptr<std::vector<event>> 
   };
 }
 
-// Stand-in sampler: takes subscriptions and sends nothing; a test sends readings itself.
-inline sampler_actor::behavior_type silent_sampler(sampler_actor::pointer) {
+// Stand-in sampler: records who subscribes and sends nothing; a test sends readings itself.
+inline sampler_actor::behavior_type
+silent_sampler(sampler_actor::pointer, std::shared_ptr<std::vector<reading_sink>> subscribers) {
   return {
-    [](caf::subscribe_atom, const reading_sink&) {},
+    [subscribers](caf::subscribe_atom, const reading_sink& sink) { subscribers->push_back(sink); },
     [](caf::tick_atom) {},
     [](sample_atom) { return sample{}; },
   };

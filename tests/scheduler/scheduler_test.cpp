@@ -14,7 +14,9 @@ struct fixture : test::actor_fixture {
   test::scoped_time_zone zone{"UTC"};
   std::shared_ptr<test::accounting_record> record = std::make_shared<test::accounting_record>();
   accounting_actor sink = sys.spawn(test::recording_accounting, record);
-  sampler_actor readings = sys.spawn(test::silent_sampler);
+  std::shared_ptr<std::vector<reading_sink>> subscribers =
+    std::make_shared<std::vector<reading_sink>>();
+  sampler_actor readings = sys.spawn(test::silent_sampler, subscribers);
   scheduler_actor subject;
 
   explicit fixture(epoch_seconds start_at = test::utc(2026, 2, 27, 23, 59, 50))
@@ -54,6 +56,8 @@ CAF_TEST_FIXTURE_SCOPE(scheduler_tests, fixture)
 
 CAF_TEST(the cycle is announced at start and again exactly at the reset) {
   start(28);
+  // It watches the readings' dates for a moved clock.
+  CAF_CHECK_EQUAL(subscribers->size(), 1u);
   cycle_bounds february{test::utc(2026, 1, 28), test::utc(2026, 2, 28)};
   cycle_bounds march{test::utc(2026, 2, 28), test::utc(2026, 3, 28)};
   CAF_REQUIRE_EQUAL(record->cycles.size(), 1u);
