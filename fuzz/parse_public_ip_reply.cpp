@@ -1,7 +1,9 @@
 // A public-IP service's answer. Cross-checked against the C library: an address is accepted
-// exactly when inet_pton reads the answer, stripped of surrounding blanks and line ends, as
-// an IPv4 address (glibc also refuses leading zeros), and it is returned as written.
+// exactly when inet_pton reads the answer, stripped of the white space isspace sees around it
+// (a form feed as much as a line end), as an IPv4 address (glibc also refuses leading zeros),
+// and it is returned as written.
 
+#include <cctype>
 #include <string>
 
 #include <arpa/inet.h>
@@ -20,12 +22,14 @@ bool inet_pton_accepts(std::string_view text) {
   return ::inet_pton(AF_INET, address.c_str(), &ignored) == 1;
 }
 
+bool c_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+
 std::string_view stripped(std::string_view text) {
-  constexpr std::string_view blanks = " \t\r\n";
-  const auto first = text.find_first_not_of(blanks);
-  if (first == std::string_view::npos)
-    return {};
-  return text.substr(first, text.find_last_not_of(blanks) - first + 1);
+  while (!text.empty() && c_space(text.front()))
+    text.remove_prefix(1);
+  while (!text.empty() && c_space(text.back()))
+    text.remove_suffix(1);
+  return text;
 }
 
 } // namespace
