@@ -18,8 +18,9 @@
 
 #include <unistd.h>
 
-#include "actors/notifier/telegram.hpp"
+#include "actors/public_ip/public_ip_reply.hpp"
 #include "actors/sampler/proc_net.hpp"
+#include "common/secrets.hpp"
 #include "fuzz/fuzz_support.hpp"
 #include "main/config.hpp"
 

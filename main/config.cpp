@@ -9,8 +9,9 @@
 
 #include <fmt/format.h>
 
-#include "actors/notifier/telegram.hpp"
+#include "actors/public_ip/public_ip_reply.hpp"
 #include "actors/sampler/proc_net.hpp"
+#include "common/secrets.hpp"
 #include "main/setting_sources.hpp"
 #include "main/setting_values.hpp"
 

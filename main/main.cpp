@@ -22,7 +22,7 @@
 
 #include <fmt/format.h>
 
-#include "actors/notifier/curl_transport.hpp"
+#include "actors/http/curl_transport.hpp"
 #include "actors/scheduler/calendar.hpp"
 #include "main/config.hpp"
 #include "main/logging.hpp"

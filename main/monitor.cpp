@@ -5,9 +5,10 @@
 #include <caf/all.hpp>
 
 #include "actors/accounting/accounting.hpp"
-#include "actors/notifier/http_client.hpp"
+#include "actors/http/http_client.hpp"
 #include "actors/notifier/notifier.hpp"
 #include "actors/notifier/telegram.hpp"
+#include "actors/public_ip/public_ip.hpp"
 #include "actors/sampler/proc_net.hpp"
 #include "actors/sampler/sampler.hpp"
 #include "actors/scheduler/scheduler.hpp"
@@ -45,12 +46,25 @@ notifier_actor spawn_notifier(caf::actor_system& system, const config& settings,
   delivery.chat_ids = settings.telegram_chat_ids;
   delivery.send_url = send_message_url(settings.telegram_api_base, settings.telegram_bot_token);
   delivery.telegram = spawn_http_client(system, dependencies);
-  if (settings.public_ip.empty())
-    delivery.public_ip_urls = settings.public_ip_urls;
-  delivery.lookups = spawn_http_client(system, dependencies);
+  delivery.address_from_lookup = settings.public_ip.empty() && !settings.public_ip_urls.empty();
   delivery.jitter = dependencies.jitter;
-  handles.http_clients = {delivery.telegram, delivery.lookups};
+  handles.http_clients.push_back(delivery.telegram);
   return system.spawn(notifier, std::move(delivery));
+}
+
+// The lookup of the address that messages name, unless PUBLIC_IP fixed it; its own HTTP
+// client, so that a slow service never holds a message back.
+void spawn_public_ip(caf::actor_system& system, const config& settings,
+                     const monitor_dependencies& dependencies, monitor_handles& handles) {
+  if (!settings.public_ip.empty() || settings.public_ip_urls.empty())
+    return;
+  public_ip_settings lookup;
+  lookup.urls = settings.public_ip_urls;
+  lookup.client = spawn_http_client(system, dependencies);
+  lookup.log = dependencies.logger("public_ip");
+  lookup.notifier = handles.notifier;
+  handles.http_clients.push_back(lookup.client);
+  handles.public_ip = system.spawn(public_ip, std::move(lookup));
 }
 
 } // namespace
@@ -60,6 +74,8 @@ std::vector<caf::actor> monitor_handles::all() const {
                                  caf::actor_cast<caf::actor>(accounting),
                                  caf::actor_cast<caf::actor>(sampler),
                                  caf::actor_cast<caf::actor>(notifier)};
+  if (public_ip)
+    result.push_back(caf::actor_cast<caf::actor>(public_ip));
   for (const auto& client : http_clients)
     result.push_back(caf::actor_cast<caf::actor>(client));
   return result;
@@ -82,9 +98,12 @@ std::vector<std::string> counted_interfaces(const config& settings, spdlog::logg
 monitor_handles spawn_monitor(caf::actor_system& system, const config& settings,
                               monitor_dependencies dependencies) {
   monitor_handles handles;
-  handles.notifier = dependencies.notifier
-                       ? dependencies.notifier
-                       : spawn_notifier(system, settings, dependencies, handles);
+  if (dependencies.notifier) {
+    handles.notifier = dependencies.notifier;
+  } else {
+    handles.notifier = spawn_notifier(system, settings, dependencies, handles);
+    spawn_public_ip(system, settings, dependencies, handles);
+  }
 
   auto sampler_log = dependencies.logger("sampler");
   const auto interfaces = counted_interfaces(settings, sampler_log.get());

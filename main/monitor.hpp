@@ -29,7 +29,8 @@ struct monitor_dependencies {
   // Production runs each HTTP client on a thread of its own, so that a slow server stalls
   // nothing else; the test coordinator can only run actors on its own scheduler.
   bool http_on_own_threads = true;
-  // When set, takes the events instead of a notifier spawned from the configuration.
+  // When set, takes the events instead of a notifier (and its public-IP lookup) spawned from
+  // the configuration.
   notifier_actor notifier;
 };
 
@@ -38,6 +39,8 @@ struct monitor_handles {
   accounting_actor accounting;
   scheduler_actor scheduler;
   notifier_actor notifier;
+  // None when PUBLIC_IP fixes the address or the notifier is a test's.
+  public_ip_actor public_ip;
   std::vector<http_client_actor> http_clients;
 
   // Every actor, for stopping them all.
@@ -48,8 +51,8 @@ struct monitor_handles {
 // is none; says which on `log` when given.
 std::vector<std::string> counted_interfaces(const config& settings, spdlog::logger* log = nullptr);
 
-// Spawns the sampler, notifier, accounting and scheduler actors (and the notifier's HTTP
-// clients) for `settings`, connected to each other. Accounting starts counting when the
+// Spawns the sampler, notifier, public-IP lookup, accounting and scheduler actors (and the
+// HTTP clients) for `settings`, connected to each other. Accounting starts counting when the
 // scheduler has named the first cycle.
 monitor_handles spawn_monitor(caf::actor_system& system, const config& settings,
                               monitor_dependencies dependencies);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <tuple>
 
 #include <caf/atom.hpp>
@@ -26,6 +27,7 @@ CAF_ADD_ATOM(tmon, tmon, http_atom, "http")
 CAF_ADD_ATOM(tmon, tmon, retry_atom, "retry")
 CAF_ADD_ATOM(tmon, tmon, lookup_atom, "lookup")
 CAF_ADD_ATOM(tmon, tmon, address_wait_atom, "addrwait")
+CAF_ADD_ATOM(tmon, tmon, public_ip_atom, "public_ip")
 CAF_ADD_TYPE_ID(tmon, (tmon::interface_counters))
 CAF_ADD_TYPE_ID(tmon, (tmon::sample))
 CAF_ADD_TYPE_ID(tmon, (tmon::cycle_bounds))
@@ -121,9 +123,15 @@ using notifier_actor = caf::typed_actor<
   caf::replies_to<deliver_atom, event, bool>::with<delivered_atom, std::uint64_t>,
   // Self-sent timer: the back-off for the chat at this index is over; try its next message.
   caf::reacts_to<retry_atom, std::size_t>,
-  // Self-sent timer: look up the public IPv4 address again.
-  caf::reacts_to<lookup_atom>,
+  // From the public-IP lookup after each round: the address messages name (empty: none
+  // known yet).
+  caf::reacts_to<public_ip_atom, std::string>,
   // Self-sent timer: the start-up message has waited long enough for the first lookup.
   caf::reacts_to<address_wait_atom>>;
+
+// Looks up the host's public IPv4 address and sends it to the notifier.
+using public_ip_actor = caf::typed_actor<
+  // Self-sent timer: ask the services again.
+  caf::reacts_to<lookup_atom>>;
 
 } // namespace tmon

@@ -74,7 +74,7 @@ recording_notifier(notifier_actor::pointer, std::shared_ptr<std::vector<event>> 
       return std::make_tuple(delivered_atom_v, e.id);
     },
     [](retry_atom, std::size_t) {},
-    [](lookup_atom) {},
+    [](public_ip_atom, const std::string&) {},
     [](address_wait_atom) {},
   };
 }

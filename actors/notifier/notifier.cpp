@@ -14,8 +14,6 @@ namespace {
 
 using self_pointer = notifier_actor::stateful_pointer<notifier_state>;
 
-constexpr std::chrono::seconds lookup_timeout{5};
-
 // "1.5 s": a delay in the log, to the nearest tenth of a second.
 std::string seconds_text(std::chrono::milliseconds delay) {
   auto tenths = (delay.count() + 50) / 100;
@@ -160,56 +158,6 @@ void release_start_messages(self_pointer self) {
     enqueue(self, waiting.e, waiting.raised_now);
 }
 
-void schedule_lookup(self_pointer self) {
-  const auto& settings = self->state.settings;
-  auto known = !settings.context.public_ipv4.empty();
-  self->delayed_send(self, known ? settings.lookup_every : settings.lookup_retry, lookup_atom_v);
-}
-
-// Asks the services one after another until one names a valid address.
-void look_up_from(self_pointer self, std::size_t index) {
-  const auto& urls = self->state.settings.public_ip_urls;
-  if (index == urls.size()) {
-    self->state.settings.log->warn("no public IP service answered with an IPv4 address; "
-                                   "messages show {}",
-                                   self->state.settings.context.public_ipv4.empty()
-                                     ? std::string{"it as unknown"}
-                                     : "the last one, " + self->state.settings.context.public_ipv4);
-    schedule_lookup(self);
-    release_start_messages(self);
-    return;
-  }
-  http_request request;
-  request.method = "GET";
-  request.url = urls[index];
-  request.connect_timeout = lookup_timeout;
-  request.total_timeout = lookup_timeout;
-  request.ipv4_only = true;
-  auto try_next = [=](const std::string& why) {
-    self->state.settings.log->debug("public IP from {} failed: {}",
-                                    mask_url_credentials(urls[index]), why);
-    look_up_from(self, index + 1);
-  };
-  self->request(self->state.settings.lookups, caf::infinite, http_atom_v, request)
-    .then(
-      [=](const http_response& reply) {
-        auto address = reply.status == 200 ? parse_public_ip_reply(reply.body) : std::nullopt;
-        if (!address) {
-          try_next(reply.status == 0
-                     ? reply.error
-                     : "HTTP " + std::to_string(reply.status) + " without a public IPv4 address");
-          return;
-        }
-        auto& current = self->state.settings.context.public_ipv4;
-        if (*address != current)
-          self->state.settings.log->info("public IPv4 address: {}", *address);
-        current = *address;
-        schedule_lookup(self);
-        release_start_messages(self);
-      },
-      [=](caf::error& failure) { try_next(caf::to_string(failure)); });
-}
-
 } // namespace
 
 notifier_actor::behavior_type notifier(notifier_actor::stateful_pointer<notifier_state> self,
@@ -221,10 +169,7 @@ notifier_actor::behavior_type notifier(notifier_actor::stateful_pointer<notifier
     chat.group = is_group_chat(id);
     self->state.chats.push_back(std::move(chat));
   }
-  if (!self->state.settings.public_ip_urls.empty()) {
-    self->state.awaiting_first_lookup = true;
-    look_up_from(self, 0);
-  }
+  self->state.awaiting_first_lookup = self->state.settings.address_from_lookup;
   return {
     [=](deliver_atom, const event& e,
         bool raised_now) -> caf::result<delivered_atom, std::uint64_t> {
@@ -245,7 +190,11 @@ notifier_actor::behavior_type notifier(notifier_actor::stateful_pointer<notifier
       self->state.chats[index].busy = false;
       send_next(self, index);
     },
-    [=](lookup_atom) { look_up_from(self, 0); },
+    [=](public_ip_atom, const std::string& address) {
+      self->state.settings.context.public_ipv4 = address;
+      if (self->state.awaiting_first_lookup)
+        release_start_messages(self);
+    },
     [=](address_wait_atom) { release_start_messages(self); },
   };
 }

@@ -2,8 +2,8 @@
 // chat, in order per chat and no faster than Telegram allows, retrying transient failures
 // with back-off and a refused token or address every 10 minutes; answers each event once
 // every chat has it (or refused it for good), so that accounting can drop it from the outbox.
-// Without a bot it only logs. It also keeps the public IPv4 address that messages show; the
-// start-up message waits (briefly) for the first lookup of it.
+// Without a bot it only logs. Messages name the public IPv4 address the public-IP lookup
+// last sent; the start-up message waits (briefly) for the lookup's first answer.
 #pragma once
 
 #include <chrono>
@@ -32,12 +32,8 @@ struct notifier_settings {
   // `${TELEGRAM_API_BASE}/bot<token>/sendMessage`.
   std::string send_url;
   http_client_actor telegram;
-  // Where to look up the public IPv4 address; none when PUBLIC_IP fixed it.
-  std::vector<std::string> public_ip_urls;
-  http_client_actor lookups;
-  std::chrono::seconds lookup_every{6 * 3600};
-  // While no address is known yet, the next try comes sooner.
-  std::chrono::seconds lookup_retry{300};
+  // A public-IP lookup will send the address (PUBLIC_IP did not fix it).
+  bool address_from_lookup = false;
   // A number in [0, 1) for back-off jitter.
   std::function<double()> jitter;
   // How long the start-up message waits for the first public-IP lookup.
@@ -74,7 +70,7 @@ struct notifier_state {
   // When a refused token or address (401, 404) was last logged as an error; empty while
   // Telegram accepts messages.
   std::optional<std::chrono::steady_clock::time_point> refusal_logged_at;
-  // The first public-IP lookup is under way and start-up messages wait for it.
+  // The public-IP lookup has not answered yet and start-up messages wait for it.
   bool awaiting_first_lookup = false;
   struct held_event {
     event e;

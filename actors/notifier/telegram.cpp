@@ -129,64 +129,6 @@ std::chrono::milliseconds backoff_delay(int attempt, double jitter) {
   return std::min(stretched, cap);
 }
 
-bool is_dotted_ipv4(std::string_view text) {
-  int octets = 0;
-  while (true) {
-    auto dot = text.find('.');
-    auto octet = text.substr(0, dot);
-    unsigned value = 0;
-    auto [end, failure] = std::from_chars(octet.data(), octet.data() + octet.size(), value);
-    if (octet.empty() || octet.size() > 3 || failure != std::errc{}
-        || end != octet.data() + octet.size() || value > 255
-        || (octet.size() > 1 && octet.front() == '0'))
-      return false;
-    ++octets;
-    if (dot == std::string_view::npos)
-      return octets == 4;
-    if (octets == 4)
-      return false;
-    text.remove_prefix(dot + 1);
-  }
-}
-
-std::optional<std::string> parse_public_ip_reply(std::string_view body) {
-  auto address = trim(body);
-  if (!is_public_ipv4(address))
-    return std::nullopt;
-  return std::string{address};
-}
-
-bool is_public_ipv4(std::string_view text) {
-  if (!is_dotted_ipv4(text))
-    return false;
-  std::uint32_t address = 0;
-  for (int octet = 0; octet < 4; ++octet) {
-    auto dot = text.find('.');
-    unsigned value = 0;
-    std::from_chars(text.data(), text.data() + text.size(), value);
-    address = address << 8 | value;
-    text.remove_prefix(dot == std::string_view::npos ? text.size() : dot + 1);
-  }
-  struct block {
-    std::uint32_t network;
-    int prefix_length;
-  };
-  constexpr block not_public[] = {
-    {0x00000000, 8},  // "this network"
-    {0x0A000000, 8},  // private
-    {0x64400000, 10}, // shared address space (carrier-grade NAT)
-    {0x7F000000, 8},  // loopback
-    {0xA9FE0000, 16}, // link-local
-    {0xAC100000, 12}, // private
-    {0xC0A80000, 16}, // private
-    {0xE0000000, 3},  // multicast, reserved and broadcast
-  };
-  return std::none_of(std::begin(not_public), std::end(not_public), [address](block b) {
-    auto mask = ~std::uint32_t{0} << (32 - b.prefix_length);
-    return (address & mask) == b.network;
-  });
-}
-
 bool is_group_chat(const std::string& chat_id) {
   return !chat_id.empty() && (chat_id.front() == '-' || chat_id.front() == '@');
 }
@@ -201,32 +143,6 @@ next_send_time(const std::deque<std::chrono::steady_clock::time_point>& recent_s
   if (group_chat && recent_sends.size() >= group_messages_per_minute)
     next = std::max(next, recent_sends[recent_sends.size() - group_messages_per_minute] + 60s);
   return next;
-}
-
-std::string redact(std::string text, const std::string& secret, const std::string& mask) {
-  if (secret.empty())
-    return text;
-  for (auto at = text.find(secret); at != std::string::npos;
-       at = text.find(secret, at + mask.size()))
-    text.replace(at, secret.size(), mask);
-  return text;
-}
-
-std::string mask_url_credentials(std::string text) {
-  constexpr std::string_view separator = "://";
-  for (auto at = text.find(separator); at != std::string::npos; at = text.find(separator, at)) {
-    auto authority = at + separator.size();
-    auto authority_end = text.find_first_of("/?# \t\r\n\"'<>,", authority);
-    if (authority_end == std::string::npos)
-      authority_end = text.size();
-    auto user_end = text.rfind('@', authority_end);
-    if (user_end != std::string::npos && user_end >= authority) {
-      text.replace(authority, user_end - authority, "***");
-      authority_end = authority + 3 + (authority_end - user_end);
-    }
-    at = authority_end;
-  }
-  return text;
 }
 
 } // namespace tmon

@@ -1,5 +1,5 @@
-// The Telegram Bot API and public-IP lookups as pure functions: requests to build, replies to
-// judge, back-off to compute. The HTTP call itself is a function handed to the notifier.
+// The Telegram Bot API as pure functions: requests to build, replies to judge, back-off to
+// compute. The HTTP call itself is a function handed to the notifier.
 #pragma once
 
 #include <chrono>
@@ -53,18 +53,6 @@ std::chrono::milliseconds backoff_delay(int attempt, double jitter);
 
 constexpr std::chrono::seconds backoff_cap{300};
 
-// Four decimal octets 0-255 separated by dots, no leading zeros, nothing else.
-bool is_dotted_ipv4(std::string_view text);
-
-// A dotted IPv4 address that is reachable from the internet: not private (10/8, 172.16/12,
-// 192.168/16), loopback, link-local, shared (CGNAT, 100.64/10), "this network" (0/8),
-// multicast or reserved (224/3). Documentation ranges (TEST-NET) are accepted.
-bool is_public_ipv4(std::string_view text);
-
-// A public-IP service's answer: a public dotted IPv4 address, white space around it allowed.
-// A service behind a NAT or a captive portal may name a private address: refused.
-std::optional<std::string> parse_public_ip_reply(std::string_view body);
-
 // Telegram allows a bot about one message a second per chat and 20 a minute per group.
 // A negative id is a group; an @name is a channel or public group.
 bool is_group_chat(const std::string& chat_id);
@@ -77,11 +65,4 @@ constexpr std::size_t group_messages_per_minute = 20;
 std::chrono::steady_clock::time_point
 next_send_time(const std::deque<std::chrono::steady_clock::time_point>& recent_sends,
                bool group_chat);
-// `text` with the user information of every http(s) URL in it replaced by "***":
-// "https://user:pass@proxy/" becomes "https://***@proxy/".
-std::string mask_url_credentials(std::string text);
-
-// `text` with every occurrence of `secret` replaced by `mask`; unchanged for an empty secret.
-std::string redact(std::string text, const std::string& secret, const std::string& mask);
-
 } // namespace tmon

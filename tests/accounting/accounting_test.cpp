@@ -24,7 +24,7 @@ notifier_actor::behavior_type silent_notifier(notifier_actor::pointer self,
       return self->make_response_promise<delivered_atom, std::uint64_t>();
     },
     [](retry_atom, std::size_t) {},
-    [](lookup_atom) {},
+    [](public_ip_atom, const std::string&) {},
     [](address_wait_atom) {},
   };
 }

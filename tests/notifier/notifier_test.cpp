@@ -9,8 +9,9 @@
 
 #include "actors/accounting/accounting.hpp"
 #include "actors/accounting/state_file.hpp"
-#include "actors/notifier/http_client.hpp"
+#include "actors/http/http_client.hpp"
 #include "actors/notifier/notifier.hpp"
+#include "actors/public_ip/public_ip.hpp"
 #include "actors/sampler/sampler.hpp"
 
 using namespace tmon;
@@ -82,7 +83,6 @@ struct fixture : test::actor_fixture {
     result.chat_ids = std::move(chats);
     result.send_url = "http://127.0.0.1:1/bot123456:secret/sendMessage";
     result.telegram = keep(sys.spawn(http_client, transport_of(telegram)));
-    result.lookups = keep(sys.spawn(http_client, transport_of(ip_service)));
     result.jitter = [] { return 0.0; };
     return result;
   }
@@ -93,6 +93,21 @@ struct fixture : test::actor_fixture {
   }
 
   void start(std::vector<std::string> chats = {"-1001"}) { start(settings(std::move(chats))); }
+
+  // Starts the notifier with a public-IP lookup asking `urls` through `client` (by default
+  // one answering from `ip_service`), as spawn_monitor wires them.
+  void start_with_lookup(notifier_settings given, std::vector<std::string> urls,
+                         http_client_actor client = {}) {
+    given.address_from_lookup = true;
+    subject = keep(sys.spawn(notifier, std::move(given)));
+    public_ip_settings lookup;
+    lookup.urls = std::move(urls);
+    lookup.client = client ? client : keep(sys.spawn(http_client, transport_of(ip_service)));
+    lookup.log = logger("public_ip");
+    lookup.notifier = subject;
+    keep(sys.spawn(public_ip, std::move(lookup)));
+    sched.run();
+  }
 
   event alert(std::uint64_t id) {
     event e;
@@ -353,9 +368,7 @@ CAF_TEST(each chat is retried on its own and the event waits for all) {
 
 CAF_TEST(the public IPv4 comes from the first service that names one) {
   ip_service->script = {{200, "<html>captive portal</html>", {}}, {200, " 203.0.113.9\n", {}}};
-  auto given = settings({"-1001"});
-  given.public_ip_urls = {"http://127.0.0.1:2/a", "http://127.0.0.1:2/b"};
-  start(std::move(given));
+  start_with_lookup(settings({"-1001"}), {"http://127.0.0.1:2/a", "http://127.0.0.1:2/b"});
   CAF_REQUIRE_EQUAL(ip_service->calls.size(), 2u);
   CAF_CHECK(ip_service->calls[0].request.ipv4_only);
   CAF_CHECK_EQUAL(ip_service->calls[0].request.method, "GET");
@@ -373,9 +386,7 @@ CAF_TEST(the public IPv4 comes from the first service that names one) {
 
 CAF_TEST(while no service answers the address shows as unknown and is asked again soon) {
   ip_service->otherwise = timed_out;
-  auto given = settings({"-1001"});
-  given.public_ip_urls = {"http://127.0.0.1:2/a"};
-  start(std::move(given));
+  start_with_lookup(settings({"-1001"}), {"http://127.0.0.1:2/a"});
   std::vector<std::uint64_t> confirmed;
   deliver(alert(1), confirmed);
   CAF_CHECK(text_of(telegram->calls.at(0)).find("unknown") != std::string::npos);
@@ -388,9 +399,8 @@ CAF_TEST(a private address from an IP service is refused and the next one asked)
   ip_service->script = {{200, "192.168.1.5\n", {}},
                         {200, "100.64.0.9", {}},
                         {200, "203.0.113.9", {}}};
-  auto given = settings({"-1001"});
-  given.public_ip_urls = {"http://127.0.0.1:2/a", "http://127.0.0.1:2/b", "http://127.0.0.1:2/c"};
-  start(std::move(given));
+  start_with_lookup(settings({"-1001"}),
+                    {"http://127.0.0.1:2/a", "http://127.0.0.1:2/b", "http://127.0.0.1:2/c"});
   CAF_CHECK_EQUAL(ip_service->calls.size(), 3u);
   std::vector<std::uint64_t> confirmed;
   deliver(alert(1), confirmed);
@@ -401,12 +411,10 @@ CAF_TEST(a private address from an IP service is refused and the next one asked)
 
 CAF_TEST(the start-up message waits for the first address lookup but alerts do not) {
   auto held = std::make_shared<held_lookups>();
-  auto given = settings({"-1001"});
-  given.public_ip_urls = {"http://127.0.0.1:2/a"};
   auto lookups = sys.spawn(holding_client, held);
   actors.push_back(lookups);
-  given.lookups = caf::actor_cast<http_client_actor>(lookups);
-  start(std::move(given));
+  start_with_lookup(settings({"-1001"}), {"http://127.0.0.1:2/a"},
+                    caf::actor_cast<http_client_actor>(lookups));
   CAF_REQUIRE_EQUAL(held->waiting.size(), 1u);
   std::vector<std::uint64_t> confirmed;
   deliver(started(), confirmed);
@@ -428,12 +436,10 @@ CAF_TEST(the start-up message waits for the first address lookup but alerts do n
 
 CAF_TEST(the start-up message waits for the address lookup ten seconds at most) {
   auto held = std::make_shared<held_lookups>();
-  auto given = settings({"-1001"});
-  given.public_ip_urls = {"http://127.0.0.1:2/a"};
   auto lookups = sys.spawn(holding_client, held);
   actors.push_back(lookups);
-  given.lookups = caf::actor_cast<http_client_actor>(lookups);
-  start(std::move(given));
+  start_with_lookup(settings({"-1001"}), {"http://127.0.0.1:2/a"},
+                    caf::actor_cast<http_client_actor>(lookups));
   std::vector<std::uint64_t> confirmed;
   deliver(started(), confirmed);
   pass(9s);

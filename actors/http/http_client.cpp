@@ -1,4 +1,4 @@
-#include "actors/notifier/http_client.hpp"
+#include "actors/http/http_client.hpp"
 
 #include <caf/all.hpp>
 

@@ -1,10 +1,8 @@
-#include "actors/notifier/curl_transport.hpp"
+#include "actors/http/curl_transport.hpp"
 
 #include <memory>
 
 #include <curl/curl.h>
-
-#include "actors/notifier/telegram.hpp"
 
 namespace tmon {
 
