@@ -39,8 +39,8 @@ void check_reading_date(self_pointer self, const sample& reading) {
   const bool before_start = cycle.start - reading.taken_at > clock_step_back_tolerance_seconds;
   if (!(past_end || before_start))
     return;
-  self->state.settings.log->info("a reading dated {} is {} the cycle {} to {}: asking the "
-                                 "scheduler to look at the clock",
+  self->state.settings.log->info("a reading dated {} is {} the cycle {} to {}: looking at "
+                                 "the clock now",
                                  local_iso8601(reading.taken_at),
                                  past_end ? "past the end of" : "more than a day before",
                                  local_iso8601(cycle.start), local_iso8601(cycle.end));

@@ -95,7 +95,7 @@ class ClockFaults(MonitorTestCase):
             ),
             closed,
         )
-        self.assertEqual(self.output().count("asking the scheduler to look at the clock"), 1)
+        self.assertEqual(self.output().count("looking at the clock now"), 1)
         self.assertEqual(self.output().count("Traffic reset"), 1)
         status = self.status(TRAFFIC_UNIT="GB")
         self.assertEqual(status["cycle_start"], "2026-04-01T00:00:00+00:00")
