@@ -108,7 +108,6 @@ monitor_handles spawn_monitor(caf::actor_system& system, const config& settings,
   auto sampler_log = dependencies.logger("sampler");
   const auto interfaces = counted_interfaces(settings, sampler_log.get());
   handles.sampler = system.spawn(sampler, sampler_settings{settings.host_proc, interfaces,
-                                                           settings.check_interval,
                                                            dependencies.now, sampler_log});
 
   accounting_settings accounts;
@@ -127,6 +126,7 @@ monitor_handles spawn_monitor(caf::actor_system& system, const config& settings,
   calendar.reset_day = settings.reset_day;
   calendar.report_interval_days = settings.report_interval.count();
   calendar.report_time = settings.report_time;
+  calendar.check_interval = settings.check_interval;
   calendar.now = dependencies.now;
   calendar.log = dependencies.logger("scheduler");
   calendar.accounting = handles.accounting;

@@ -14,8 +14,8 @@
 
 #include "messages/types.hpp"
 
-// Atoms and message types of this project, after CAF's own (flush_atom, tick_atom,
-// subscribe_atom are CAF's and are used as caf::flush_atom_v and so on).
+// Atoms and message types of this project, after CAF's own (flush_atom and tick_atom are
+// CAF's and are used as caf::flush_atom_v and so on).
 CAF_BEGIN_TYPE_ID_BLOCK(tmon, caf::first_custom_type_id)
 CAF_ADD_ATOM(tmon, tmon, sample_atom, "sample")
 CAF_ADD_ATOM(tmon, tmon, cycle_atom, "cycle")
@@ -78,20 +78,21 @@ typename Inspector::result_type inspect(Inspector& f, http_response& x) {
   return f(caf::meta::type_name("http_response"), x.status, x.body, x.error);
 }
 
-// Receives the sampler's periodic readings.
-using reading_sink = caf::typed_actor<
-  // One periodic reading.
-  caf::reacts_to<sample_atom, sample>>;
-
 // Owns calendar time and alone decides when the cycle changes: wakes at cycle resets and
-// report instants, at least hourly, and at a reading dated outside the announced cycle.
-using scheduler_actor = reading_sink::extend<
+// report instants and at least hourly, and every check interval asks the sampler for the
+// periodic reading, which it passes on to accounting; a reading dated outside the announced
+// cycle makes it look at the clock at once.
+using scheduler_actor = caf::typed_actor<
   // Self-sent timer with the number of the wake-up that armed it: recompute the calendar
   // from the wall clock and re-arm; a timer outdated by a later wake-up is ignored.
-  caf::reacts_to<caf::tick_atom, std::uint64_t>>;
+  caf::reacts_to<caf::tick_atom, std::uint64_t>,
+  // Self-sent timer, every check interval: take the periodic reading and re-arm.
+  caf::reacts_to<sample_atom>>;
 
 // Owns the persisted state: applies samples, closes cycles, raises events.
-using accounting_actor = reading_sink::extend<
+using accounting_actor = caf::typed_actor<
+  // From the scheduler: one periodic reading.
+  caf::reacts_to<sample_atom, sample>,
   // From the scheduler: the billing cycle that contains the current time.
   caf::reacts_to<cycle_atom, cycle_bounds>,
   // From the scheduler: the latest report instant due so far in this cycle.
@@ -101,13 +102,10 @@ using accounting_actor = reading_sink::extend<
   // Takes one last sample and persists it; answered once the state is on disk.
   caf::replies_to<caf::flush_atom>::with<bool>>;
 
-// Reads the interface counters.
+// Reads the interface counters when asked: for the scheduler's periodic readings, and for
+// accounting's at a cycle boundary, at start-up and at shutdown.
 using sampler_actor = caf::typed_actor<
-  // Adds a receiver of the periodic readings and sends it one at once.
-  caf::reacts_to<caf::subscribe_atom, reading_sink>,
-  // Self-sent timer: take the periodic sample, send it to every receiver and re-arm.
-  caf::reacts_to<caf::tick_atom>,
-  // A sample taken right now (at a cycle boundary or at shutdown).
+  // A reading taken right now.
   caf::replies_to<sample_atom>::with<sample>>;
 
 // Performs blocking HTTP calls, one at a time; runs on a thread of its own in production.

@@ -79,13 +79,29 @@ recording_notifier(notifier_actor::pointer, std::shared_ptr<std::vector<event>> 
   };
 }
 
-// Stand-in sampler: records who subscribes and sends nothing; a test sends readings itself.
-inline sampler_actor::behavior_type
-silent_sampler(sampler_actor::pointer, std::shared_ptr<std::vector<reading_sink>> subscribers) {
+// Stand-in sampler: answers each request with a reading of no interfaces dated by `now`.
+inline sampler_actor::behavior_type dated_sampler(sampler_actor::pointer, wall_clock now) {
   return {
-    [subscribers](caf::subscribe_atom, const reading_sink& sink) { subscribers->push_back(sink); },
-    [](caf::tick_atom) {},
-    [](sample_atom) { return sample{}; },
+    [now](sample_atom) {
+      sample reading;
+      reading.taken_at = now();
+      return reading;
+    },
+  };
+}
+
+// Stand-in for the scheduler's periodic readings: every `interval` asks `from` for a reading
+// and passes it on to `to`. Re-arms forever: send it an exit message at the end of a test.
+inline caf::behavior periodic_readings(caf::event_based_actor* self, sampler_actor from,
+                                       accounting_actor to, std::chrono::seconds interval) {
+  self->delayed_send(self, interval, caf::tick_atom_v);
+  return {
+    [=](caf::tick_atom) {
+      self->delayed_send(self, interval, caf::tick_atom_v);
+      self->request(from, caf::infinite, sample_atom_v)
+        .then([=](const sample& reading) { self->send(to, sample_atom_v, reading); },
+              [](const caf::error&) {});
+    },
   };
 }
 

@@ -201,7 +201,6 @@ void start_up(self_pointer self, const cycle_bounds& named, const sample* readin
   save(state);
   deliver_outbox(self);
   state.sampling = true;
-  self->send(state.settings.sampler, caf::subscribe_atom_v, reading_sink{self});
 }
 
 void start(self_pointer self, const cycle_bounds& named) {

@@ -36,7 +36,7 @@ struct accounting_state {
   static inline const char* name = "accounting";
   accounting_settings settings;
   monitor_state persisted;
-  // Samples are taken only once the first cycle is settled, so that traffic which passed
+  // Readings are applied only once the first cycle is settled, so that traffic which passed
   // while the monitor was stopped lands in the right cycle.
   bool sampling = false;
   // Events handed to the notifier and not yet acknowledged.

@@ -78,31 +78,12 @@ std::optional<sample> take_sample(sampler_state& state) {
   return reading;
 }
 
-void sample_and_send(sampler_actor::stateful_pointer<sampler_state> self) {
-  if (auto reading = take_sample(self->state))
-    for (const auto& receiver : self->state.receivers)
-      self->send(receiver, sample_atom_v, *reading);
-}
-
 } // namespace
 
 sampler_actor::behavior_type sampler(sampler_actor::stateful_pointer<sampler_state> self,
                                      sampler_settings settings) {
   self->state.settings = std::move(settings);
   return {
-    [=](caf::subscribe_atom, const reading_sink& receiver) {
-      if (auto reading = take_sample(self->state))
-        self->send(receiver, sample_atom_v, std::move(*reading));
-      self->state.receivers.push_back(receiver);
-      if (!self->state.timer_armed) {
-        self->state.timer_armed = true;
-        self->delayed_send(self, self->state.settings.interval, caf::tick_atom_v);
-      }
-    },
-    [=](caf::tick_atom) {
-      sample_and_send(self);
-      self->delayed_send(self, self->state.settings.interval, caf::tick_atom_v);
-    },
     [=](sample_atom) -> caf::result<sample> {
       if (auto reading = take_sample(self->state))
         return std::move(*reading);

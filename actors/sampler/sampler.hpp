@@ -1,6 +1,6 @@
-// The sampler: reads the configured interfaces' counters on a timer and sends each reading
-// to its subscribers (accounting, once its first cycle is settled, and the scheduler, for the
-// readings' dates); also answers for a reading taken right now.
+// The sampler: owns /proc and answers each request with a reading of the configured
+// interfaces' counters taken right now. The scheduler asks every check interval, accounting
+// at start-up, at a cycle boundary and at shutdown.
 #pragma once
 
 #include <chrono>
@@ -17,7 +17,6 @@ namespace tmon {
 struct sampler_settings {
   std::string proc_root;
   std::vector<std::string> interfaces;
-  std::chrono::seconds interval{60};
   wall_clock now;
   std::shared_ptr<spdlog::logger> log;
 };
@@ -28,9 +27,6 @@ constexpr epoch_seconds missing_interface_report_every = 600;
 struct sampler_state {
   static inline const char* name = "sampler";
   sampler_settings settings;
-  // Every actor that subscribed, sent each periodic reading.
-  std::vector<reading_sink> receivers;
-  bool timer_armed = false;
   // When a missing interface was last reported (the first one always is).
   std::optional<epoch_seconds> missing_reported_at;
   // Whether the uptime could not be read last time; logged once until it can be again.

@@ -47,18 +47,32 @@ void check_reading_date(self_pointer self, const sample& reading) {
   wake_up(self);
 }
 
+// Passes the reading on to accounting first, so that it counts the reading in the cycle it
+// holds before a wake-up here names another.
+void take_periodic_reading(self_pointer self) {
+  self->delayed_send(self, self->state.settings.check_interval, sample_atom_v);
+  // A reading that could not be taken was logged by the sampler; the next one comes on time.
+  self->request(self->state.settings.sampler, caf::infinite, sample_atom_v)
+    .then(
+      [=](const sample& reading) {
+        self->send(self->state.settings.accounting, sample_atom_v, reading);
+        check_reading_date(self, reading);
+      },
+      [](const caf::error&) {});
+}
+
 } // namespace
 
 scheduler_actor::behavior_type scheduler(self_pointer self, scheduler_settings settings) {
   self->state.settings = std::move(settings);
   wake_up(self);
-  self->send(self->state.settings.sampler, caf::subscribe_atom_v, reading_sink{self});
+  self->delayed_send(self, self->state.settings.check_interval, sample_atom_v);
   return {
     [=](caf::tick_atom, std::uint64_t armed_by) {
       if (armed_by == self->state.wake_ups)
         wake_up(self);
     },
-    [=](sample_atom, const sample& reading) { check_reading_date(self, reading); },
+    [=](sample_atom) { take_periodic_reading(self); },
   };
 }
 

@@ -1,9 +1,10 @@
 // The scheduler: owns calendar time and alone decides when the cycle changes. On every
 // wake-up it recomputes, from the wall clock, the cycle that contains now and the latest
 // report due, tells accounting, and sleeps until the next boundary, but never longer than
-// max_sleep. It also receives the sampler's readings: one dated outside the announced cycle
-// means the wall clock jumped or the host was suspended, and wakes it at once instead of at
-// its next timer, which a steady clock arms.
+// max_sleep. Every check interval it also asks the sampler for the periodic reading and passes
+// it on to accounting: a reading dated outside the announced cycle means the wall clock jumped
+// or the host was suspended, and wakes it at once instead of at its next timer, which a
+// steady clock arms.
 #pragma once
 
 #include <chrono>
@@ -22,10 +23,12 @@ struct scheduler_settings {
   int report_interval_days = 7;
   time_of_day report_time{9, 0};
   std::chrono::seconds max_sleep{3600};
+  // How often the counters are read (CHECK_INTERVAL_SECONDS).
+  std::chrono::seconds check_interval{60};
   wall_clock now;
   std::shared_ptr<spdlog::logger> log;
   accounting_actor accounting;
-  // Subscribed to at start, for the readings' dates.
+  // Asked for the periodic readings.
   sampler_actor sampler;
 };
 

@@ -36,6 +36,8 @@ struct fixture : test::actor_fixture {
   sampler_actor sampler_handle;
   notifier_actor notifier_handle;
   accounting_actor subject;
+  // The scheduler's periodic readings, from the first cycle on.
+  caf::actor periodic;
   // 28 Feb 2026 00:00 UTC is the cycle boundary when the fixture's calendar starts on
   // 27 Feb 23:59:50 with reset day 28.
   cycle_bounds february{test::utc(2026, 1, 28), test::utc(2026, 2, 28)};
@@ -48,7 +50,7 @@ struct fixture : test::actor_fixture {
   ~fixture() override {
     for (auto handle :
          {caf::actor_cast<caf::actor>(subject), caf::actor_cast<caf::actor>(sampler_handle),
-          caf::actor_cast<caf::actor>(notifier_handle)})
+          caf::actor_cast<caf::actor>(notifier_handle), periodic})
       self->send_exit(handle, caf::exit_reason::user_shutdown);
     sched.run();
   }
@@ -68,7 +70,7 @@ struct fixture : test::actor_fixture {
 
   void start_with(loaded_state loaded, bool confirming_notifier = true) {
     sched.run();
-    sampler_handle = sys.spawn(sampler, sampler_settings{proc.root(), interfaces, 60s, wall(),
+    sampler_handle = sys.spawn(sampler, sampler_settings{proc.root(), interfaces, wall(),
                                                          logger("sampler")});
     notifier_handle = confirming_notifier ? sys.spawn(test::recording_notifier, delivered)
                                           : sys.spawn(silent_notifier, delivered);
@@ -87,6 +89,10 @@ struct fixture : test::actor_fixture {
   void tell_cycle(const cycle_bounds& cycle) {
     self->send(subject, cycle_atom_v, cycle);
     sched.run();
+    if (!periodic) {
+      periodic = sys.spawn(test::periodic_readings, sampler_handle, subject, 60s);
+      sched.run();
+    }
   }
 
   monitor_state on_disk() {

@@ -503,7 +503,7 @@ CAF_TEST(an alert raised during an outage leaves the outbox once delivered) {
   telegram->otherwise = timed_out;
   start();
   auto sampler_handle = keep(
-    sys.spawn(sampler, sampler_settings{proc.root(), {"eth0"}, 60s, wall(), logger("sampler")}));
+    sys.spawn(sampler, sampler_settings{proc.root(), {"eth0"}, wall(), logger("sampler")}));
   accounting_settings accounts;
   accounts.data_dir = data.path();
   accounts.rules.quota_bytes = 1000;
@@ -516,6 +516,8 @@ CAF_TEST(an alert raised during an outage leaves the outbox once delivered) {
   sched.run();
   self->send(accounting_handle, cycle_atom_v,
              cycle_bounds{test::utc(2026, 2, 1), test::utc(2026, 3, 1)});
+  sched.run();
+  keep(sys.spawn(test::periodic_readings, sampler_handle, accounting_handle, 60s));
   sched.run();
   proc.set_counters({{"eth0", 0, 900}});
   pass(60s);

@@ -15,20 +15,27 @@ struct fixture : test::actor_fixture {
   std::shared_ptr<test::accounting_record> record = std::make_shared<test::accounting_record>();
   accounting_actor sink = sys.spawn(test::recording_accounting, record);
   sampler_actor subject;
+  caf::actor periodic;
 
   fixture() { proc.set_counters({{"eth0", 1000, 2000}, {"eth1", 10, 20}}); }
 
   ~fixture() override {
     self->send_exit(subject, caf::exit_reason::user_shutdown);
+    self->send_exit(periodic, caf::exit_reason::user_shutdown);
     sched.run();
   }
 
+  // Starts the sampler, takes a first reading at once and then one every minute, as the
+  // scheduler does, all recorded in `record`.
   void start(std::vector<std::string> interfaces = {"eth0"}) {
-    subject = sys.spawn(sampler, sampler_settings{proc.root(), std::move(interfaces), 60s, wall(),
+    subject = sys.spawn(sampler, sampler_settings{proc.root(), std::move(interfaces), wall(),
                                                   logger("sampler")});
     sched.run();
-    self->send(subject, caf::subscribe_atom_v, reading_sink{sink});
+    periodic = sys.spawn(test::periodic_readings, subject, sink, 60s);
+    auto pending = self->request(subject, caf::infinite, sample_atom_v);
     sched.run();
+    pending.receive([&](const sample& reading) { record->samples.push_back(reading); },
+                    [](const caf::error&) {});
   }
 };
 
@@ -36,7 +43,7 @@ struct fixture : test::actor_fixture {
 
 CAF_TEST_FIXTURE_SCOPE(sampler_tests, fixture)
 
-CAF_TEST(subscribing sends a sample at once) {
+CAF_TEST(a first reading names the boot and the counters) {
   start();
   CAF_REQUIRE_EQUAL(record->samples.size(), 1u);
   const auto& first = record->samples.front();

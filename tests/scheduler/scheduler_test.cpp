@@ -14,9 +14,7 @@ struct fixture : test::actor_fixture {
   test::scoped_time_zone zone{"UTC"};
   std::shared_ptr<test::accounting_record> record = std::make_shared<test::accounting_record>();
   accounting_actor sink = sys.spawn(test::recording_accounting, record);
-  std::shared_ptr<std::vector<reading_sink>> subscribers =
-    std::make_shared<std::vector<reading_sink>>();
-  sampler_actor readings = sys.spawn(test::silent_sampler, subscribers);
+  sampler_actor readings = sys.spawn(test::dated_sampler, wall());
   scheduler_actor subject;
 
   explicit fixture(epoch_seconds start_at = test::utc(2026, 2, 27, 23, 59, 50))
@@ -37,15 +35,14 @@ struct fixture : test::actor_fixture {
     settings.log = logger("scheduler");
     settings.accounting = sink;
     settings.sampler = readings;
+    settings.check_interval = 60s;
     subject = sys.spawn(scheduler, std::move(settings));
     sched.run();
   }
 
-  // A periodic reading taken now, as the sampler would send it.
+  // A reading taken now, as at the next check interval.
   void reading_now() {
-    sample reading;
-    reading.taken_at = now();
-    self->send(subject, sample_atom_v, reading);
+    self->send(subject, sample_atom_v);
     sched.run();
   }
 };
@@ -56,8 +53,6 @@ CAF_TEST_FIXTURE_SCOPE(scheduler_tests, fixture)
 
 CAF_TEST(the cycle is announced at start and again exactly at the reset) {
   start(28);
-  // It watches the readings' dates for a moved clock.
-  CAF_CHECK_EQUAL(subscribers->size(), 1u);
   cycle_bounds february{test::utc(2026, 1, 28), test::utc(2026, 2, 28)};
   cycle_bounds march{test::utc(2026, 2, 28), test::utc(2026, 3, 28)};
   CAF_REQUIRE_EQUAL(record->cycles.size(), 1u);
@@ -68,6 +63,18 @@ CAF_TEST(the cycle is announced at start and again exactly at the reset) {
   CAF_REQUIRE_EQUAL(record->cycles.size(), 2u);
   CAF_CHECK_EQUAL(record->cycles[1], march);
   CAF_CHECK_EQUAL(now(), march.start);
+}
+
+CAF_TEST(every check interval a reading is taken and passed on to accounting) {
+  start(15);
+  CAF_CHECK(record->samples.empty());
+  pass(59s);
+  CAF_CHECK(record->samples.empty());
+  pass(1s);
+  CAF_REQUIRE_EQUAL(record->samples.size(), 1u);
+  CAF_CHECK_EQUAL(record->samples[0].taken_at, now());
+  pass(60s);
+  CAF_CHECK_EQUAL(record->samples.size(), 2u);
 }
 
 CAF_TEST(a reset day missing from the month falls on its last day) {
