@@ -212,8 +212,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_refusal(parsed.error);
     return 0;
   }
-  check_telegram(*parsed.value);
-  check_limits(*parsed.value);
-  check_description(*parsed.value);
+  check_telegram(*parsed);
+  check_limits(*parsed);
+  check_description(*parsed);
   return 0;
 }

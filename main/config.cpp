@@ -120,7 +120,7 @@ outcome<std::vector<std::string>> distinct_items(const setting& s,
   auto items = checked_items(s, accepts, accepted);
   if (!items)
     return items;
-  if (auto repeated = refuse_repeats(s, *items.value, key, accepted))
+  if (auto repeated = refuse_repeats(s, *items, key, accepted))
     return outcome<std::vector<std::string>>::failure(*repeated);
   return items;
 }
@@ -140,7 +140,7 @@ problem read_chat_ids(const setting& chats, std::vector<std::string>& chat_ids) 
   auto items = distinct_items(chats, is_chat_id, chat_key, accepted);
   if (!items)
     return items.error;
-  chat_ids = std::move(*items.value);
+  chat_ids = std::move(*items);
   return std::nullopt;
 }
 
@@ -224,7 +224,7 @@ variable keyword(std::string_view name, T config::*field, const keyword_table<T>
     auto value = keyword_value(s, table);
     if (!value)
       return value.error;
-    settings.*field = *value.value;
+    settings.*field = *value;
     return std::nullopt;
   };
   return plain(name, accept,
@@ -252,7 +252,7 @@ variable distinct_list(std::string_view name, std::vector<std::string> config::*
     auto items = distinct_items(s, accepts, key, accepted);
     if (!items)
       return items.error;
-    settings.*field = std::move(*items.value);
+    settings.*field = std::move(*items);
     return std::nullopt;
   };
   return plain(
@@ -296,7 +296,7 @@ problem read_unit(const setting& s, config& settings) {
   auto bytes = keyword_value(s, units);
   if (!bytes)
     return bytes.error;
-  settings.unit = {name_of(units, *bytes.value), *bytes.value};
+  settings.unit = {name_of(units, *bytes), *bytes};
   return std::nullopt;
 }
 
@@ -335,7 +335,7 @@ problem read_thresholds(const setting& s, config& settings) {
   if (!items)
     return items.error;
   std::vector<double> thresholds;
-  for (const auto& item : *items.value)
+  for (const auto& item : *items)
     thresholds.push_back(*parse_positive_decimal(item));
   std::sort(thresholds.begin(), thresholds.end());
   settings.thresholds = std::move(thresholds);

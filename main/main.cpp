@@ -320,5 +320,5 @@ int main(int argc, char** argv) {
     std::cerr << parsed.error << '\n';
     return 2;
   }
-  return std::get<int (*)(const config&)>(meant.run)(*parsed.value);
+  return std::get<int (*)(const config&)>(meant.run)(*parsed);
 }

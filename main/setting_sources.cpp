@@ -91,7 +91,7 @@ problem read_secret(const environment_lookup& lookup, const std::string& name,
   auto content = secret_file_content(*path);
   if (!content)
     return quoted({file_variable, *path}) + " cannot be read: " + content.error + ".";
-  auto text = trim(*content.value);
+  auto text = trim(*content);
   if (text.empty())
     return invalid({file_variable, *path}, "a file that holds " + name, "the file is empty");
   found = setting{name, std::string{text}, " (read from " + file_variable + ")"};

@@ -255,7 +255,7 @@ std::optional<monitor_state> stored_state(const std::string& path) {
   const auto text = read_file(path);
   if (!text)
     return std::nullopt;
-  return decode_state(*text.value).value;
+  return decode_state(*text).value;
 }
 
 } // namespace
@@ -292,14 +292,13 @@ int print_status(const status_context& context, bool as_json, std::ostream& out,
   const auto text = read_file_if_present(path);
   if (!text)
     return fail(text.error);
-  if (!*text.value)
+  if (!*text)
     return fail("no state in " + path + " (" + std::generic_category().message(ENOENT)
                 + "): the monitor has not saved its first sample there yet");
-  auto decoded = decode_state(**text.value);
+  auto decoded = decode_state(**text);
   if (!decoded)
     return fail(path + " cannot be read: " + decoded.error);
-  out << (as_json ? status_json(*decoded.value, context) + "\n"
-                  : status_text(*decoded.value, context));
+  out << (as_json ? status_json(*decoded, context) + "\n" : status_text(*decoded, context));
   return 0;
 }
 

@@ -59,7 +59,7 @@ struct monitor : test::actor_fixture {
 monitor_state on_disk(const std::string& data_dir) {
   auto decoded = decode_state(test::read_file(state_file_path(data_dir)));
   CAF_REQUIRE(decoded.value.has_value());
-  return *decoded.value;
+  return *decoded;
 }
 
 } // namespace

@@ -94,7 +94,7 @@ parse_counters(std::string_view name, std::size_t line_number, std::string_view 
     auto counter = parse_counter(name, line_number, columns[i]);
     if (!counter)
       return result::failure(std::move(counter.error));
-    counters[i] = *counter.value;
+    counters[i] = *counter;
   }
   return result::success(counters);
 }
@@ -115,7 +115,7 @@ outcome<interface_counters> parse_interface_line(std::string_view line, std::siz
   auto counters = parse_counters(name, line_number, line.substr(colon + 1));
   if (!counters)
     return result::failure(std::move(counters.error));
-  const auto& columns = *counters.value;
+  const auto& columns = *counters;
   return result::success(
     interface_counters{std::string{name}, columns[rx_bytes_column], columns[tx_bytes_column]});
 }
@@ -152,12 +152,12 @@ outcome<std::vector<interface_counters>> parse_net_dev(std::string_view text) {
     auto counters = parse_interface_line(lines[i], line_number);
     if (!counters)
       return result::failure(std::move(counters.error));
-    auto [seen, is_new] = line_of_name.emplace(counters.value->name, line_number);
+    auto [seen, is_new] = line_of_name.emplace(counters->name, line_number);
     if (!is_new)
       return result::failure("interface " + quoted(seen->first) + " is listed twice, on lines "
                              + std::to_string(seen->second) + " and "
                              + std::to_string(line_number));
-    table.push_back(std::move(*counters.value));
+    table.push_back(std::move(*counters));
   }
   return result::success(std::move(table));
 }
@@ -309,7 +309,7 @@ outcome<T> read_and_parse(const std::string& path, outcome<T> (*parse)(std::stri
   auto text = read_file(path);
   if (!text)
     return outcome<T>::failure(std::move(text.error));
-  auto parsed = parse(*text.value);
+  auto parsed = parse(*text);
   if (!parsed)
     return outcome<T>::failure(path + ": " + parsed.error);
   return parsed;

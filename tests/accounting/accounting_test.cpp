@@ -92,7 +92,7 @@ struct fixture : test::actor_fixture {
   monitor_state on_disk() {
     auto decoded = decode_state(test::read_file(state_file_path(data.path())));
     CAF_REQUIRE(decoded.value.has_value());
-    return *decoded.value;
+    return *decoded;
   }
 
   // A state file of the same boot as the fake proc tree, last read at eth0 {1000, 5000}.

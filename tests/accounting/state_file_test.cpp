@@ -172,19 +172,19 @@ CAF_TEST(rich_state_round_trips_exactly) {
   const monitor_state original = rich_state();
   const auto decoded = decode_state(encode_state(original));
   CAF_REQUIRE(decoded);
-  CAF_CHECK(*decoded.value == original);
-  CAF_CHECK_EQUAL(decoded.value->cycle_rx_bytes, max_counter);
-  CAF_CHECK_EQUAL(decoded.value->cycle_tx_bytes, beyond_double);
-  CAF_CHECK_EQUAL(decoded.value->last_counters.at("eth0").tx_bytes, beyond_double);
-  CAF_CHECK_EQUAL(decoded.value->thresholds_alerted.at(2), 92.5);
-  CAF_CHECK_EQUAL(decoded.value->thresholds_alerted.at(3), 0.1 + 0.2);
-  CAF_CHECK_EQUAL(decoded.value->outbox.at(4).detail, original.outbox.at(4).detail);
+  CAF_CHECK(*decoded == original);
+  CAF_CHECK_EQUAL(decoded->cycle_rx_bytes, max_counter);
+  CAF_CHECK_EQUAL(decoded->cycle_tx_bytes, beyond_double);
+  CAF_CHECK_EQUAL(decoded->last_counters.at("eth0").tx_bytes, beyond_double);
+  CAF_CHECK_EQUAL(decoded->thresholds_alerted.at(2), 92.5);
+  CAF_CHECK_EQUAL(decoded->thresholds_alerted.at(3), 0.1 + 0.2);
+  CAF_CHECK_EQUAL(decoded->outbox.at(4).detail, original.outbox.at(4).detail);
 }
 
 CAF_TEST(fresh_state_round_trips) {
   const auto decoded = decode_state(encode_state(monitor_state{}));
   CAF_REQUIRE(decoded);
-  CAF_CHECK(*decoded.value == monitor_state{});
+  CAF_CHECK(*decoded == monitor_state{});
 }
 
 CAF_TEST(encoding_follows_the_documented_layout) {
@@ -285,7 +285,7 @@ CAF_TEST(decode_reads_a_missing_outbox_or_thresholds_as_empty) {
     document.erase("thresholds_alerted");
   }));
   CAF_REQUIRE(decoded);
-  CAF_CHECK(*decoded.value == expected);
+  CAF_CHECK(*decoded == expected);
 }
 
 CAF_TEST(decode_reads_fields_older_files_lack_as_empty) {
@@ -300,7 +300,7 @@ CAF_TEST(decode_reads_fields_older_files_lack_as_empty) {
       document["outbox"][0].erase(key);
   }));
   CAF_REQUIRE(decoded);
-  CAF_CHECK(*decoded.value == expected);
+  CAF_CHECK(*decoded == expected);
 }
 
 CAF_TEST(decode_reads_events_written_before_the_calendar_fields_as_without_them) {
@@ -319,7 +319,7 @@ CAF_TEST(decode_reads_events_written_before_the_calendar_fields_as_without_them)
         e.erase(key);
   }));
   CAF_REQUIRE(decoded);
-  CAF_CHECK(*decoded.value == expected);
+  CAF_CHECK(*decoded == expected);
 }
 
 CAF_TEST(decode_rejects_mistyped_missing_interfaces_naming_them) {
@@ -400,8 +400,8 @@ CAF_TEST(decode_accepts_whole_numbers_as_percentages) {
     document["outbox"][1]["threshold_percent"] = 90;
   }));
   CAF_REQUIRE(decoded);
-  CAF_CHECK_EQUAL(decoded.value->thresholds_alerted.at(0), 80.0);
-  CAF_CHECK_EQUAL(decoded.value->outbox.at(1).threshold_percent, 90.0);
+  CAF_CHECK_EQUAL(decoded->thresholds_alerted.at(0), 80.0);
+  CAF_CHECK_EQUAL(decoded->outbox.at(1).threshold_percent, 90.0);
 }
 
 CAF_TEST(decode_rejects_an_unknown_event_kind) {
@@ -421,7 +421,7 @@ CAF_TEST(decode_ignores_unknown_fields) {
     document["outbox"][0]["priority"] = json::array({1, 2});
   }));
   CAF_REQUIRE(decoded);
-  CAF_CHECK(*decoded.value == rich_state());
+  CAF_CHECK(*decoded == rich_state());
 }
 
 CAF_TEST_FIXTURE_SCOPE(state_file_on_disk, data_dir_fixture)
@@ -659,7 +659,7 @@ CAF_TEST(decode_accepts_the_empty_cycle_of_a_state_without_one_yet) {
     document["outbox"][4]["usage"]["cycle"] = json{{"start", 0}, {"end", 0}};
   }));
   CAF_REQUIRE(decoded);
-  CAF_CHECK(decoded.value->cycle == cycle_bounds{});
+  CAF_CHECK(decoded->cycle == cycle_bounds{});
 }
 
 CAF_TEST(the_recorded_settings_are_written_in_full) {
@@ -675,7 +675,7 @@ CAF_TEST(the_recorded_settings_are_written_in_full) {
   CAF_CHECK_EQUAL(settings.at("time_zone").get<std::string>(), "Asia/Shanghai");
   const auto decoded = decode_state(encode_state(rich_state()));
   CAF_REQUIRE(decoded);
-  CAF_CHECK(decoded.value->recorded_settings == recorded_settings());
+  CAF_CHECK(decoded->recorded_settings == recorded_settings());
 }
 
 CAF_TEST(a_state_without_recorded_settings_round_trips_without_them) {
@@ -685,7 +685,7 @@ CAF_TEST(a_state_without_recorded_settings_round_trips_without_them) {
   CAF_CHECK(!json::parse(text).contains("settings"));
   const auto decoded = decode_state(text);
   CAF_REQUIRE(decoded);
-  CAF_CHECK(*decoded.value == state);
+  CAF_CHECK(*decoded == state);
 }
 
 CAF_TEST(a_version_1_file_is_read_without_recorded_settings) {
@@ -696,7 +696,7 @@ CAF_TEST(a_version_1_file_is_read_without_recorded_settings) {
   CAF_REQUIRE(decoded);
   monitor_state expected = rich_state();
   expected.recorded_settings.reset();
-  CAF_CHECK(*decoded.value == expected);
+  CAF_CHECK(*decoded == expected);
 }
 
 CAF_TEST(decode_rejects_invalid_recorded_settings_naming_them) {

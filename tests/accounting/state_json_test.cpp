@@ -66,6 +66,6 @@ CAF_TEST(every_field_of_an_event_survives_the_state_file) {
   state.next_event_id = 8;
   const auto decoded = decode_state(encode_state(state));
   CAF_REQUIRE(decoded);
-  CAF_REQUIRE_EQUAL(decoded.value->outbox.size(), 1u);
-  CAF_CHECK(decoded.value->outbox.front() == every_field_set());
+  CAF_REQUIRE_EQUAL(decoded->outbox.size(), 1u);
+  CAF_CHECK(decoded->outbox.front() == every_field_set());
 }

@@ -514,7 +514,7 @@ CAF_TEST(an alert raised during an outage leaves the outbox once delivered) {
   proc.set_counters({{"eth0", 0, 900}});
   pass(60s);
   auto outbox_size = [&] {
-    return decode_state(test::read_file(state_file_path(data.path()))).value->outbox.size();
+    return decode_state(test::read_file(state_file_path(data.path())))->outbox.size();
   };
   CAF_CHECK_EQUAL(outbox_size(), 2u);
   telegram->otherwise = sent;
