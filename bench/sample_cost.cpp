@@ -156,7 +156,7 @@ int main(int argc, char** argv) {
   context.rules.direction = traffic_direction::outbound;
   // 1 PiB: millions of samples stay below the first threshold, so none raises an alert.
   context.rules.quota_bytes = std::uint64_t{1} << 50;
-  context.rules.thresholds = {80, 90, 95};
+  context.rules.thresholds = {80_percent, 90_percent, 95_percent};
 
   // The baseline, as at a first start, and the cycle the scheduler would have named.
   write_text(context.proc_root + "/net/dev", net_dev_text(0));

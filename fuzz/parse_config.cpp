@@ -167,8 +167,10 @@ void check_limits(const tmon::config& settings) {
   const auto& thresholds = settings.thresholds;
   require(!thresholds.empty(), "there is at least one threshold");
   require(std::all_of(thresholds.begin(), thresholds.end(),
-                      [](double t) { return std::isfinite(t) && t > 0; }),
-          "thresholds are positive numbers");
+                      [](tmon::percentage t) {
+                        return t > tmon::percentage{} && t.units() <= tmon::percentage::most_units;
+                      }),
+          "thresholds are above 0 and at most 100000 percent");
   require(std::adjacent_find(thresholds.begin(), thresholds.end(), std::greater_equal<>())
             == thresholds.end(),
           "thresholds are sorted without repeats");

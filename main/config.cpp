@@ -320,33 +320,28 @@ problem read_quota(const environment_lookup& lookup, config& settings) {
 }
 
 bool is_threshold(std::string_view text) {
-  return parse_positive_decimal(text).has_value();
+  auto threshold = percentage::parse(text);
+  return threshold && *threshold > percentage{};
 }
 
-// A threshold's value as a number, so that 80, 80.0 and 080 are the same threshold.
+// A threshold's value, so that 80, 80.0 and 080 are the same threshold.
 std::string threshold_key(std::string_view text) {
-  return decimal_text(*parse_positive_decimal(text));
+  return percentage::parse(text)->text();
 }
 
 problem read_thresholds(const setting& s, config& settings) {
   auto items = distinct_items(s, is_threshold, threshold_key,
                               "a comma-separated list of distinct percentages, each a decimal "
-                              "number above 0 such as 80 or 92.5");
+                              "number above 0 and at most 100000 with at most 10 decimals, such "
+                              "as 80 or 92.5");
   if (!items)
     return items.error;
-  std::vector<double> thresholds;
+  std::vector<percentage> thresholds;
   for (const auto& item : *items)
-    thresholds.push_back(*parse_positive_decimal(item));
+    thresholds.push_back(*percentage::parse(item));
   std::sort(thresholds.begin(), thresholds.end());
   settings.thresholds = std::move(thresholds);
   return std::nullopt;
-}
-
-std::string thresholds_text(const config& settings) {
-  std::vector<std::string> items;
-  for (auto threshold : settings.thresholds)
-    items.push_back(decimal_text(threshold));
-  return join(items, ",");
 }
 
 std::string interface_key(std::string_view name) {
@@ -466,7 +461,8 @@ const std::vector<variable>& variables() {
     {"MONTHLY_TRAFFIC_GB", read_quota,
      at_any_time([](const config& s) { return decimal_text(s.monthly_traffic); })},
     whole_number("RESET_DAY", &config::reset_day, 1, 31),
-    plain("THRESHOLDS", read_thresholds, thresholds_text),
+    plain("THRESHOLDS", read_thresholds,
+          [](const config& s) { return joined_text(s.thresholds, ","); }),
     whole_number("CHECK_INTERVAL_SECONDS", &config::check_interval, 1, 86400),
     distinct_list("NETWORK_INTERFACE", &config::interfaces, is_interface_name, interface_key,
                   "a comma-separated list of distinct interface names, each 1 to 15 characters "

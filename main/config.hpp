@@ -37,7 +37,7 @@ struct config {
   traffic_unit unit{"GiB", 1024ull * 1024 * 1024};
   std::uint64_t quota_bytes = 0;
   int reset_day = 1;
-  std::vector<double> thresholds{80, 90, 95};
+  std::vector<percentage> thresholds{80_percent, 90_percent, 95_percent};
   std::chrono::seconds check_interval{60};
   // Empty: the interface of the default route, resolved at start.
   std::vector<std::string> interfaces;

@@ -55,7 +55,7 @@ std::vector<std::string_view> split_list(std::string_view text);
 // "a, b or c"
 std::string one_of(const std::vector<std::string_view>& names);
 
-// The shortest digits that read back as `value`, never in exponent notation: a threshold
+// The shortest digits that read back as `value`, never in exponent notation: a quota
 // written 0.0000000001 shows as written, not as 1e-10.
 std::string decimal_text(double value);
 

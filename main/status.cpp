@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "actors/accounting/state_file.hpp"
@@ -31,10 +30,6 @@ constexpr named_value<traffic_direction> direction_names[] = {
   {"bidirectional", traffic_direction::bidirectional},
   {"max", traffic_direction::max},
 };
-
-std::string thresholds_text(const std::vector<double>& thresholds) {
-  return fmt::format("{}", fmt::join(thresholds, ","));
-}
 
 // One setting a state's figures depend on: its variable and how it is shown. Settings that
 // show the same are the same, except the quota, which is compared in bytes so that a
@@ -59,7 +54,7 @@ const std::vector<compared_setting>& compared_settings() {
      nullptr},
     {"NETWORK_INTERFACE", [](const counting_settings& s) { return join(s.interfaces, ","); },
      nullptr},
-    {"THRESHOLDS", [](const counting_settings& s) { return thresholds_text(s.thresholds); },
+    {"THRESHOLDS", [](const counting_settings& s) { return joined_text(s.thresholds, ","); },
      nullptr},
     {"RESET_DAY", [](const counting_settings& s) { return std::to_string(s.reset_day); }, nullptr},
     {"TZ",
@@ -162,8 +157,7 @@ std::string status_text(const monitor_state& state, const status_context& contex
       << "alerted:    ";
   if (state.thresholds_alerted.empty())
     out << "none";
-  for (std::size_t i = 0; i < state.thresholds_alerted.size(); ++i)
-    out << (i ? ", " : "") << state.thresholds_alerted[i] << '%';
+  out << joined_text(state.thresholds_alerted, ", ", "%");
   out << '\n' << "last sample: ";
   if (figures.last_sample_age)
     out << local_iso8601(state.last_sample_at) << " (" << *figures.last_sample_age << " s ago)";
@@ -190,6 +184,9 @@ std::string status_json(const monitor_state& state, const status_context& contex
   if (figures.recorded)
     for (const auto& difference : figures.differences)
       differ.push_back(difference[0]);
+  nlohmann::json alerted = nlohmann::json::array();
+  for (const auto threshold : state.thresholds_alerted)
+    alerted.push_back(threshold.as_double());
   nlohmann::json status{
     {"cycle_start", local_iso8601(usage.cycle.start)},
     {"cycle_end", local_iso8601(usage.cycle.end)},
@@ -198,7 +195,7 @@ std::string status_json(const monitor_state& state, const status_context& contex
     {"counted_bytes", usage.counted_bytes},
     {"quota_bytes", usage.quota_bytes},
     {"percent", percent_of_quota(usage.counted_bytes, usage.quota_bytes)},
-    {"thresholds_alerted", state.thresholds_alerted},
+    {"thresholds_alerted", alerted},
     {"direction", std::string{name_in(direction_names, figures.counted_with.direction)}},
     {"interfaces", figures.counted_with.interfaces},
     {"unit", figures.counted_with.unit.name},

@@ -57,7 +57,7 @@ struct fixture : test::actor_fixture {
     ledger_rules result;
     result.direction = traffic_direction::outbound;
     result.quota_bytes = 10000;
-    result.thresholds = {50, 80};
+    result.thresholds = {50_percent, 80_percent};
     result.max_bandwidth_mbit = max_bandwidth_mbit;
     return result;
   }
@@ -151,10 +151,10 @@ CAF_TEST(crossing two thresholds at once alerts once naming the higher) {
   pass(60s);
   CAF_REQUIRE_EQUAL(delivered->size(), 2u);
   CAF_CHECK_EQUAL(delivered->back().kind, event_kind::threshold_crossed);
-  CAF_CHECK_EQUAL(delivered->back().threshold_percent, 80.0);
+  CAF_CHECK_EQUAL(delivered->back().threshold_percent, 80_percent);
   CAF_CHECK_EQUAL(delivered->back().usage.counted_bytes, 8500u);
   auto state = on_disk();
-  CAF_CHECK_EQUAL(state.thresholds_alerted, (std::vector<double>{50, 80}));
+  CAF_CHECK_EQUAL(state.thresholds_alerted, (std::vector<percentage>{50_percent, 80_percent}));
   CAF_CHECK(state.outbox.empty());
   proc.set_counters({{"eth0", 1000, 5000 + 9900}});
   pass(60s);
@@ -208,7 +208,7 @@ CAF_TEST(a change of the calendar within the cycle re - bounds it and keeps its 
   CAF_CHECK_EQUAL(changed.usage.cycle, february);
   CAF_CHECK_EQUAL(changed.usage.counted_bytes, 5000u);
   CAF_CHECK(!changed.wrong_clock);
-  CAF_CHECK_EQUAL(delivered_of_kind(event_kind::threshold_crossed).threshold_percent, 50.0);
+  CAF_CHECK_EQUAL(delivered_of_kind(event_kind::threshold_crossed).threshold_percent, 50_percent);
   auto state = on_disk();
   CAF_CHECK_EQUAL(state.cycle, february);
   CAF_CHECK_EQUAL(state.cycle_tx_bytes, 5000u);
@@ -380,7 +380,7 @@ CAF_TEST(undelivered events stay in the state file) {
   CAF_REQUIRE_EQUAL(state.outbox.size(), 2u);
   CAF_CHECK_EQUAL(state.outbox[0].kind, event_kind::monitor_started);
   CAF_CHECK_EQUAL(state.outbox[1].kind, event_kind::threshold_crossed);
-  CAF_CHECK_EQUAL(state.thresholds_alerted, std::vector<double>{50});
+  CAF_CHECK_EQUAL(state.thresholds_alerted, std::vector<percentage>{50_percent});
 }
 
 CAF_TEST(an unreadable state file is set aside and reported) {

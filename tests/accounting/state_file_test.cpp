@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/accounting/ledger.hpp"
 #include "actors/accounting/state_file.hpp"
 #include "test_support.hpp"
 
@@ -46,7 +47,7 @@ event some_event(std::uint64_t id, event_kind kind) {
   e.kind = kind;
   e.raised_at = test::utc(2026, 3, 10, 8, 0, static_cast<int>(id));
   e.usage = some_usage(id * 1000);
-  e.threshold_percent = 92.5;
+  e.threshold_percent = 92.5_percent;
   e.late = true;
   e.projected_bytes = beyond_double + id;
   e.detail = "moved to /var/lib/x \"quoted\"\n\u00e9tat";
@@ -64,7 +65,7 @@ counting_settings recorded_settings() {
   settings.unit = {"GiB", 1ull << 30};
   settings.direction = traffic_direction::bidirectional;
   settings.interfaces = {"ens5", "wg0"};
-  settings.thresholds = {80, 92.5, 0.1 + 0.2};
+  settings.thresholds = {80_percent, 92.5_percent, 99999.9999999999_percent};
   settings.reset_day = 15;
   settings.time_zone = "Asia/Shanghai";
   return settings;
@@ -80,7 +81,7 @@ monitor_state rich_state() {
   state.cycle = {test::utc(2026, 3, 1), test::utc(2026, 4, 1)};
   state.cycle_rx_bytes = max_counter;
   state.cycle_tx_bytes = beyond_double;
-  state.thresholds_alerted = {80, 90, 92.5, 0.1 + 0.2};
+  state.thresholds_alerted = {80_percent, 90_percent, 92.5_percent, 99999.9999999999_percent};
   state.last_report_at = test::utc(2026, 3, 8, 9);
   state.outbox = {some_event(1, event_kind::monitor_started),
                   some_event(2, event_kind::threshold_crossed),
@@ -89,7 +90,7 @@ monitor_state rich_state() {
                   some_event(5, event_kind::state_file_reset),
                   some_event(6, event_kind::cycle_changed)};
   state.outbox[2].late = false;
-  state.outbox[3].threshold_percent = 0;
+  state.outbox[3].threshold_percent = 0_percent;
   state.next_event_id = 7;
   state.recorded_settings = recorded_settings();
   state.outbox[0].interfaces = {"eth0"};
@@ -176,8 +177,8 @@ CAF_TEST(rich_state_round_trips_exactly) {
   CAF_CHECK_EQUAL(decoded->cycle_rx_bytes, max_counter);
   CAF_CHECK_EQUAL(decoded->cycle_tx_bytes, beyond_double);
   CAF_CHECK_EQUAL(decoded->last_counters.at("eth0").tx_bytes, beyond_double);
-  CAF_CHECK_EQUAL(decoded->thresholds_alerted.at(2), 92.5);
-  CAF_CHECK_EQUAL(decoded->thresholds_alerted.at(3), 0.1 + 0.2);
+  CAF_CHECK_EQUAL(decoded->thresholds_alerted.at(2), 92.5_percent);
+  CAF_CHECK_EQUAL(decoded->thresholds_alerted.at(3), 99999.9999999999_percent);
   CAF_CHECK_EQUAL(decoded->outbox.at(4).detail, original.outbox.at(4).detail);
 }
 
@@ -400,8 +401,31 @@ CAF_TEST(decode_accepts_whole_numbers_as_percentages) {
     document["outbox"][1]["threshold_percent"] = 90;
   }));
   CAF_REQUIRE(decoded);
-  CAF_CHECK_EQUAL(decoded->thresholds_alerted.at(0), 80.0);
-  CAF_CHECK_EQUAL(decoded->outbox.at(1).threshold_percent, 90.0);
+  CAF_CHECK_EQUAL(decoded->thresholds_alerted.at(0), 80_percent);
+  CAF_CHECK_EQUAL(decoded->outbox.at(1).threshold_percent, 90_percent);
+}
+
+CAF_TEST(a stored decimal threshold reads back exactly and counts as already alerted) {
+  auto state = decode_state(
+    edited([](json& document) { document["thresholds_alerted"] = json::parse("[92.5]"); }));
+  CAF_REQUIRE(state);
+  CAF_CHECK_EQUAL(state->thresholds_alerted, std::vector<percentage>{92.5_percent});
+  ledger_rules rules;
+  rules.quota_bytes = 1000;
+  rules.thresholds = {92.5_percent};
+  state->cycle_rx_bytes = 0;
+  state->cycle_tx_bytes = 930;
+  CAF_CHECK(!newly_crossed_threshold(*state, rules, state->cycle.start));
+  CAF_CHECK_EQUAL(state->thresholds_alerted, std::vector<percentage>{92.5_percent});
+  check_mentions(encode_state(*state), "\"thresholds_alerted\": [\n    92.5\n  ]");
+}
+
+CAF_TEST(decode_rejects_a_percentage_below_zero_or_beyond_a_count) {
+  check_mentions(decode_error(set_at("/thresholds_alerted/0", -1)), "at /thresholds_alerted/0:");
+  check_mentions(decode_error(set_at("/settings/thresholds/1", 1e10)),
+                 "at /settings/thresholds/1:");
+  check_mentions(decode_error(set_at("/outbox/1/threshold_percent", -0.5)),
+                 "at /outbox/1/threshold_percent:");
 }
 
 CAF_TEST(decode_rejects_an_unknown_event_kind) {

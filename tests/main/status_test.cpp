@@ -28,7 +28,7 @@ struct fixture {
     recorded.unit = {"GiB", 1ull << 30};
     recorded.direction = traffic_direction::bidirectional;
     recorded.interfaces = {"ens5"};
-    recorded.thresholds = {80, 90, 95};
+    recorded.thresholds = {80_percent, 90_percent, 95_percent};
     recorded.reset_day = 1;
     recorded.time_zone = "";
     return recorded;
@@ -40,7 +40,7 @@ struct fixture {
     state.cycle = {test::utc(2026, 10, 31, 16), test::utc(2026, 11, 30, 16)};
     state.cycle_rx_bytes = 300;
     state.cycle_tx_bytes = 450;
-    state.thresholds_alerted = {25, 40};
+    state.thresholds_alerted = {25_percent, 40_percent};
     state.last_sample_at = test::utc(2026, 11, 28, 12);
   }
 };
@@ -172,7 +172,7 @@ CAF_TEST(status names every recorded setting the shell differs in) {
             == nlohmann::json::array());
   auto& recorded = *state.recorded_settings;
   recorded.unit = {"GB", 1000000000};
-  recorded.thresholds = {50};
+  recorded.thresholds = {50_percent};
   recorded.reset_day = 15;
   recorded.time_zone = "Asia/Tokyo";
   auto differ = nlohmann::json::parse(status_json(state, context({"eth0"})))["settings_differ"];

@@ -99,7 +99,7 @@ struct fixture : test::actor_fixture {
     e.id = id;
     e.kind = event_kind::threshold_crossed;
     e.raised_at = now();
-    e.threshold_percent = 80;
+    e.threshold_percent = 80_percent;
     e.usage = {{test::utc(2026, 2, 1), test::utc(2026, 3, 1)}, 0, 800, 800, 1000};
     return e;
   }
@@ -501,7 +501,7 @@ CAF_TEST(an alert raised during an outage leaves the outbox once delivered) {
   accounting_settings accounts;
   accounts.data_dir = data.path();
   accounts.rules.quota_bytes = 1000;
-  accounts.rules.thresholds = {80};
+  accounts.rules.thresholds = {80_percent};
   accounts.now = wall();
   accounts.log = logger("accounting");
   accounts.sampler = sampler_handle;
