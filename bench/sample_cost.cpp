@@ -101,8 +101,8 @@ __attribute__((noinline)) void take_apply_persist(bench_context& context) {
     fail("a sample with grown counters did not change the state");
   if (newly_crossed_threshold(context.state, context.rules, reading.taken_at))
     fail("a threshold was crossed; the quota is meant to stay far away");
-  if (auto error = save_state(context.data_dir, context.state); !error.empty())
-    fail(error);
+  if (auto saved = save_state(context.data_dir, context.state); !saved)
+    fail(saved.error);
 }
 
 std::int64_t nanoseconds_of(clockid_t clock) {

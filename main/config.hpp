@@ -87,9 +87,9 @@ std::string mask_secrets(std::string text, const config& settings);
 
 // What the run will need and --check-config therefore checks, without changing anything:
 // HOST_PROC's net/dev and boot id readable and parsable, DATA_DIR and LOG_FILE's directory
-// a directory that exists or can be made, and writable. One sentence naming the variable,
-// or nothing when all is well.
-std::optional<std::string> unusable_setting(const config& settings);
+// a directory that exists or can be made, and writable. On failure, one sentence naming the
+// variable.
+outcome<void> check_usable(const config& settings);
 
 // A secret shown safely: a bot token keeps its numeric bot id ("123456789:***"), anything
 // else becomes "***"; empty stays empty.

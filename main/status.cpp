@@ -213,35 +213,38 @@ std::string status_json(const monitor_state& state, const status_context& contex
   return status.dump();
 }
 
-std::optional<std::string> health_problem(std::optional<epoch_seconds> written_at,
-                                          epoch_seconds now, std::chrono::seconds check_interval) {
+outcome<void> fresh_state_file(std::optional<epoch_seconds> written_at, epoch_seconds now,
+                               std::chrono::seconds check_interval) {
   if (!written_at)
-    return std::string{"the state file has not been written yet"};
+    return outcome<void>::failure("the state file has not been written yet");
   const epoch_seconds interval = check_interval.count();
   const auto ahead_allowed = interval + 30;
   if (*written_at - now > ahead_allowed)
-    return "the state file is dated " + std::to_string(*written_at - now)
-           + " s in the future, more than the " + std::to_string(ahead_allowed)
-           + " s allowed: the clock may have been wrong when it was written";
+    return outcome<void>::failure(
+      "the state file is dated " + std::to_string(*written_at - now)
+      + " s in the future, more than the " + std::to_string(ahead_allowed)
+      + " s allowed: the clock may have been wrong when it was written");
   auto allowed = 3 * interval + 30;
   auto age = now - *written_at;
   if (age > allowed)
-    return "the state file was last written " + std::to_string(age) + " s ago, more than the "
-           + std::to_string(allowed) + " s allowed";
-  return std::nullopt;
+    return outcome<void>::failure("the state file was last written " + std::to_string(age)
+                                  + " s ago, more than the " + std::to_string(allowed)
+                                  + " s allowed");
+  return outcome<void>::success();
 }
 
-std::optional<std::string> missing_interface_problem(const monitor_state& state, epoch_seconds now,
-                                                     std::chrono::seconds check_interval) {
+outcome<void> no_interface_missing(const monitor_state& state, epoch_seconds now,
+                                   std::chrono::seconds check_interval) {
   const epoch_seconds allowed = 3 * check_interval.count();
   for (const auto& [name, since] : state.missing_since) {
     const auto missing_for = now - since;
     if (missing_for > allowed)
-      return "network interface " + name + " has been missing since " + local_iso8601(since) + " ("
-             + std::to_string(missing_for) + " s, more than 3 check intervals of "
-             + std::to_string(check_interval.count()) + " s); check NETWORK_INTERFACE";
+      return outcome<void>::failure(
+        "network interface " + name + " has been missing since " + local_iso8601(since) + " ("
+        + std::to_string(missing_for) + " s, more than 3 check intervals of "
+        + std::to_string(check_interval.count()) + " s); check NETWORK_INTERFACE");
   }
-  return std::nullopt;
+  return outcome<void>::success();
 }
 
 namespace {
@@ -263,13 +266,13 @@ int check_health(const config& settings, epoch_seconds now, std::ostream& out) {
   std::optional<epoch_seconds> written_at;
   if (stat(path.c_str(), &info) == 0)
     written_at = info.st_mtim.tv_sec;
-  auto problem = health_problem(written_at, now, settings.check_interval);
-  if (!problem) {
+  auto healthy = fresh_state_file(written_at, now, settings.check_interval);
+  if (healthy) {
     if (auto state = stored_state(path))
-      problem = missing_interface_problem(*state, now, settings.check_interval);
+      healthy = no_interface_missing(*state, now, settings.check_interval);
   }
-  if (problem) {
-    out << "unhealthy: " << *problem << " (" << path << ")\n";
+  if (!healthy) {
+    out << "unhealthy: " << healthy.error << " (" << path << ")\n";
     return 1;
   }
   return 0;

@@ -91,12 +91,11 @@ loaded_state load_state(const std::string& data_dir, epoch_seconds now) {
   return result;
 }
 
-std::string save_state(const std::string& data_dir, const monitor_state& state) {
+outcome<void> save_state(const std::string& data_dir, const monitor_state& state) {
   try {
-    const outcome<void> saved = replace_file(state_file_path(data_dir), encode_state(state));
-    return saved.error;
+    return replace_file(state_file_path(data_dir), encode_state(state));
   } catch (const std::exception& e) {
-    return "cannot save the state in " + data_dir + ": " + e.what();
+    return outcome<void>::failure("cannot save the state in " + data_dir + ": " + e.what());
   }
 }
 

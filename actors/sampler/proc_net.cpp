@@ -125,16 +125,16 @@ bool starts_with(std::string_view text, std::string_view prefix) {
 }
 
 // The two lines the kernel has printed above the table since Linux 2.x.
-std::optional<std::string> net_dev_header_problem(const std::vector<std::string_view>& lines) {
+outcome<void> check_net_dev_header(const std::vector<std::string_view>& lines) {
   if (lines.empty())
-    return "the interface table is empty, without even a header";
+    return outcome<void>::failure("the interface table is empty, without even a header");
   if (!starts_with(lines[0], "Inter-|"))
-    return on_line(1) + " is not the interface table's header";
+    return outcome<void>::failure(on_line(1) + " is not the interface table's header");
   if (lines.size() < 2)
-    return "the interface table's header ends after line 1";
+    return outcome<void>::failure("the interface table's header ends after line 1");
   if (!starts_with(trim(lines[1], column_separators), "face |"))
-    return on_line(2) + " is not the interface table's column header";
-  return std::nullopt;
+    return outcome<void>::failure(on_line(2) + " is not the interface table's column header");
+  return outcome<void>::success();
 }
 
 } // namespace
@@ -143,8 +143,8 @@ outcome<std::vector<interface_counters>> parse_net_dev(std::string_view text) {
   using result = outcome<std::vector<interface_counters>>;
   constexpr std::size_t header_lines = 2;
   const auto lines = split_lines(text);
-  if (auto problem = net_dev_header_problem(lines))
-    return result::failure(std::move(*problem));
+  if (auto header = check_net_dev_header(lines); !header)
+    return result::failure(std::move(header.error));
   std::vector<interface_counters> table;
   std::unordered_map<std::string, std::size_t> line_of_name;
   for (std::size_t i = header_lines; i < lines.size(); ++i) {

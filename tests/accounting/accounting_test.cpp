@@ -105,7 +105,7 @@ struct fixture : test::actor_fixture {
     earlier.cycle = cycle;
     earlier.cycle_tx_bytes = tx_bytes;
     earlier.last_report_at = last_report_at;
-    CAF_REQUIRE_EQUAL(save_state(data.path(), earlier), "");
+    CAF_REQUIRE_EQUAL(save_state(data.path(), earlier).error, "");
   }
 
   const event& delivered_of_kind(event_kind kind) {
@@ -335,7 +335,7 @@ CAF_TEST(a cycle that ended while stopped is closed late and the gap counts in t
   earlier.last_sample_at = test::utc(2026, 1, 20);
   earlier.cycle = {test::utc(2025, 12, 28), test::utc(2026, 1, 28)};
   earlier.cycle_tx_bytes = 4000;
-  CAF_REQUIRE_EQUAL(save_state(data.path(), earlier), "");
+  CAF_REQUIRE_EQUAL(save_state(data.path(), earlier).error, "");
   proc.set_counters({{"eth0", 1000, 5000 + 2500}});
   start();
   tell_cycle(february);

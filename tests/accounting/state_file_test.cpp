@@ -468,7 +468,7 @@ CAF_TEST(load_from_a_missing_data_dir_gives_a_fresh_state) {
 }
 
 CAF_TEST(save_then_load_gives_the_same_state) {
-  CAF_REQUIRE_EQUAL(save_state(dir, rich_state()), "");
+  CAF_REQUIRE_EQUAL(save_state(dir, rich_state()).error, "");
   CAF_CHECK_EQUAL(test::read_file(path), encode_state(rich_state()));
   const loaded_state loaded = load_state(dir, now);
   CAF_CHECK(loaded.status == state_file_status::loaded);
@@ -478,11 +478,11 @@ CAF_TEST(save_then_load_gives_the_same_state) {
 }
 
 CAF_TEST(save_replaces_an_existing_file_and_leaves_no_temporary_file) {
-  CAF_REQUIRE_EQUAL(save_state(dir, rich_state()), "");
+  CAF_REQUIRE_EQUAL(save_state(dir, rich_state()).error, "");
   monitor_state later;
   later.boot_id = "after";
   later.cycle_tx_bytes = 99;
-  CAF_REQUIRE_EQUAL(save_state(dir, later), "");
+  CAF_REQUIRE_EQUAL(save_state(dir, later).error, "");
   CAF_CHECK_EQUAL(test::read_file(path), encode_state(later));
   CAF_CHECK(load_state(dir, now).state == later);
   CAF_CHECK(entries_of(dir) == std::set<std::string>{"state.json"});
@@ -490,13 +490,13 @@ CAF_TEST(save_replaces_an_existing_file_and_leaves_no_temporary_file) {
 
 CAF_TEST(a_temporary_file_left_by_a_killed_save_is_reused_not_piled_up) {
   test::write_file(temporary_path(dir), std::string(5000, 'x'));
-  CAF_REQUIRE_EQUAL(save_state(dir, rich_state()), "");
+  CAF_REQUIRE_EQUAL(save_state(dir, rich_state()).error, "");
   CAF_CHECK_EQUAL(test::read_file(path), encode_state(rich_state()));
   CAF_CHECK(entries_of(dir) == std::set<std::string>{"state.json"});
 }
 
 CAF_TEST(save_writes_a_file_others_may_read) {
-  CAF_REQUIRE_EQUAL(save_state(dir, rich_state()), "");
+  CAF_REQUIRE_EQUAL(save_state(dir, rich_state()).error, "");
   struct stat status {};
   CAF_REQUIRE_EQUAL(::stat(path.c_str(), &status), 0);
   const mode_t mask = ::umask(0);
@@ -506,25 +506,25 @@ CAF_TEST(save_writes_a_file_others_may_read) {
 
 CAF_TEST(save_into_a_missing_directory_fails_with_a_sentence) {
   const std::string missing = dir + "/absent";
-  const std::string error = save_state(missing, rich_state());
+  const std::string error = save_state(missing, rich_state()).error;
   check_mentions(error, "cannot create " + temporary_path(missing));
   check_mentions(error, "No such file or directory");
   CAF_CHECK(!test::file_exists(missing));
 }
 
 CAF_TEST(save_into_a_directory_it_cannot_write_keeps_the_old_file) {
-  CAF_REQUIRE_EQUAL(save_state(dir, rich_state()), "");
+  CAF_REQUIRE_EQUAL(save_state(dir, rich_state()).error, "");
   const std::string before = test::read_file(path);
   if (::geteuid() != 0) {
     fs::permissions(dir, fs::perms::owner_read | fs::perms::owner_exec);
-    const std::string error = save_state(dir, monitor_state{});
+    const std::string error = save_state(dir, monitor_state{}).error;
     fs::permissions(dir, fs::perms::owner_all);
     check_mentions(error, "cannot create " + temporary_path(dir));
     check_mentions(error, "Permission denied");
   } else {
     // Permissions do not stop root: a data dir below a regular file fails for everyone.
     const std::string below_file = path + "/nested";
-    const std::string error = save_state(below_file, monitor_state{});
+    const std::string error = save_state(below_file, monitor_state{}).error;
     check_mentions(error, "cannot create " + temporary_path(below_file));
     check_mentions(error, "Not a directory");
   }
@@ -536,7 +536,7 @@ CAF_TEST(failure_to_create_the_temporary_file_keeps_the_old_file_byte_for_byte) 
   const std::string before = "{ \"hand written\": true }";
   test::write_file(path, before);
   test::write_file(temporary_path(dir) + "/blocker", "x");
-  const std::string error = save_state(dir, rich_state());
+  const std::string error = save_state(dir, rich_state()).error;
   check_mentions(error, "cannot create " + temporary_path(dir));
   check_mentions(error, "Is a directory");
   CAF_CHECK_EQUAL(test::read_file(path), before);
@@ -544,7 +544,7 @@ CAF_TEST(failure_to_create_the_temporary_file_keeps_the_old_file_byte_for_byte) 
 
 CAF_TEST(failed_rename_removes_the_temporary_file) {
   test::write_file(path + "/inside", "kept");
-  const std::string error = save_state(dir, rich_state());
+  const std::string error = save_state(dir, rich_state()).error;
   check_mentions(error, "cannot rename " + temporary_path(dir) + " to " + path);
   check_mentions(error, "Is a directory");
   CAF_CHECK(!test::file_exists(temporary_path(dir)));

@@ -940,7 +940,7 @@ struct usable_run {
 };
 
 std::string unusable(const config& settings) {
-  return unusable_setting(settings).value_or("");
+  return check_usable(settings).error;
 }
 
 } // namespace

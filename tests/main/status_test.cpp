@@ -48,36 +48,36 @@ struct fixture {
 } // namespace
 
 CAF_TEST(health allows three intervals and thirty seconds) {
-  CAF_CHECK(health_problem(std::nullopt, 1000, std::chrono::seconds{60}).has_value());
-  CAF_CHECK(!health_problem(1000, 1000, std::chrono::seconds{60}).has_value());
-  CAF_CHECK(!health_problem(1000, 1000 + 210, std::chrono::seconds{60}).has_value());
-  auto stale = health_problem(1000, 1000 + 211, std::chrono::seconds{60});
-  CAF_REQUIRE(stale.has_value());
-  CAF_CHECK(stale->find("211 s ago") != std::string::npos);
-  CAF_CHECK(!health_problem(1000, 1000 + 33, std::chrono::seconds{1}).has_value());
-  CAF_CHECK(health_problem(1000, 1000 + 34, std::chrono::seconds{1}).has_value());
+  CAF_CHECK(!fresh_state_file(std::nullopt, 1000, std::chrono::seconds{60}));
+  CAF_CHECK(fresh_state_file(1000, 1000, std::chrono::seconds{60}));
+  CAF_CHECK(fresh_state_file(1000, 1000 + 210, std::chrono::seconds{60}));
+  auto stale = fresh_state_file(1000, 1000 + 211, std::chrono::seconds{60});
+  CAF_REQUIRE(!stale);
+  CAF_CHECK(stale.error.find("211 s ago") != std::string::npos);
+  CAF_CHECK(fresh_state_file(1000, 1000 + 33, std::chrono::seconds{1}));
+  CAF_CHECK(!fresh_state_file(1000, 1000 + 34, std::chrono::seconds{1}));
 }
 
 CAF_TEST(health refuses a state file dated in the future) {
-  CAF_CHECK(!health_problem(1000 + 90, 1000, std::chrono::seconds{60}).has_value());
-  auto ahead = health_problem(1000 + 91, 1000, std::chrono::seconds{60});
-  CAF_REQUIRE(ahead.has_value());
-  CAF_CHECK(ahead->find("dated 91 s in the future") != std::string::npos);
-  CAF_CHECK(ahead->find("clock") != std::string::npos);
-  CAF_CHECK(health_problem(1000 + 86400 * 365, 1000, std::chrono::seconds{60}).has_value());
+  CAF_CHECK(fresh_state_file(1000 + 90, 1000, std::chrono::seconds{60}));
+  auto ahead = fresh_state_file(1000 + 91, 1000, std::chrono::seconds{60});
+  CAF_REQUIRE(!ahead);
+  CAF_CHECK(ahead.error.find("dated 91 s in the future") != std::string::npos);
+  CAF_CHECK(ahead.error.find("clock") != std::string::npos);
+  CAF_CHECK(!fresh_state_file(1000 + 86400 * 365, 1000, std::chrono::seconds{60}));
 }
 
 CAF_TEST(health fails while a configured interface is missing for more than three intervals) {
   monitor_state state;
-  CAF_CHECK(!missing_interface_problem(state, 5000, std::chrono::seconds{60}).has_value());
+  CAF_CHECK(no_interface_missing(state, 5000, std::chrono::seconds{60}));
   state.missing_since = {{"eht0", 1000}};
-  CAF_CHECK(!missing_interface_problem(state, 1000, std::chrono::seconds{60}).has_value());
-  CAF_CHECK(!missing_interface_problem(state, 1180, std::chrono::seconds{60}).has_value());
-  const auto missing = missing_interface_problem(state, 1181, std::chrono::seconds{60});
-  CAF_REQUIRE(missing.has_value());
-  CAF_CHECK(missing->find("eht0") != std::string::npos);
-  CAF_CHECK(missing->find("181 s") != std::string::npos);
-  CAF_CHECK(missing->find("NETWORK_INTERFACE") != std::string::npos);
+  CAF_CHECK(no_interface_missing(state, 1000, std::chrono::seconds{60}));
+  CAF_CHECK(no_interface_missing(state, 1180, std::chrono::seconds{60}));
+  const auto missing = no_interface_missing(state, 1181, std::chrono::seconds{60});
+  CAF_REQUIRE(!missing);
+  CAF_CHECK(missing.error.find("eht0") != std::string::npos);
+  CAF_CHECK(missing.error.find("181 s") != std::string::npos);
+  CAF_CHECK(missing.error.find("NETWORK_INTERFACE") != std::string::npos);
 }
 
 CAF_TEST_FIXTURE_SCOPE(status_tests, fixture)
