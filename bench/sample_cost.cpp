@@ -95,14 +95,14 @@ __attribute__((noinline)) void take_apply_persist(bench_context& context) {
   auto boot_id = read_boot_id(context.proc_root);
   if (!boot_id)
     fail(boot_id.error);
-  auto selection = select_interfaces(*table.value, counted);
-  sample reading{wall_now(), std::move(*boot_id.value), std::move(selection.present)};
+  auto selection = select_interfaces(*table, counted);
+  sample reading{wall_now(), std::move(*boot_id), std::move(selection.present)};
   if (!apply_sample(context.state, reading, context.rules).changed)
     fail("a sample with grown counters did not change the state");
   if (newly_crossed_threshold(context.state, context.rules, reading.taken_at))
     fail("a threshold was crossed; the quota is meant to stay far away");
-  if (auto error = save_state(context.data_dir, context.state); !error.empty())
-    fail(error);
+  if (auto saved = save_state(context.data_dir, context.state); !saved)
+    fail(saved.error);
 }
 
 std::int64_t nanoseconds_of(clockid_t clock) {
@@ -156,7 +156,7 @@ int main(int argc, char** argv) {
   context.rules.direction = traffic_direction::outbound;
   // 1 PiB: millions of samples stay below the first threshold, so none raises an alert.
   context.rules.quota_bytes = std::uint64_t{1} << 50;
-  context.rules.thresholds = {80, 90, 95};
+  context.rules.thresholds = {80_percent, 90_percent, 95_percent};
 
   // The baseline, as at a first start, and the cycle the scheduler would have named.
   write_text(context.proc_root + "/net/dev", net_dev_text(0));
@@ -165,8 +165,7 @@ int main(int argc, char** argv) {
   if (!first_table || !first_boot)
     fail("the fake proc tree does not parse: " + first_table.error + first_boot.error);
   apply_sample(context.state,
-               sample{wall_now(), *first_boot.value,
-                      select_interfaces(*first_table.value, counted).present},
+               sample{wall_now(), *first_boot, select_interfaces(*first_table, counted).present},
                context.rules);
   context.state.cycle = cycle_bounds{wall_now() - 86400, wall_now() + 29 * 86400};
 

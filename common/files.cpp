@@ -105,9 +105,9 @@ outcome<std::string> read_file(const std::string& path) {
   auto read = read_file_if_present(path);
   if (!read)
     return outcome<std::string>::failure(std::move(read.error));
-  if (!*read.value)
+  if (!*read)
     return outcome<std::string>::failure(cannot_sentence("open", path, ENOENT));
-  return outcome<std::string>::success(std::move(**read.value));
+  return outcome<std::string>::success(std::move(**read));
 }
 
 outcome<void> replace_file(const std::string& path, std::string_view text) {

@@ -19,6 +19,12 @@ struct outcome {
   static outcome failure(std::string why) { return outcome{std::nullopt, std::move(why)}; }
 
   explicit operator bool() const { return value.has_value(); }
+
+  // The value; only after checking that there is one, as with std::optional.
+  T& operator*() { return *value; }
+  const T& operator*() const { return *value; }
+  T* operator->() { return &*value; }
+  const T* operator->() const { return &*value; }
 };
 
 // Done, or a sentence that says why not.

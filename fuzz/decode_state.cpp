@@ -12,10 +12,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto decoded = tmon::decode_state(tmon::fuzz::as_text(data, size));
   if (tmon::fuzz::refused(decoded))
     return 0;
-  const std::string encoded = tmon::encode_state(*decoded.value);
+  const std::string encoded = tmon::encode_state(*decoded);
   const auto again = tmon::decode_state(encoded);
   require(static_cast<bool>(again), "an encoded state decodes");
-  require(*again.value == *decoded.value, "a state decodes to what was encoded");
-  require(tmon::encode_state(*again.value) == encoded, "encoding a decoded state is stable");
+  require(*again == *decoded, "a state decodes to what was encoded");
+  require(tmon::encode_state(*again) == encoded, "encoding a decoded state is stable");
   return 0;
 }

@@ -12,7 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto parsed = tmon::parse_boot_id(text);
   if (tmon::fuzz::refused(parsed))
     return 0;
-  const std::string& boot_id = *parsed.value;
+  const std::string& boot_id = *parsed;
   require(!boot_id.empty() && boot_id.size() <= 64, "a boot id has 1 to 64 characters");
   require(boot_id.find_first_not_of("0123456789abcdefABCDEF-") == std::string::npos,
           "a boot id holds hex digits and '-' only");
@@ -24,6 +24,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                  == std::string_view::npos,
           "only white space surrounds the boot id");
   const auto again = tmon::parse_boot_id(boot_id);
-  require(again && *again.value == boot_id, "a boot id parses to itself");
+  require(again && *again == boot_id, "a boot id parses to itself");
   return 0;
 }

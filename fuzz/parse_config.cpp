@@ -168,8 +168,10 @@ void check_limits(const tmon::config& settings) {
   const auto& thresholds = settings.thresholds;
   require(!thresholds.empty(), "there is at least one threshold");
   require(std::all_of(thresholds.begin(), thresholds.end(),
-                      [](double t) { return std::isfinite(t) && t > 0; }),
-          "thresholds are positive numbers");
+                      [](tmon::percentage t) {
+                        return t > tmon::percentage{} && t.units() <= tmon::percentage::most_units;
+                      }),
+          "thresholds are above 0 and at most 100000 percent");
   require(std::adjacent_find(thresholds.begin(), thresholds.end(), std::greater_equal<>())
             == thresholds.end(),
           "thresholds are sorted without repeats");
@@ -213,8 +215,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check_refusal(parsed.error);
     return 0;
   }
-  check_telegram(*parsed.value);
-  check_limits(*parsed.value);
-  check_description(*parsed.value);
+  check_telegram(*parsed);
+  check_limits(*parsed);
+  check_description(*parsed);
   return 0;
 }

@@ -35,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto parsed = tmon::parse_default_route_interface(text);
   if (tmon::fuzz::refused(parsed))
     return 0;
-  const std::string& name = *parsed.value;
+  const std::string& name = *parsed;
   require(name != "*", "the default route has a device");
   require(tmon::is_interface_name(name), "the interface has a name the kernel allows");
   require(starts_a_line(text, name), "the interface is the first column of a route line");

@@ -37,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto parsed = tmon::parse_net_dev(text);
   if (tmon::fuzz::refused(parsed))
     return 0;
-  const auto& table = *parsed.value;
+  const auto& table = *parsed;
   require(table.size() + 2 == line_count(text), "every line after the header is an interface");
   std::set<std::string> names;
   for (const auto& entry : table) {
@@ -47,6 +47,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(names.insert(entry.name).second, "no interface is listed twice");
   }
   const auto reparsed = tmon::parse_net_dev(as_net_dev(table));
-  require(reparsed && *reparsed.value == table, "the table written out parses to itself");
+  require(reparsed && *reparsed == table, "the table written out parses to itself");
   return 0;
 }

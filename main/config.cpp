@@ -64,20 +64,22 @@ std::vector<std::string_view> names_of(const keyword_table<T>& table) {
 
 // ---- reading variables --------------------------------------------------------------------
 
-problem refuse_placeholder(const setting& s, std::string_view placeholder,
-                           std::string_view wanted) {
+outcome<void> refuse_placeholder(const setting& s, std::string_view placeholder,
+                                 std::string_view wanted) {
   if (s.value != placeholder)
-    return std::nullopt;
-  return quoted(s) + " is the example placeholder, which was not replaced: expected "
-         + std::string{wanted} + ".";
+    return outcome<void>::success();
+  return outcome<void>::failure(quoted(s)
+                                + " is the example placeholder, which was not replaced: expected "
+                                + std::string{wanted} + ".");
 }
 
-problem check_token(const setting& token) {
-  if (auto refused = refuse_placeholder(token, "YOUR_TELEGRAM_BOT_TOKEN",
-                                        "the bot token that @BotFather gave you"))
-    return refused;
+outcome<void> check_token(const setting& token) {
+  if (auto checked = refuse_placeholder(token, "YOUR_TELEGRAM_BOT_TOKEN",
+                                        "the bot token that @BotFather gave you");
+      !checked)
+    return checked;
   if (is_token_shaped(token.value))
-    return std::nullopt;
+    return outcome<void>::success();
   auto shown = token;
   shown.value = mask_token(token.value);
   return invalid(shown, "a bot token such as 123456789:ABC-def_ghi (digits, a colon, then letters, "
@@ -91,17 +93,17 @@ outcome<std::vector<std::string>> checked_items(const setting& s, bool (*accepts
   for (auto item : split_list(s.value)) {
     if (item.empty())
       return outcome<std::vector<std::string>>::failure(
-        *invalid(s, accepted, "it has an empty item"));
+        invalid(s, accepted, "it has an empty item").error);
     if (!accepts(item))
       return outcome<std::vector<std::string>>::failure(
-        *invalid(s, accepted, "item \"" + printable(item) + "\" is not"));
+        invalid(s, accepted, "item \"" + printable(item) + "\" is not").error);
     items.emplace_back(item);
   }
   return outcome<std::vector<std::string>>::success(std::move(items));
 }
 
-problem refuse_repeats(const setting& s, const std::vector<std::string>& items,
-                       std::string (*key)(std::string_view), std::string_view accepted) {
+outcome<void> refuse_repeats(const setting& s, const std::vector<std::string>& items,
+                             std::string (*key)(std::string_view), std::string_view accepted) {
   std::vector<std::string> seen;
   for (const auto& item : items) {
     auto item_key = key(item);
@@ -109,7 +111,7 @@ problem refuse_repeats(const setting& s, const std::vector<std::string>& items,
       return invalid(s, accepted, "\"" + printable(item) + "\" is listed twice");
     seen.push_back(item_key);
   }
-  return std::nullopt;
+  return outcome<void>::success();
 }
 
 // A comma-separated list of distinct items; repeats (by `key`) are refused rather than
@@ -121,8 +123,8 @@ outcome<std::vector<std::string>> distinct_items(const setting& s,
   auto items = checked_items(s, accepts, accepted);
   if (!items)
     return items;
-  if (auto repeated = refuse_repeats(s, *items.value, key, accepted))
-    return outcome<std::vector<std::string>>::failure(*repeated);
+  if (auto distinct = refuse_repeats(s, *items, key, accepted); !distinct)
+    return outcome<std::vector<std::string>>::failure(std::move(distinct.error));
   return items;
 }
 
@@ -131,18 +133,19 @@ std::string chat_key(std::string_view chat_id) {
   return lowercase(chat_id);
 }
 
-problem read_chat_ids(const setting& chats, std::vector<std::string>& chat_ids) {
-  if (auto refused = refuse_placeholder(chats, "YOUR_TELEGRAM_CHAT_ID",
-                                        "the id of the chat to send alerts to"))
-    return refused;
+outcome<void> read_chat_ids(const setting& chats, std::vector<std::string>& chat_ids) {
+  if (auto checked = refuse_placeholder(chats, "YOUR_TELEGRAM_CHAT_ID",
+                                        "the id of the chat to send alerts to");
+      !checked)
+    return checked;
   constexpr std::string_view accepted =
     "a comma-separated list of distinct chat ids, each a whole number without leading zeros "
     "such as -1001234567890 or an @channel name of 5 to 32 letters, digits or underscores";
   auto items = distinct_items(chats, is_chat_id, chat_key, accepted);
   if (!items)
-    return items.error;
-  chat_ids = std::move(*items.value);
-  return std::nullopt;
+    return outcome<void>::failure(std::move(items.error));
+  chat_ids = std::move(*items);
+  return outcome<void>::success();
 }
 
 // ---- the table ------------------------------------------------------------------------------
@@ -153,7 +156,7 @@ struct variable {
   std::string_view name;
   // Reads the variable, and those coupled with it, into the settings; empty for the chat ids,
   // which the token's row reads.
-  std::function<problem(const environment_lookup&, config&)> read;
+  std::function<outcome<void>(const environment_lookup&, config&)> read;
   std::function<std::string(const config&, epoch_seconds now)> show;
   // Shown when `show` gives nothing.
   std::string_view when_empty = {};
@@ -171,15 +174,15 @@ std::function<std::string(const config&, epoch_seconds)> at_any_time(settings_te
 }
 
 // Checks a value that is set and not blank and stores it.
-using value_reader = std::function<problem(const setting&, config&)>;
+using value_reader = std::function<outcome<void>(const setting&, config&)>;
 
 // A variable whose blank value counts as unset, so that the default applies.
 variable plain(std::string_view name, value_reader accept, settings_text show,
                std::string_view when_empty = {}) {
   auto read = [name, accept = std::move(accept)](const environment_lookup& lookup,
-                                                 config& settings) -> problem {
+                                                 config& settings) -> outcome<void> {
     auto text = value_of(lookup, std::string{name});
-    return text ? accept({std::string{name}, *text}, settings) : std::nullopt;
+    return text ? accept({std::string{name}, *text}, settings) : outcome<void>::success();
   };
   return {name, std::move(read), at_any_time(std::move(show)), when_empty};
 }
@@ -198,12 +201,12 @@ long long count_of(std::chrono::duration<Rep, Period> length) {
 template <class T>
 variable whole_number(std::string_view name, T config::*field, long long lowest,
                       long long highest) {
-  auto accept = [=](const setting& s, config& settings) -> problem {
+  auto accept = [=](const setting& s, config& settings) -> outcome<void> {
     auto number = parse_whole(s.value);
     if (!number || *number < lowest || *number > highest)
       return invalid(s, fmt::format("a whole number from {} to {}", lowest, highest));
     settings.*field = T(*number);
-    return std::nullopt;
+    return outcome<void>::success();
   };
   return plain(name, accept, [field](const config& settings) {
     return std::to_string(count_of(settings.*field));
@@ -216,17 +219,17 @@ outcome<T> keyword_value(const setting& s, const keyword_table<T>& table) {
   for (const auto& [keyword, value] : table)
     if (lowercase(keyword) == lowercase(s.value))
       return outcome<T>::success(value);
-  return outcome<T>::failure(*invalid(s, one_of(names_of(table))));
+  return outcome<T>::failure(invalid(s, one_of(names_of(table))).error);
 }
 
 template <class T>
 variable keyword(std::string_view name, T config::*field, const keyword_table<T>& table) {
-  auto accept = [field, &table](const setting& s, config& settings) -> problem {
+  auto accept = [field, &table](const setting& s, config& settings) -> outcome<void> {
     auto value = keyword_value(s, table);
     if (!value)
-      return value.error;
-    settings.*field = *value.value;
-    return std::nullopt;
+      return outcome<void>::failure(std::move(value.error));
+    settings.*field = *value;
+    return outcome<void>::success();
   };
   return plain(name, accept,
                [field, &table](const config& settings) { return name_of(table, settings.*field); });
@@ -235,11 +238,11 @@ variable keyword(std::string_view name, T config::*field, const keyword_table<T>
 // Any text, or text that `accepts` when it is given.
 variable text(std::string_view name, std::string config::*field, std::string_view when_empty = {},
               bool (*accepts)(std::string_view) = nullptr, std::string_view accepted = {}) {
-  auto accept = [=](const setting& s, config& settings) -> problem {
+  auto accept = [=](const setting& s, config& settings) -> outcome<void> {
     if (accepts != nullptr && !accepts(s.value))
       return invalid(s, accepted);
     settings.*field = s.value;
-    return std::nullopt;
+    return outcome<void>::success();
   };
   return plain(
     name, accept, [field](const config& settings) { return settings.*field; }, when_empty);
@@ -249,12 +252,12 @@ variable text(std::string_view name, std::string config::*field, std::string_vie
 variable distinct_list(std::string_view name, std::vector<std::string> config::*field,
                        bool (*accepts)(std::string_view), std::string (*key)(std::string_view),
                        std::string_view accepted, std::string_view when_empty) {
-  auto accept = [=](const setting& s, config& settings) -> problem {
+  auto accept = [=](const setting& s, config& settings) -> outcome<void> {
     auto items = distinct_items(s, accepts, key, accepted);
     if (!items)
-      return items.error;
-    settings.*field = std::move(*items.value);
-    return std::nullopt;
+      return outcome<void>::failure(std::move(items.error));
+    settings.*field = std::move(*items);
+    return outcome<void>::success();
   };
   return plain(
     name, accept, [field](const config& settings) { return join(settings.*field, ","); },
@@ -264,46 +267,48 @@ variable distinct_list(std::string_view name, std::vector<std::string> config::*
 // ---- coupled and particular variables ----------------------------------------------------
 
 // The token and the chat ids come together, each directly or from its _FILE twin.
-problem read_telegram(const environment_lookup& lookup, config& settings) {
+outcome<void> read_telegram(const environment_lookup& lookup, config& settings) {
   std::optional<setting> token;
   std::optional<setting> chats;
-  if (auto failed = read_secret(lookup, "TELEGRAM_BOT_TOKEN", token))
-    return failed;
-  if (auto failed = read_secret(lookup, "TELEGRAM_CHAT_ID", chats))
-    return failed;
+  if (auto read = read_secret(lookup, "TELEGRAM_BOT_TOKEN", token); !read)
+    return read;
+  if (auto read = read_secret(lookup, "TELEGRAM_CHAT_ID", chats); !read)
+    return read;
   if (!token && !chats)
-    return std::nullopt;
+    return outcome<void>::success();
   if (!chats)
-    return std::string{"TELEGRAM_CHAT_ID is not set: expected the chat ids to send alerts to "
-                       "when TELEGRAM_BOT_TOKEN is set, or neither for log-only mode."};
+    return outcome<void>::failure("TELEGRAM_CHAT_ID is not set: expected the chat ids to send "
+                                  "alerts to when TELEGRAM_BOT_TOKEN is set, or neither for "
+                                  "log-only mode.");
   if (!token)
-    return std::string{"TELEGRAM_BOT_TOKEN is not set: expected the bot token to send alerts "
-                       "with when TELEGRAM_CHAT_ID is set, or neither for log-only mode."};
-  if (auto refused = check_token(*token))
-    return refused;
+    return outcome<void>::failure("TELEGRAM_BOT_TOKEN is not set: expected the bot token to send "
+                                  "alerts with when TELEGRAM_CHAT_ID is set, or neither for "
+                                  "log-only mode.");
+  if (auto checked = check_token(*token); !checked)
+    return checked;
   settings.telegram_bot_token = token->value;
   return read_chat_ids(*chats, settings.telegram_chat_ids);
 }
 
-problem read_api_base(const setting& s, config& settings) {
+outcome<void> read_api_base(const setting& s, config& settings) {
   if (!is_http_url(s.value))
     return invalid({s.name, mask_url_credentials(s.value)},
                    "an http:// or https:// URL with a host, such as https://api.telegram.org");
   settings.telegram_api_base = s.value.substr(0, s.value.find_last_not_of('/') + 1);
-  return std::nullopt;
+  return outcome<void>::success();
 }
 
-problem read_unit(const setting& s, config& settings) {
+outcome<void> read_unit(const setting& s, config& settings) {
   auto bytes = keyword_value(s, units);
   if (!bytes)
-    return bytes.error;
-  settings.unit = {name_of(units, *bytes.value), *bytes.value};
-  return std::nullopt;
+    return outcome<void>::failure(std::move(bytes.error));
+  settings.unit = {name_of(units, *bytes), *bytes};
+  return outcome<void>::success();
 }
 
 // In the unit read before it; the default is parsed too, since the quota in bytes depends
 // on the unit.
-problem read_quota(const environment_lookup& lookup, config& settings) {
+outcome<void> read_quota(const environment_lookup& lookup, config& settings) {
   setting quota{"MONTHLY_TRAFFIC_GB", value_of(lookup, "MONTHLY_TRAFFIC_GB")
                                         .value_or(decimal_text(settings.monthly_traffic))};
   auto amount = parse_positive_decimal(quota.value);
@@ -317,56 +322,51 @@ problem read_quota(const environment_lookup& lookup, config& settings) {
     return invalid(quota, "a quota of at least one byte", amount_text + " rounds to 0 bytes");
   settings.monthly_traffic = *amount;
   settings.quota_bytes = *bytes;
-  return std::nullopt;
+  return outcome<void>::success();
 }
 
 bool is_threshold(std::string_view text) {
-  return parse_positive_decimal(text).has_value();
+  auto threshold = percentage::parse(text);
+  return threshold && *threshold > percentage{};
 }
 
-// A threshold's value as a number, so that 80, 80.0 and 080 are the same threshold.
+// A threshold's value, so that 80, 80.0 and 080 are the same threshold.
 std::string threshold_key(std::string_view text) {
-  return decimal_text(*parse_positive_decimal(text));
+  return percentage::parse(text)->text();
 }
 
-problem read_thresholds(const setting& s, config& settings) {
+outcome<void> read_thresholds(const setting& s, config& settings) {
   auto items = distinct_items(s, is_threshold, threshold_key,
                               "a comma-separated list of distinct percentages, each a decimal "
-                              "number above 0 such as 80 or 92.5");
+                              "number above 0 and at most 100000 with at most 10 decimals, such "
+                              "as 80 or 92.5");
   if (!items)
-    return items.error;
-  std::vector<double> thresholds;
-  for (const auto& item : *items.value)
-    thresholds.push_back(*parse_positive_decimal(item));
+    return outcome<void>::failure(std::move(items.error));
+  std::vector<percentage> thresholds;
+  for (const auto& item : *items)
+    thresholds.push_back(*percentage::parse(item));
   std::sort(thresholds.begin(), thresholds.end());
   settings.thresholds = std::move(thresholds);
-  return std::nullopt;
-}
-
-std::string thresholds_text(const config& settings) {
-  std::vector<std::string> items;
-  for (auto threshold : settings.thresholds)
-    items.push_back(decimal_text(threshold));
-  return join(items, ",");
+  return outcome<void>::success();
 }
 
 std::string interface_key(std::string_view name) {
   return std::string{name};
 }
 
-problem read_report_time(const setting& s, config& settings) {
+outcome<void> read_report_time(const setting& s, config& settings) {
   auto time = parse_time_of_day(s.value);
   if (!time)
     return invalid(s,
                    "H:MM or HH:MM with an hour from 0 to 23 and a two-digit minute from 00 to 59");
   settings.report_time = *time;
-  return std::nullopt;
+  return outcome<void>::success();
 }
 
 // POSIX counts a rule's offset west of Greenwich, so "UTC+8" is eight hours behind UTC: the
 // trap a user in China falls into. The hint reads the offset as people write it and names
 // the zone for that, and says what the rule would really mean.
-std::string posix_rule_refusal(const std::string& zone, int written_minutes) {
+outcome<void> posix_rule_refusal(const std::string& zone, int written_minutes) {
   std::string hint = "a zone name such as Asia/Shanghai";
   const int hours = written_minutes / 60;
   // The Etc zones (with POSIX's sign) have whole hours from UTC-12 to UTC+14 only.
@@ -375,17 +375,17 @@ std::string posix_rule_refusal(const std::string& zone, int written_minutes) {
   else if (written_minutes % 60 == 0 && hours >= -12 && hours <= 14)
     hint += ", or Etc/GMT" + std::string{hours > 0 ? "-" : "+"} + std::to_string(std::abs(hours))
             + " for UTC" + utc_offset_text(written_minutes);
-  return *invalid({"TZ", zone}, hint,
-                  "in a POSIX rule the offset counts west of Greenwich, so it would mean UTC"
-                    + utc_offset_text(-written_minutes));
+  return invalid({"TZ", zone}, hint,
+                 "in a POSIX rule the offset counts west of Greenwich, so it would mean UTC"
+                   + utc_offset_text(-written_minutes));
 }
 
 // Only UTC and the names of the time-zone database: glibc silently runs an unknown name in
 // UTC and reads a POSIX offset with the sign most people do not expect.
-problem read_time_zone(const environment_lookup& lookup, config& settings) {
+outcome<void> read_time_zone(const environment_lookup& lookup, config& settings) {
   auto raw = lookup("TZ");
   if (!raw || trim(*raw).empty())
-    return std::nullopt;
+    return outcome<void>::success();
   const auto& zone = *raw;
   // The C library takes TZ as it is, so white space around a zone name would silently
   // select UTC.
@@ -393,16 +393,17 @@ problem read_time_zone(const environment_lookup& lookup, config& settings) {
     return invalid({"TZ", zone}, "a zone name without surrounding white space");
   if (zone == "UTC") {
     settings.time_zone = zone;
-    return std::nullopt;
+    return outcome<void>::success();
   }
   if (auto written_offset = posix_rule_offset(zone))
     return posix_rule_refusal(zone, *written_offset);
   auto directory = zone_directory(lookup);
   if (!is_plain_zone_name(zone) || !is_zone_file(directory + "/" + zone))
-    return quoted({"TZ", zone}) + " is not a known time zone: expected a zone name found under "
-           + printable(directory) + " such as Asia/Shanghai or UTC.";
+    return outcome<void>::failure(quoted({"TZ", zone})
+                                  + " is not a known time zone: expected a zone name found under "
+                                  + printable(directory) + " such as Asia/Shanghai or UTC.");
   settings.time_zone = zone;
-  return std::nullopt;
+  return outcome<void>::success();
 }
 
 std::string time_zone_text(const config& settings, epoch_seconds now) {
@@ -413,36 +414,36 @@ std::string time_zone_text(const config& settings, epoch_seconds now) {
 }
 
 // Unlike the others, an empty LOG_FILE is not unset: it turns the log file off.
-problem read_log_file(const environment_lookup& lookup, config& settings) {
+outcome<void> read_log_file(const environment_lookup& lookup, config& settings) {
   auto raw = lookup("LOG_FILE");
   if (raw)
     settings.log_file = std::string{trim(*raw)};
   else
     settings.log_file = (std::filesystem::path{settings.data_dir} / "traffic-monitor.log").string();
-  return std::nullopt;
+  return outcome<void>::success();
 }
 
 bool is_server_name(std::string_view text) {
   return character_count(text) <= 64 && std::none_of(text.begin(), text.end(), is_control);
 }
 
-problem read_public_ip_urls(const setting& s, config& settings) {
+outcome<void> read_public_ip_urls(const setting& s, config& settings) {
   // Checked on the masked text, so that a refusal never shows a password; masking keeps
   // every item's validity.
   auto items = checked_items({s.name, mask_url_credentials(s.value)}, is_http_url,
                              "a comma-separated list of http:// or https:// URLs with a host");
   if (!items)
-    return items.error;
+    return outcome<void>::failure(std::move(items.error));
   settings.public_ip_urls.clear();
   for (auto item : split_list(s.value))
     settings.public_ip_urls.emplace_back(item);
-  return std::nullopt;
+  return outcome<void>::success();
 }
 
 // The bot token or the chat ids, each also given as NAME_FILE; both are read by the token's
 // row, since one without the other is refused.
 variable telegram(std::string_view name,
-                  std::function<problem(const environment_lookup&, config&)> read,
+                  std::function<outcome<void>(const environment_lookup&, config&)> read,
                   settings_text show, bool secret) {
   variable row{name, std::move(read), at_any_time(std::move(show)), "(none)"};
   row.secret = secret;
@@ -467,7 +468,8 @@ const std::vector<variable>& variables() {
     {"MONTHLY_TRAFFIC_GB", read_quota,
      at_any_time([](const config& s) { return decimal_text(s.monthly_traffic); })},
     whole_number("RESET_DAY", &config::reset_day, 1, 31),
-    plain("THRESHOLDS", read_thresholds, thresholds_text),
+    plain("THRESHOLDS", read_thresholds,
+          [](const config& s) { return joined_text(s.thresholds, ","); }),
     whole_number("CHECK_INTERVAL_SECONDS", &config::check_interval, 1, 86400),
     distinct_list("NETWORK_INTERFACE", &config::interfaces, is_interface_name, interface_key,
                   "a comma-separated list of distinct interface names, each 1 to 15 characters "
@@ -502,8 +504,8 @@ outcome<config> parse_config(const environment_lookup& lookup) {
   config settings;
   for (const auto& row : variables())
     if (row.read)
-      if (auto failed = row.read(lookup, settings))
-        return outcome<config>::failure(std::move(*failed));
+      if (auto read = row.read(lookup, settings); !read)
+        return outcome<config>::failure(std::move(read.error));
   return outcome<config>::success(std::move(settings));
 }
 

@@ -37,7 +37,7 @@ struct config {
   traffic_unit unit{"GiB", 1024ull * 1024 * 1024};
   std::uint64_t quota_bytes = 0;
   int reset_day = 1;
-  std::vector<double> thresholds{80, 90, 95};
+  std::vector<percentage> thresholds{80_percent, 90_percent, 95_percent};
   std::chrono::seconds check_interval{60};
   // Empty: the interface of the default route, resolved at start.
   std::vector<std::string> interfaces;
@@ -87,9 +87,9 @@ std::string mask_secrets(std::string text, const config& settings);
 
 // What the run will need and --check-config therefore checks, without changing anything:
 // HOST_PROC's net/dev and boot id readable and parsable, DATA_DIR and LOG_FILE's directory
-// a directory that exists or can be made, and writable. One sentence naming the variable,
-// or nothing when all is well.
-std::optional<std::string> unusable_setting(const config& settings);
+// a directory that exists or can be made, and writable. On failure, one sentence naming the
+// variable.
+outcome<void> check_usable(const config& settings);
 
 // A secret shown safely: a bot token keeps its numeric bot id ("123456789:***"), anything
 // else becomes "***"; empty stays empty.

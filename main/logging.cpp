@@ -50,7 +50,7 @@ spdlog::level::level_enum to_spdlog(log_level level) {
 
 } // namespace
 
-std::string setup_logging(log_level level, const std::string& log_file) {
+outcome<void> setup_logging(log_level level, const std::string& log_file) {
   shared_level = to_spdlog(level);
   shared_sinks.clear();
   shared_sinks.push_back(
@@ -63,24 +63,24 @@ std::string setup_logging(log_level level, const std::string& log_file) {
       log_file_sink = std::make_shared<spdlog::sinks::dist_sink_mt>(
         std::vector<spdlog::sink_ptr>{open_log_file(log_file)});
     } catch (const spdlog::spdlog_ex& failure) {
-      return failure.what();
+      return outcome<void>::failure(failure.what());
     }
     shared_sinks.push_back(log_file_sink);
   }
-  return {};
+  return outcome<void>::success();
 }
 
-std::string reopen_log_file() {
+outcome<void> reopen_log_file() {
   if (!log_file_sink)
-    return {};
+    return outcome<void>::success();
   try {
     auto reopened = open_log_file(log_file_path);
     log_file_sink->flush();
     log_file_sink->set_sinks({reopened});
   } catch (const spdlog::spdlog_ex& failure) {
-    return failure.what();
+    return outcome<void>::failure(failure.what());
   }
-  return {};
+  return outcome<void>::success();
 }
 
 std::shared_ptr<spdlog::logger> make_logger(const std::string& name) {

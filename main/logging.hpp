@@ -11,14 +11,13 @@
 
 namespace tmon {
 
-// Creates the shared sinks. Returns an empty string on success, else why the log file could
-// not be opened.
-std::string setup_logging(log_level level, const std::string& log_file);
+// Creates the shared sinks. On failure, why the log file could not be opened.
+outcome<void> setup_logging(log_level level, const std::string& log_file);
 
 // Closes LOG_FILE and opens it again by name, so that lines go to a new file after an
-// external logrotate moved the old one away (SIGHUP). Returns an empty string on success,
-// else why; the old file stays in use then.
-std::string reopen_log_file();
+// external logrotate moved the old one away (SIGHUP). On failure, why; the old file stays in
+// use then.
+outcome<void> reopen_log_file();
 
 // A logger named `name` that writes to the sinks made by setup_logging.
 std::shared_ptr<spdlog::logger> make_logger(const std::string& name);

@@ -126,8 +126,9 @@ int run_monitor(const config& settings) {
     std::cerr << loaded.problem << ".\n";
     return 2;
   }
-  if (auto error = setup_logging(settings.level, settings.log_file); !error.empty()) {
-    std::cerr << "LOG_FILE=\"" << settings.log_file << "\" cannot be opened: " << error << '\n';
+  if (auto opened = setup_logging(settings.level, settings.log_file); !opened) {
+    std::cerr << "LOG_FILE=\"" << settings.log_file << "\" cannot be opened: " << opened.error
+              << '\n';
     return 2;
   }
   auto log = make_logger("main");
@@ -164,8 +165,8 @@ int run_monitor(const config& settings) {
     int received = 0;
     sigwait(&signals, &received);
     if (received == SIGHUP) {
-      if (auto error = reopen_log_file(); !error.empty())
-        log->error("SIGHUP received, but LOG_FILE cannot be reopened: {}", error);
+      if (auto reopened = reopen_log_file(); !reopened)
+        log->error("SIGHUP received, but LOG_FILE cannot be reopened: {}", reopened.error);
       else
         log->info("SIGHUP received: log file reopened");
       continue;
@@ -219,8 +220,8 @@ int print_version() {
 int print_help();
 
 int check_config(const config& settings) {
-  if (auto unusable = unusable_setting(settings)) {
-    std::cerr << *unusable << '\n';
+  if (auto usable = check_usable(settings); !usable) {
+    std::cerr << usable.error << '\n';
     return 2;
   }
   std::cout << describe_config(settings, system_now());
@@ -320,5 +321,5 @@ int main(int argc, char** argv) {
     std::cerr << parsed.error << '\n';
     return 2;
   }
-  return std::get<int (*)(const config&)>(meant.run)(*parsed.value);
+  return std::get<int (*)(const config&)>(meant.run)(*parsed);
 }

@@ -87,8 +87,8 @@ std::vector<std::string> counted_interfaces(const config& settings, spdlog::logg
   auto route = read_default_route_interface(settings.host_proc);
   if (route) {
     if (log)
-      log->info("counting {}, the interface of the default route", *route.value);
-    return {*route.value};
+      log->info("counting {}, the interface of the default route", *route);
+    return {*route};
   }
   if (log)
     log->warn("{}; counting eth0 (set NETWORK_INTERFACE to choose)", route.error);

@@ -21,16 +21,16 @@ constexpr std::size_t largest_secret_file = 64 * 1024;
 // A secret file must be a regular file of at most 64 KiB, so that a device such as
 // /dev/zero or a FIFO is refused at once instead of read for ever. A path that cannot be
 // examined is left to the reading, which says why.
-problem refuse_unlike_secret_file(const setting& file, const std::string& holds) {
+outcome<void> refuse_unlike_secret_file(const setting& file, const std::string& holds) {
   struct stat status {};
   if (::stat(file.value.c_str(), &status) != 0 || S_ISDIR(status.st_mode))
-    return std::nullopt;
+    return outcome<void>::success();
   auto accepted = "a regular file of at most 64 KiB that holds " + holds;
   if (!S_ISREG(status.st_mode))
     return invalid(file, accepted, "it is not a regular file");
   if (static_cast<std::uint64_t>(status.st_size) > largest_secret_file)
     return invalid(file, accepted, "it has " + std::to_string(status.st_size) + " bytes");
-  return std::nullopt;
+  return outcome<void>::success();
 }
 
 // The whole content of a file of at most largest_secret_file bytes, or why it cannot be
@@ -75,27 +75,29 @@ std::optional<std::string> value_of(const environment_lookup& lookup, const std:
   return text;
 }
 
-problem read_secret(const environment_lookup& lookup, const std::string& name,
-                    std::optional<setting>& found) {
+outcome<void> read_secret(const environment_lookup& lookup, const std::string& name,
+                          std::optional<setting>& found) {
   auto file_variable = name + "_FILE";
   auto direct = value_of(lookup, name);
   auto path = value_of(lookup, file_variable);
   if (direct && path)
-    return name + " and " + file_variable + " are both set: expected only one of them.";
+    return outcome<void>::failure(name + " and " + file_variable
+                                  + " are both set: expected only one of them.");
   if (direct)
     found = setting{name, *direct, {}};
   if (!path)
-    return std::nullopt;
-  if (auto refused = refuse_unlike_secret_file({file_variable, *path}, name))
-    return refused;
+    return outcome<void>::success();
+  if (auto checked = refuse_unlike_secret_file({file_variable, *path}, name); !checked)
+    return checked;
   auto content = secret_file_content(*path);
   if (!content)
-    return quoted({file_variable, *path}) + " cannot be read: " + content.error + ".";
-  auto text = trim(*content.value);
+    return outcome<void>::failure(quoted({file_variable, *path})
+                                  + " cannot be read: " + content.error + ".");
+  auto text = trim(*content);
   if (text.empty())
     return invalid({file_variable, *path}, "a file that holds " + name, "the file is empty");
   found = setting{name, std::string{text}, " (read from " + file_variable + ")"};
-  return std::nullopt;
+  return outcome<void>::success();
 }
 
 std::string zone_directory(const environment_lookup& lookup) {
@@ -116,52 +118,56 @@ bool is_zone_file(const std::string& path) {
 
 namespace {
 
-// Why a directory the run will create if missing cannot be used, checked without creating
+// Whether a directory the run will create if missing can be used, checked without creating
 // it: the directory, or its nearest existing ancestor, must be a directory the process may
-// write to (access also reports a read-only file system, which root cannot bypass).
-problem unwritable_directory(const std::filesystem::path& directory) {
+// write to (access also reports a read-only file system, which root cannot bypass). A
+// failure is a phrase for the caller's sentence.
+outcome<void> writable_directory(const std::filesystem::path& directory) {
   namespace fs = std::filesystem;
   auto existing = directory.empty() ? fs::path{"."} : directory;
   std::error_code failure;
   while (!fs::exists(existing, failure)) {
     if (failure)
-      return failure.message();
+      return outcome<void>::failure(failure.message());
     if (!existing.has_relative_path() || existing.parent_path() == existing)
-      return std::string{"no part of it exists"};
+      return outcome<void>::failure("no part of it exists");
     existing = existing.parent_path();
     if (existing.empty())
       existing = ".";
   }
   const auto shown = printable(existing.string());
   if (!fs::is_directory(existing, failure))
-    return shown + " is not a directory";
+    return outcome<void>::failure(shown + " is not a directory");
   if (::access(existing.c_str(), W_OK | X_OK) != 0)
-    return shown + " cannot be written: " + std::strerror(errno);
-  return std::nullopt;
+    return outcome<void>::failure(shown + " cannot be written: " + std::strerror(errno));
+  return outcome<void>::success();
 }
 
-problem unusable_host_proc(const config& settings) {
+outcome<void> usable_host_proc(const config& settings) {
   auto refusal = [&](const std::string& why) {
-    return quoted({"HOST_PROC", settings.host_proc}) + " cannot be used: " + printable(why) + ".";
+    return outcome<void>::failure(quoted({"HOST_PROC", settings.host_proc})
+                                  + " cannot be used: " + printable(why) + ".");
   };
   if (auto devices = read_net_dev(settings.host_proc); !devices)
     return refusal(devices.error);
   if (auto boot_id = read_boot_id(settings.host_proc); !boot_id)
     return refusal(boot_id.error);
-  return std::nullopt;
+  return outcome<void>::success();
 }
 
-problem unusable_data_dir(const config& settings) {
-  if (auto why = unwritable_directory(settings.data_dir))
-    return quoted({"DATA_DIR", settings.data_dir}) + " cannot be used: " + *why + ".";
-  return std::nullopt;
+outcome<void> usable_data_dir(const config& settings) {
+  if (auto writable = writable_directory(settings.data_dir); !writable)
+    return outcome<void>::failure(quoted({"DATA_DIR", settings.data_dir})
+                                  + " cannot be used: " + writable.error + ".");
+  return outcome<void>::success();
 }
 
-problem unusable_log_file(const config& settings) {
+outcome<void> usable_log_file(const config& settings) {
   if (settings.log_file.empty())
-    return std::nullopt;
+    return outcome<void>::success();
   auto refusal = [&](const std::string& why) {
-    return quoted({"LOG_FILE", settings.log_file}) + " cannot be used: " + why + ".";
+    return outcome<void>::failure(quoted({"LOG_FILE", settings.log_file})
+                                  + " cannot be used: " + why + ".");
   };
   std::filesystem::path file{settings.log_file};
   std::error_code failure;
@@ -170,20 +176,20 @@ problem unusable_log_file(const config& settings) {
       return refusal("it is not a regular file");
     if (::access(file.c_str(), W_OK) != 0)
       return refusal(std::string{"it cannot be written: "} + std::strerror(errno));
-    return std::nullopt;
+    return outcome<void>::success();
   }
-  if (auto why = unwritable_directory(file.parent_path()))
-    return refusal("its directory: " + *why);
-  return std::nullopt;
+  if (auto writable = writable_directory(file.parent_path()); !writable)
+    return refusal("its directory: " + writable.error);
+  return outcome<void>::success();
 }
 
 } // namespace
 
-std::optional<std::string> unusable_setting(const config& settings) {
-  for (auto check : {unusable_host_proc, unusable_data_dir, unusable_log_file})
-    if (auto refused = check(settings))
-      return refused;
-  return std::nullopt;
+outcome<void> check_usable(const config& settings) {
+  for (auto check : {usable_host_proc, usable_data_dir, usable_log_file})
+    if (auto checked = check(settings); !checked)
+      return checked;
+  return outcome<void>::success();
 }
 
 } // namespace tmon

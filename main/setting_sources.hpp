@@ -1,6 +1,6 @@
 // Where settings come from and what they point to: the environment's values, secrets given
 // as files, the time-zone database, and the directories and files the run will need (the
-// checks of unusable_setting, declared in config.hpp, are defined with these).
+// checks of check_usable, declared in config.hpp, are defined with these).
 #pragma once
 
 #include <optional>
@@ -16,8 +16,8 @@ std::optional<std::string> value_of(const environment_lookup& lookup, const std:
 
 // NAME or NAME_FILE (a file holding the value, as Docker secrets are given); `found` stays
 // empty when neither is set.
-problem read_secret(const environment_lookup& lookup, const std::string& name,
-                    std::optional<setting>& found);
+outcome<void> read_secret(const environment_lookup& lookup, const std::string& name,
+                          std::optional<setting>& found);
 
 // Where glibc looks for a zone file: TZDIR when set and not empty.
 std::string zone_directory(const environment_lookup& lookup);

@@ -240,11 +240,11 @@ std::string quoted(const setting& s) {
   return s.name + "=\"" + printable(s.value) + "\"" + s.origin;
 }
 
-problem invalid(const setting& s, std::string_view accepted, std::string_view flaw) {
+outcome<void> invalid(const setting& s, std::string_view accepted, std::string_view flaw) {
   auto sentence = quoted(s) + " is not valid: expected " + std::string{accepted};
   if (!flaw.empty())
     sentence += ", but " + std::string{flaw};
-  return sentence + ".";
+  return outcome<void>::failure(sentence + ".");
 }
 
 } // namespace tmon

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/outcome.hpp"
 #include "common/text.hpp"
 
 #include "actors/scheduler/calendar.hpp"
@@ -16,9 +17,6 @@
 namespace tmon {
 
 // ---- refusals ----------------------------------------------------------------------------
-
-// The reason a variable is refused; nothing when it is fine.
-using problem = std::optional<std::string>;
 
 // A variable's value as the error sentences show it, and where it was read from.
 struct setting {
@@ -34,8 +32,8 @@ struct setting {
 // NAME="value" with the value printable, and where it was read from.
 std::string quoted(const setting& s);
 
-// "NAME="value" is not valid: expected <accepted>[, but <flaw>]."
-problem invalid(const setting& s, std::string_view accepted, std::string_view flaw = {});
+// Refuses with "NAME="value" is not valid: expected <accepted>[, but <flaw>]."
+outcome<void> invalid(const setting& s, std::string_view accepted, std::string_view flaw = {});
 
 // ---- text ---------------------------------------------------------------------------------
 
@@ -55,7 +53,7 @@ std::vector<std::string_view> split_list(std::string_view text);
 // "a, b or c"
 std::string one_of(const std::vector<std::string_view>& names);
 
-// The shortest digits that read back as `value`, never in exponent notation: a threshold
+// The shortest digits that read back as `value`, never in exponent notation: a quota
 // written 0.0000000001 shows as written, not as 1e-10.
 std::string decimal_text(double value);
 

@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "actors/accounting/state_file.hpp"
@@ -31,10 +30,6 @@ constexpr named_value<traffic_direction> direction_names[] = {
   {"bidirectional", traffic_direction::bidirectional},
   {"max", traffic_direction::max},
 };
-
-std::string thresholds_text(const std::vector<double>& thresholds) {
-  return fmt::format("{}", fmt::join(thresholds, ","));
-}
 
 // One setting a state's figures depend on: its variable and how it is shown. Settings that
 // show the same are the same, except the quota, which is compared in bytes so that a
@@ -59,7 +54,7 @@ const std::vector<compared_setting>& compared_settings() {
      nullptr},
     {"NETWORK_INTERFACE", [](const counting_settings& s) { return join(s.interfaces, ","); },
      nullptr},
-    {"THRESHOLDS", [](const counting_settings& s) { return thresholds_text(s.thresholds); },
+    {"THRESHOLDS", [](const counting_settings& s) { return joined_text(s.thresholds, ","); },
      nullptr},
     {"RESET_DAY", [](const counting_settings& s) { return std::to_string(s.reset_day); }, nullptr},
     {"TZ",
@@ -162,8 +157,7 @@ std::string status_text(const monitor_state& state, const status_context& contex
       << "alerted:    ";
   if (state.thresholds_alerted.empty())
     out << "none";
-  for (std::size_t i = 0; i < state.thresholds_alerted.size(); ++i)
-    out << (i ? ", " : "") << state.thresholds_alerted[i] << '%';
+  out << joined_text(state.thresholds_alerted, ", ", "%");
   out << '\n' << "last sample: ";
   if (figures.last_sample_age)
     out << local_iso8601(state.last_sample_at) << " (" << *figures.last_sample_age << " s ago)";
@@ -190,6 +184,9 @@ std::string status_json(const monitor_state& state, const status_context& contex
   if (figures.recorded)
     for (const auto& difference : figures.differences)
       differ.push_back(difference[0]);
+  nlohmann::json alerted = nlohmann::json::array();
+  for (const auto threshold : state.thresholds_alerted)
+    alerted.push_back(threshold.as_double());
   nlohmann::json status{
     {"cycle_start", local_iso8601(usage.cycle.start)},
     {"cycle_end", local_iso8601(usage.cycle.end)},
@@ -198,7 +195,7 @@ std::string status_json(const monitor_state& state, const status_context& contex
     {"counted_bytes", usage.counted_bytes},
     {"quota_bytes", usage.quota_bytes},
     {"percent", percent_of_quota(usage.counted_bytes, usage.quota_bytes)},
-    {"thresholds_alerted", state.thresholds_alerted},
+    {"thresholds_alerted", alerted},
     {"direction", std::string{name_in(direction_names, figures.counted_with.direction)}},
     {"interfaces", figures.counted_with.interfaces},
     {"unit", figures.counted_with.unit.name},
@@ -216,35 +213,38 @@ std::string status_json(const monitor_state& state, const status_context& contex
   return status.dump();
 }
 
-std::optional<std::string> health_problem(std::optional<epoch_seconds> written_at,
-                                          epoch_seconds now, std::chrono::seconds check_interval) {
+outcome<void> fresh_state_file(std::optional<epoch_seconds> written_at, epoch_seconds now,
+                               std::chrono::seconds check_interval) {
   if (!written_at)
-    return std::string{"the state file has not been written yet"};
+    return outcome<void>::failure("the state file has not been written yet");
   const epoch_seconds interval = check_interval.count();
   const auto ahead_allowed = interval + 30;
   if (*written_at - now > ahead_allowed)
-    return "the state file is dated " + std::to_string(*written_at - now)
-           + " s in the future, more than the " + std::to_string(ahead_allowed)
-           + " s allowed: the clock may have been wrong when it was written";
+    return outcome<void>::failure(
+      "the state file is dated " + std::to_string(*written_at - now)
+      + " s in the future, more than the " + std::to_string(ahead_allowed)
+      + " s allowed: the clock may have been wrong when it was written");
   auto allowed = 3 * interval + 30;
   auto age = now - *written_at;
   if (age > allowed)
-    return "the state file was last written " + std::to_string(age) + " s ago, more than the "
-           + std::to_string(allowed) + " s allowed";
-  return std::nullopt;
+    return outcome<void>::failure("the state file was last written " + std::to_string(age)
+                                  + " s ago, more than the " + std::to_string(allowed)
+                                  + " s allowed");
+  return outcome<void>::success();
 }
 
-std::optional<std::string> missing_interface_problem(const monitor_state& state, epoch_seconds now,
-                                                     std::chrono::seconds check_interval) {
+outcome<void> no_interface_missing(const monitor_state& state, epoch_seconds now,
+                                   std::chrono::seconds check_interval) {
   const epoch_seconds allowed = 3 * check_interval.count();
   for (const auto& [name, since] : state.missing_since) {
     const auto missing_for = now - since;
     if (missing_for > allowed)
-      return "network interface " + name + " has been missing since " + local_iso8601(since) + " ("
-             + std::to_string(missing_for) + " s, more than 3 check intervals of "
-             + std::to_string(check_interval.count()) + " s); check NETWORK_INTERFACE";
+      return outcome<void>::failure(
+        "network interface " + name + " has been missing since " + local_iso8601(since) + " ("
+        + std::to_string(missing_for) + " s, more than 3 check intervals of "
+        + std::to_string(check_interval.count()) + " s); check NETWORK_INTERFACE");
   }
-  return std::nullopt;
+  return outcome<void>::success();
 }
 
 namespace {
@@ -255,7 +255,7 @@ std::optional<monitor_state> stored_state(const std::string& path) {
   const auto text = read_file(path);
   if (!text)
     return std::nullopt;
-  return decode_state(*text.value).value;
+  return decode_state(*text).value;
 }
 
 } // namespace
@@ -266,13 +266,13 @@ int check_health(const config& settings, epoch_seconds now, std::ostream& out) {
   std::optional<epoch_seconds> written_at;
   if (stat(path.c_str(), &info) == 0)
     written_at = info.st_mtim.tv_sec;
-  auto problem = health_problem(written_at, now, settings.check_interval);
-  if (!problem) {
+  auto healthy = fresh_state_file(written_at, now, settings.check_interval);
+  if (healthy) {
     if (auto state = stored_state(path))
-      problem = missing_interface_problem(*state, now, settings.check_interval);
+      healthy = no_interface_missing(*state, now, settings.check_interval);
   }
-  if (problem) {
-    out << "unhealthy: " << *problem << " (" << path << ")\n";
+  if (!healthy) {
+    out << "unhealthy: " << healthy.error << " (" << path << ")\n";
     return 1;
   }
   return 0;
@@ -292,14 +292,13 @@ int print_status(const status_context& context, bool as_json, std::ostream& out,
   const auto text = read_file_if_present(path);
   if (!text)
     return fail(text.error);
-  if (!*text.value)
+  if (!*text)
     return fail("no state in " + path + " (" + std::generic_category().message(ENOENT)
                 + "): the monitor has not saved its first sample there yet");
-  auto decoded = decode_state(**text.value);
+  auto decoded = decode_state(**text);
   if (!decoded)
     return fail(path + " cannot be read: " + decoded.error);
-  out << (as_json ? status_json(*decoded.value, context) + "\n"
-                  : status_text(*decoded.value, context));
+  out << (as_json ? status_json(*decoded, context) + "\n" : status_text(*decoded, context));
   return 0;
 }
 

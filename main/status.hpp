@@ -41,20 +41,20 @@ std::string status_text(const monitor_state& state, const status_context& contex
 // the caller's environment differs from them).
 std::string status_json(const monitor_state& state, const status_context& context);
 
-// Why the monitor is unhealthy, or nothing: healthy means the state file was written
-// within 3 check intervals plus 30 s of `now`, since every sample writes it, and is not
-// dated more than one interval plus 30 s after `now`, which only a wrong clock does.
-std::optional<std::string> health_problem(std::optional<epoch_seconds> written_at,
-                                          epoch_seconds now, std::chrono::seconds check_interval);
+// Whether the state file says the monitor is alive, or why not: it was written within
+// 3 check intervals plus 30 s of `now`, since every sample writes it, and is not dated more
+// than one interval plus 30 s after `now`, which only a wrong clock does.
+outcome<void> fresh_state_file(std::optional<epoch_seconds> written_at, epoch_seconds now,
+                               std::chrono::seconds check_interval);
 
-// Why the monitor is unhealthy because a configured interface has been missing from every
-// reading for more than 3 check intervals, or nothing.
-std::optional<std::string> missing_interface_problem(const monitor_state& state, epoch_seconds now,
-                                                     std::chrono::seconds check_interval);
+// Whether every configured interface was in a reading of the last 3 check intervals, or
+// which one has been missing for longer.
+outcome<void> no_interface_missing(const monitor_state& state, epoch_seconds now,
+                                   std::chrono::seconds check_interval);
 
 // `traffic-monitor health`: 0 when healthy, else prints why and returns 1. Healthy: the
-// state file is fresh (health_problem) and no configured interface has been missing for
-// long (missing_interface_problem).
+// state file is fresh (fresh_state_file) and no configured interface has been missing for
+// long (no_interface_missing).
 int check_health(const config& settings, epoch_seconds now, std::ostream& out);
 
 // Reads the state file without changing it and prints it. Returns the exit status: 0, or 1

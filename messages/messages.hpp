@@ -7,7 +7,10 @@
 #include <tuple>
 
 #include <caf/atom.hpp>
+#include <caf/error.hpp>
+#include <caf/meta/load_callback.hpp>
 #include <caf/meta/type_name.hpp>
+#include <caf/none.hpp>
 #include <caf/replies_to.hpp>
 #include <caf/type_id.hpp>
 #include <caf/typed_actor.hpp>
@@ -38,6 +41,16 @@ CAF_ADD_TYPE_ID(tmon, (tmon::http_response))
 CAF_END_TYPE_ID_BLOCK(tmon)
 
 namespace tmon {
+
+// As its count of units; a loaded count becomes the percentage again.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, percentage& x) {
+  auto units = x.units();
+  return f(caf::meta::type_name("percentage"), units, caf::meta::load_callback([&]() -> caf::error {
+             x = percentage::from_units(units);
+             return caf::none;
+           }));
+}
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, interface_counters& x) {

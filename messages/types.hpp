@@ -14,6 +14,7 @@
 
 #include "common/epoch_seconds.hpp"
 #include "common/outcome.hpp"
+#include "common/percentage.hpp"
 
 namespace tmon {
 
@@ -103,8 +104,8 @@ struct event {
   event_kind kind = event_kind::monitor_started;
   epoch_seconds raised_at = 0;
   usage_figures usage;
-  // threshold_crossed: the highest threshold the sample reached, in percent.
-  double threshold_percent = 0;
+  // threshold_crossed: the highest threshold the sample reached.
+  percentage threshold_percent;
   // cycle_closed: true when the close happened long after the cycle's end (the monitor was
   // not running at the reset).
   bool late = false;

@@ -26,7 +26,7 @@ struct monitor : test::actor_fixture {
     settings.interfaces = {"eth0"};
     settings.direction = traffic_direction::bidirectional;
     settings.quota_bytes = 1'000'000;
-    settings.thresholds = {50, 90};
+    settings.thresholds = {50_percent, 90_percent};
     settings.max_bandwidth_mbit = 0;
     settings.reset_day = 28;
     settings.report_interval = days{1};
@@ -59,7 +59,7 @@ struct monitor : test::actor_fixture {
 monitor_state on_disk(const std::string& data_dir) {
   auto decoded = decode_state(test::read_file(state_file_path(data_dir)));
   CAF_REQUIRE(decoded.value.has_value());
-  return *decoded.value;
+  return *decoded;
 }
 
 } // namespace
@@ -87,7 +87,7 @@ CAF_TEST(a cycle resets at midnight and a restarted monitor goes on counting) {
     first.pass(60s);
     auto alerts = first.of_kind(event_kind::threshold_crossed);
     CAF_REQUIRE_EQUAL(alerts.size(), 1u);
-    CAF_CHECK_EQUAL(alerts[0].threshold_percent, 50.0);
+    CAF_CHECK_EQUAL(alerts[0].threshold_percent, 50_percent);
     CAF_CHECK_EQUAL(alerts[0].usage.counted_bytes, 550'000u);
   }
   // Stopped for a while; traffic passes meanwhile and is counted at the next start.
@@ -102,7 +102,7 @@ CAF_TEST(a cycle resets at midnight and a restarted monitor goes on counting) {
     CAF_CHECK_EQUAL(state.cycle, march);
     CAF_CHECK_EQUAL(state.cycle_rx_bytes, 250'000u + 1'000u);
     CAF_CHECK_EQUAL(state.cycle_tx_bytes, 300'000u + 2'000u);
-    CAF_CHECK_EQUAL(state.thresholds_alerted, std::vector<double>{50});
+    CAF_CHECK_EQUAL(state.thresholds_alerted, std::vector<percentage>{50_percent});
     second.pass(3600s);
     auto reports = second.of_kind(event_kind::usage_report);
     CAF_REQUIRE_EQUAL(reports.size(), 1u);

@@ -15,17 +15,18 @@ namespace {
 using self_pointer = accounting_actor::stateful_pointer<accounting_state>;
 
 void save(accounting_state& state) {
-  auto error = save_state(state.settings.data_dir, state.persisted);
-  if (error.empty()) {
+  auto saved = save_state(state.settings.data_dir, state.persisted);
+  if (saved) {
     if (!state.save_error.empty())
       state.settings.log->info("the state file is written again");
     state.save_error.clear();
     return;
   }
   // Counting goes on in memory; every later change tries the write again.
-  if (error != state.save_error)
-    state.settings.log->error("{}; counting goes on in memory and the write is retried", error);
-  state.save_error = std::move(error);
+  if (saved.error != state.save_error)
+    state.settings.log->error("{}; counting goes on in memory and the write is retried",
+                              saved.error);
+  state.save_error = std::move(saved.error);
 }
 
 void deliver(self_pointer self, const event& e) {

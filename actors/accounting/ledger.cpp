@@ -1,7 +1,6 @@
 #include "actors/accounting/ledger.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <iterator>
 #include <limits>
 #include <tuple>
@@ -25,31 +24,22 @@ std::uint64_t saturate(uint128 x) {
   return x > uint64_max ? uint64_max : static_cast<std::uint64_t>(x);
 }
 
-// Thresholds are compared in millionths of a percent, so that a configured decimal such as
-// 14.3 means exactly 14.3 and not the binary double nearest to it, which lies slightly above.
-constexpr std::uint64_t millionths_per_percent = 1'000'000;
-
-// Whether `counted` is at least `percent` of `quota`, exactly up to a millionth of a percent.
-bool threshold_reached(std::uint64_t counted, std::uint64_t quota, double percent) {
+// Whether `counted` is at least `threshold` of `quota`, exactly: counted / quota >=
+// units / (100 * units_per_percent), multiplied out. Each side is below 2^128 (the left
+// below 2^104, the right a product of two 64-bit numbers).
+bool threshold_reached(std::uint64_t counted, std::uint64_t quota, percentage threshold) {
   if (quota == 0)
     return false;
-  const long double wanted = std::round(static_cast<long double>(percent) * millionths_per_percent);
-  // Bounding first keeps the conversion to an integer defined; the largest reachable
-  // figure is below 2^91 millionths, far under this bound.
-  const long double beyond_reach = std::ldexp(1.0L, 100);
-  if (!(wanted >= 0 && wanted < beyond_reach))
-    return false;
-  // wanted * quota <= counted * 100 * 10^6, divided by quota to rule out overflow.
-  const uint128 reached = uint128{counted} * 100 * millionths_per_percent / quota;
-  return static_cast<uint128>(wanted) <= reached;
+  return uint128{counted} * 100 * percentage::units_per_percent
+         >= uint128{threshold.units()} * quota;
 }
 
-bool already_alerted(const monitor_state& state, double threshold) {
+bool already_alerted(const monitor_state& state, percentage threshold) {
   const auto& alerted = state.thresholds_alerted;
   return std::find(alerted.begin(), alerted.end(), threshold) != alerted.end();
 }
 
-void mark_alerted(monitor_state& state, double threshold) {
+void mark_alerted(monitor_state& state, percentage threshold) {
   auto& alerted = state.thresholds_alerted;
   alerted.insert(std::upper_bound(alerted.begin(), alerted.end(), threshold), threshold);
 }
@@ -210,13 +200,13 @@ std::optional<event> newly_crossed_threshold(monitor_state& state, const ledger_
   const usage_figures usage = current_usage(state, rules);
   auto& alerted = state.thresholds_alerted;
   alerted.erase(std::remove_if(alerted.begin(), alerted.end(),
-                               [&](double threshold) {
+                               [&](percentage threshold) {
                                  return !threshold_reached(usage.counted_bytes, usage.quota_bytes,
                                                            threshold);
                                }),
                 alerted.end());
-  std::optional<double> highest;
-  for (const double threshold : rules.thresholds) {
+  std::optional<percentage> highest;
+  for (const percentage threshold : rules.thresholds) {
     if (already_alerted(state, threshold)
         || !threshold_reached(usage.counted_bytes, usage.quota_bytes, threshold))
       continue;

@@ -32,8 +32,8 @@ struct counting_settings {
   traffic_direction direction = traffic_direction::outbound;
   // As counted: the default route's interface already resolved.
   std::vector<std::string> interfaces;
-  // Percent, ascending.
-  std::vector<double> thresholds;
+  // Ascending.
+  std::vector<percentage> thresholds;
   int reset_day = 1;
   // TZ as given; empty: the system's zone.
   std::string time_zone;
@@ -57,8 +57,8 @@ struct monitor_state {
   cycle_bounds cycle;
   std::uint64_t cycle_rx_bytes = 0;
   std::uint64_t cycle_tx_bytes = 0;
-  // Thresholds (percent) already alerted in this cycle, ascending.
-  std::vector<double> thresholds_alerted;
+  // Thresholds already alerted in this cycle, ascending.
+  std::vector<percentage> thresholds_alerted;
   // The report instant last reported (0: none yet).
   epoch_seconds last_report_at = 0;
   // Events raised and not yet acknowledged by the notifier, oldest first.
@@ -79,7 +79,7 @@ bool operator==(const monitor_state& x, const monitor_state& y);
 struct ledger_rules {
   traffic_direction direction = traffic_direction::outbound;
   std::uint64_t quota_bytes = 0;
-  std::vector<double> thresholds; // ascending, distinct, > 0
+  std::vector<percentage> thresholds; // ascending, distinct, > 0
   std::size_t outbox_limit = 1000;
   // The fastest rate the interfaces can move, in Mbit/s (10^6 bit/s); 0: no limit. A
   // counter that seems to have moved faster is a glitch and is not counted.

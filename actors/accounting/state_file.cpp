@@ -73,9 +73,9 @@ loaded_state load_state(const std::string& data_dir, epoch_seconds now) {
   const outcome<std::optional<std::string>> read = read_file_if_present(path);
   if (!read)
     return unusable(read.error);
-  if (!*read.value)
+  if (!*read)
     return {};
-  const std::string& text = **read.value;
+  const std::string& text = **read;
   if (const auto version = newer_schema_version(text))
     return unusable(path + " has schema_version " + std::to_string(*version)
                     + ", written by a newer version of traffic-monitor than this one (which "
@@ -87,16 +87,15 @@ loaded_state load_state(const std::string& data_dir, epoch_seconds now) {
     return set_aside(path, now, decoded.error);
   loaded_state result;
   result.status = state_file_status::loaded;
-  result.state = std::move(*decoded.value);
+  result.state = std::move(*decoded);
   return result;
 }
 
-std::string save_state(const std::string& data_dir, const monitor_state& state) {
+outcome<void> save_state(const std::string& data_dir, const monitor_state& state) {
   try {
-    const outcome<void> saved = replace_file(state_file_path(data_dir), encode_state(state));
-    return saved.error;
+    return replace_file(state_file_path(data_dir), encode_state(state));
   } catch (const std::exception& e) {
-    return "cannot save the state in " + data_dir + ": " + e.what();
+    return outcome<void>::failure("cannot save the state in " + data_dir + ": " + e.what());
   }
 }
 

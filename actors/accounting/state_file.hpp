@@ -43,9 +43,9 @@ struct loaded_state {
 // read, or whose schema_version is newer than this build's, is unusable and left as it is.
 loaded_state load_state(const std::string& data_dir, epoch_seconds now);
 
-// Replaces ${data_dir}/state.json atomically. Returns an empty string on success, else a
-// sentence naming the failed step and the system error; the old file is then untouched.
-std::string save_state(const std::string& data_dir, const monitor_state& state);
+// Replaces ${data_dir}/state.json atomically. On failure, a sentence naming the failed step
+// and the system error; the old file is then untouched.
+outcome<void> save_state(const std::string& data_dir, const monitor_state& state);
 
 // The path of the state file in `data_dir`.
 std::string state_file_path(const std::string& data_dir);

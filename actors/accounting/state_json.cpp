@@ -185,6 +185,18 @@ void from_json(const state_json& in, traffic_direction& direction) {
   read_name(in, direction_names, direction, "direction");
 }
 
+// As the JSON number nearest to it: 80.0, 92.5, as when percentages were doubles.
+void to_json(state_json& out, const percentage& p) {
+  out = p.as_double();
+}
+
+void from_json(const state_json& in, percentage& p) {
+  const auto read = in.is_number() ? percentage::nearest(in.get<double>()) : std::nullopt;
+  if (!read)
+    refuse(in, "a percentage must be a number from 0 to 1844674407, not " + describe(in));
+  p = *read;
+}
+
 void to_json(state_json& out, const cycle_bounds& cycle) {
   out = {{"start", cycle.start}, {"end", cycle.end}};
 }

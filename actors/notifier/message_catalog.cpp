@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <cstddef>
-#include <cstdlib>
 #include <iterator>
 #include <string_view>
 #include <vector>
@@ -165,18 +164,6 @@ std::string joined_lines(const std::vector<std::string>& lines) {
   return fmt::format("{}", fmt::join(lines, "\n"));
 }
 
-// "80%", "92.5%", "99.95%": a threshold reads as the owner configured it, with the fewest
-// decimals that give back the same number, and never in exponent notation.
-std::string format_threshold(double percent) {
-  std::string text;
-  for (int decimals = 0; decimals <= 17; ++decimals) {
-    text = fmt::format("{:.{}f}", percent, decimals);
-    if (std::strtod(text.c_str(), nullptr) == percent)
-      break;
-  }
-  return text + "%";
-}
-
 // The figures and labels every message draws on, already formatted.
 class message_builder {
 public:
@@ -252,8 +239,8 @@ std::string started_message(const event& e, const message_builder& m) {
 }
 
 std::string alert_message(const event& e, const message_builder& m) {
-  return joined_lines({m.say(phrase::alert_title, format_threshold(e.threshold_percent)),
-                       m.identity(), m.used(), m.received_and_sent(), m.cycle(phrase::cycle),
+  return joined_lines({m.say(phrase::alert_title, e.threshold_percent.text() + "%"), m.identity(),
+                       m.used(), m.received_and_sent(), m.cycle(phrase::cycle),
                        m.remaining_days()});
 }
 

@@ -94,7 +94,7 @@ parse_counters(std::string_view name, std::size_t line_number, std::string_view 
     auto counter = parse_counter(name, line_number, columns[i]);
     if (!counter)
       return result::failure(std::move(counter.error));
-    counters[i] = *counter.value;
+    counters[i] = *counter;
   }
   return result::success(counters);
 }
@@ -115,7 +115,7 @@ outcome<interface_counters> parse_interface_line(std::string_view line, std::siz
   auto counters = parse_counters(name, line_number, line.substr(colon + 1));
   if (!counters)
     return result::failure(std::move(counters.error));
-  const auto& columns = *counters.value;
+  const auto& columns = *counters;
   return result::success(
     interface_counters{std::string{name}, columns[rx_bytes_column], columns[tx_bytes_column]});
 }
@@ -125,16 +125,16 @@ bool starts_with(std::string_view text, std::string_view prefix) {
 }
 
 // The two lines the kernel has printed above the table since Linux 2.x.
-std::optional<std::string> net_dev_header_problem(const std::vector<std::string_view>& lines) {
+outcome<void> check_net_dev_header(const std::vector<std::string_view>& lines) {
   if (lines.empty())
-    return "the interface table is empty, without even a header";
+    return outcome<void>::failure("the interface table is empty, without even a header");
   if (!starts_with(lines[0], "Inter-|"))
-    return on_line(1) + " is not the interface table's header";
+    return outcome<void>::failure(on_line(1) + " is not the interface table's header");
   if (lines.size() < 2)
-    return "the interface table's header ends after line 1";
+    return outcome<void>::failure("the interface table's header ends after line 1");
   if (!starts_with(trim(lines[1], column_separators), "face |"))
-    return on_line(2) + " is not the interface table's column header";
-  return std::nullopt;
+    return outcome<void>::failure(on_line(2) + " is not the interface table's column header");
+  return outcome<void>::success();
 }
 
 } // namespace
@@ -143,8 +143,8 @@ outcome<std::vector<interface_counters>> parse_net_dev(std::string_view text) {
   using result = outcome<std::vector<interface_counters>>;
   constexpr std::size_t header_lines = 2;
   const auto lines = split_lines(text);
-  if (auto problem = net_dev_header_problem(lines))
-    return result::failure(std::move(*problem));
+  if (auto header = check_net_dev_header(lines); !header)
+    return result::failure(std::move(header.error));
   std::vector<interface_counters> table;
   std::unordered_map<std::string, std::size_t> line_of_name;
   for (std::size_t i = header_lines; i < lines.size(); ++i) {
@@ -152,12 +152,12 @@ outcome<std::vector<interface_counters>> parse_net_dev(std::string_view text) {
     auto counters = parse_interface_line(lines[i], line_number);
     if (!counters)
       return result::failure(std::move(counters.error));
-    auto [seen, is_new] = line_of_name.emplace(counters.value->name, line_number);
+    auto [seen, is_new] = line_of_name.emplace(counters->name, line_number);
     if (!is_new)
       return result::failure("interface " + quoted(seen->first) + " is listed twice, on lines "
                              + std::to_string(seen->second) + " and "
                              + std::to_string(line_number));
-    table.push_back(std::move(*counters.value));
+    table.push_back(std::move(*counters));
   }
   return result::success(std::move(table));
 }
@@ -309,7 +309,7 @@ outcome<T> read_and_parse(const std::string& path, outcome<T> (*parse)(std::stri
   auto text = read_file(path);
   if (!text)
     return outcome<T>::failure(std::move(text.error));
-  auto parsed = parse(*text.value);
+  auto parsed = parse(*text);
   if (!parsed)
     return outcome<T>::failure(path + ": " + parsed.error);
   return parsed;

@@ -42,7 +42,7 @@ epoch_seconds read_uptime_or_unknown(sampler_state& state) {
   auto uptime = read_uptime(state.settings.proc_root);
   if (uptime) {
     state.uptime_problem_reported = false;
-    return *uptime.value;
+    return *uptime;
   }
   if (!state.uptime_problem_reported)
     state.settings.log->warn("{}; counting goes on, but after a reboot MAX_BANDWIDTH_MBIT "
@@ -67,14 +67,14 @@ std::optional<sample> take_sample(sampler_state& state) {
   }
   sample reading;
   reading.taken_at = settings.now();
-  reading.boot_id = std::move(*boot_id.value);
+  reading.boot_id = std::move(*boot_id);
   reading.uptime_seconds = read_uptime_or_unknown(state);
-  auto selection = select_interfaces(*table.value, settings.interfaces);
+  auto selection = select_interfaces(*table, settings.interfaces);
   if (!selection.missing.empty())
-    report_missing(state, selection, *table.value, reading.taken_at);
+    report_missing(state, selection, *table, reading.taken_at);
   reading.interfaces = std::move(selection.present);
   reading.missing_interfaces = std::move(selection.missing);
-  reading.visible_interfaces = names_of(*table.value);
+  reading.visible_interfaces = names_of(*table);
   return reading;
 }
 

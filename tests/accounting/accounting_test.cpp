@@ -59,7 +59,7 @@ struct fixture : test::actor_fixture {
     ledger_rules result;
     result.direction = traffic_direction::outbound;
     result.quota_bytes = 10000;
-    result.thresholds = {50, 80};
+    result.thresholds = {50_percent, 80_percent};
     result.max_bandwidth_mbit = max_bandwidth_mbit;
     return result;
   }
@@ -98,7 +98,7 @@ struct fixture : test::actor_fixture {
   monitor_state on_disk() {
     auto decoded = decode_state(test::read_file(state_file_path(data.path())));
     CAF_REQUIRE(decoded.value.has_value());
-    return *decoded.value;
+    return *decoded;
   }
 
   // A state file of the same boot as the fake proc tree, last read at eth0 {1000, 5000}.
@@ -111,7 +111,7 @@ struct fixture : test::actor_fixture {
     earlier.cycle = cycle;
     earlier.cycle_tx_bytes = tx_bytes;
     earlier.last_report_at = last_report_at;
-    CAF_REQUIRE_EQUAL(save_state(data.path(), earlier), "");
+    CAF_REQUIRE_EQUAL(save_state(data.path(), earlier).error, "");
   }
 
   const event& delivered_of_kind(event_kind kind) {
@@ -157,10 +157,10 @@ CAF_TEST(crossing two thresholds at once alerts once naming the higher) {
   pass(60s);
   CAF_REQUIRE_EQUAL(delivered->size(), 2u);
   CAF_CHECK_EQUAL(delivered->back().kind, event_kind::threshold_crossed);
-  CAF_CHECK_EQUAL(delivered->back().threshold_percent, 80.0);
+  CAF_CHECK_EQUAL(delivered->back().threshold_percent, 80_percent);
   CAF_CHECK_EQUAL(delivered->back().usage.counted_bytes, 8500u);
   auto state = on_disk();
-  CAF_CHECK_EQUAL(state.thresholds_alerted, (std::vector<double>{50, 80}));
+  CAF_CHECK_EQUAL(state.thresholds_alerted, (std::vector<percentage>{50_percent, 80_percent}));
   CAF_CHECK(state.outbox.empty());
   proc.set_counters({{"eth0", 1000, 5000 + 9900}});
   pass(60s);
@@ -214,7 +214,7 @@ CAF_TEST(a change of the calendar within the cycle re - bounds it and keeps its 
   CAF_CHECK_EQUAL(changed.usage.cycle, february);
   CAF_CHECK_EQUAL(changed.usage.counted_bytes, 5000u);
   CAF_CHECK(!changed.wrong_clock);
-  CAF_CHECK_EQUAL(delivered_of_kind(event_kind::threshold_crossed).threshold_percent, 50.0);
+  CAF_CHECK_EQUAL(delivered_of_kind(event_kind::threshold_crossed).threshold_percent, 50_percent);
   auto state = on_disk();
   CAF_CHECK_EQUAL(state.cycle, february);
   CAF_CHECK_EQUAL(state.cycle_tx_bytes, 5000u);
@@ -341,7 +341,7 @@ CAF_TEST(a cycle that ended while stopped is closed late and the gap counts in t
   earlier.last_sample_at = test::utc(2026, 1, 20);
   earlier.cycle = {test::utc(2025, 12, 28), test::utc(2026, 1, 28)};
   earlier.cycle_tx_bytes = 4000;
-  CAF_REQUIRE_EQUAL(save_state(data.path(), earlier), "");
+  CAF_REQUIRE_EQUAL(save_state(data.path(), earlier).error, "");
   proc.set_counters({{"eth0", 1000, 5000 + 2500}});
   start();
   tell_cycle(february);
@@ -386,7 +386,7 @@ CAF_TEST(undelivered events stay in the state file) {
   CAF_REQUIRE_EQUAL(state.outbox.size(), 2u);
   CAF_CHECK_EQUAL(state.outbox[0].kind, event_kind::monitor_started);
   CAF_CHECK_EQUAL(state.outbox[1].kind, event_kind::threshold_crossed);
-  CAF_CHECK_EQUAL(state.thresholds_alerted, std::vector<double>{50});
+  CAF_CHECK_EQUAL(state.thresholds_alerted, std::vector<percentage>{50_percent});
 }
 
 CAF_TEST(an unreadable state file is set aside and reported) {

@@ -61,7 +61,7 @@ monitor_state baselined_on(const sample& first) {
 }
 
 ledger_rules rules_of(traffic_direction direction, std::uint64_t quota,
-                      std::vector<double> thresholds = {}) {
+                      std::vector<percentage> thresholds = {}) {
   ledger_rules rules;
   rules.direction = direction;
   rules.quota_bytes = quota;
@@ -70,7 +70,7 @@ ledger_rules rules_of(traffic_direction direction, std::uint64_t quota,
 }
 
 // Outbound rules with a 1000-byte quota, so that percent and bytes are easy to read.
-ledger_rules thousand_byte_rules(std::vector<double> thresholds) {
+ledger_rules thousand_byte_rules(std::vector<percentage> thresholds) {
   return rules_of(traffic_direction::outbound, 1000, std::move(thresholds));
 }
 
@@ -103,9 +103,9 @@ std::vector<std::uint64_t> ids_of(const std::vector<event>& events) {
 }
 
 // The threshold named by the event newly_crossed_threshold returns; 0 when there is none.
-double crossed_percent(monitor_state& state, const ledger_rules& rules) {
+percentage crossed_percent(monitor_state& state, const ledger_rules& rules) {
   const auto crossed = newly_crossed_threshold(state, rules, state.cycle.start);
-  return crossed ? crossed->threshold_percent : 0;
+  return crossed ? crossed->threshold_percent : 0_percent;
 }
 
 void check_reading(const monitor_state& state, const std::string& name, std::uint64_t rx,
@@ -529,7 +529,7 @@ CAF_TEST(usage shows the open cycle counted by the rules) {
 // --- newly_crossed_threshold ---
 
 CAF_TEST(a threshold is reached at exactly its share of the quota) {
-  const auto rules = thousand_byte_rules({80});
+  const auto rules = thousand_byte_rules({80_percent});
   auto below = state_with_sent(799);
   CAF_CHECK(!newly_crossed_threshold(below, rules, march.start + 60));
   CAF_CHECK(below.thresholds_alerted.empty());
@@ -537,11 +537,11 @@ CAF_TEST(a threshold is reached at exactly its share of the quota) {
   auto at = state_with_sent(800);
   const auto crossed = newly_crossed_threshold(at, rules, march.start + 60);
   CAF_REQUIRE(crossed);
-  CAF_CHECK_EQUAL(at.thresholds_alerted, std::vector<double>{80});
+  CAF_CHECK_EQUAL(at.thresholds_alerted, std::vector<percentage>{80_percent});
 }
 
 CAF_TEST(a threshold event carries the usage and is not yet raised) {
-  const auto rules = thousand_byte_rules({80});
+  const auto rules = thousand_byte_rules({80_percent});
   auto state = state_with_sent(812);
   state.cycle_rx_bytes = 33;
   const auto crossed = newly_crossed_threshold(state, rules, march.start + 3600);
@@ -550,28 +550,28 @@ CAF_TEST(a threshold event carries the usage and is not yet raised) {
   CAF_CHECK_EQUAL(crossed->raised_at, march.start + 3600);
   CAF_CHECK_EQUAL(crossed->usage, current_usage(state, rules));
   CAF_CHECK_EQUAL(crossed->usage.counted_bytes, 812u);
-  CAF_CHECK_EQUAL(crossed->threshold_percent, 80.0);
+  CAF_CHECK_EQUAL(crossed->threshold_percent, 80_percent);
   CAF_CHECK_EQUAL(crossed->id, 0u);
   CAF_CHECK_EQUAL(state.next_event_id, 1u);
   CAF_CHECK(state.outbox.empty());
 }
 
 CAF_TEST(a decimal threshold means the decimal and not its nearest double) {
-  // 14.3 is stored as slightly more than 14.3, 33.3 as slightly less.
-  const auto rules = thousand_byte_rules({14.3, 33.3});
+  // As doubles, 14.3 would be slightly more than 14.3 and 33.3 slightly less.
+  const auto rules = thousand_byte_rules({14.3_percent, 33.3_percent});
   auto below_first = state_with_sent(142);
-  CAF_CHECK_EQUAL(crossed_percent(below_first, rules), 0.0);
+  CAF_CHECK_EQUAL(crossed_percent(below_first, rules), 0_percent);
   auto at_first = state_with_sent(143);
-  CAF_CHECK_EQUAL(crossed_percent(at_first, rules), 14.3);
+  CAF_CHECK_EQUAL(crossed_percent(at_first, rules), 14.3_percent);
   auto below_second = state_with_sent(332);
-  CAF_CHECK_EQUAL(crossed_percent(below_second, rules), 14.3);
+  CAF_CHECK_EQUAL(crossed_percent(below_second, rules), 14.3_percent);
   auto at_second = state_with_sent(333);
-  CAF_CHECK_EQUAL(crossed_percent(at_second, rules), 33.3);
+  CAF_CHECK_EQUAL(crossed_percent(at_second, rules), 33.3_percent);
 }
 
 CAF_TEST(thresholds stay exact for quotas near 2 to the 60) {
   // 33.3 % of 2^60 bytes is 383922861034080043.008 bytes.
-  const auto rules = rules_of(traffic_direction::outbound, std::uint64_t{1} << 60, {33.3});
+  const auto rules = rules_of(traffic_direction::outbound, std::uint64_t{1} << 60, {33.3_percent});
   auto below = state_with_sent(383922861034080043u);
   CAF_CHECK(!newly_crossed_threshold(below, rules, march.start));
   auto at = state_with_sent(383922861034080044u);
@@ -580,42 +580,43 @@ CAF_TEST(thresholds stay exact for quotas near 2 to the 60) {
 
 CAF_TEST(thresholds stay exact for the largest quota) {
   // 80 % of 2^64 - 1 is exactly 14757395258967641292.
-  const auto rules = rules_of(traffic_direction::outbound, uint64_max, {80, 100});
+  const auto rules = rules_of(traffic_direction::outbound, uint64_max, {80_percent, 100_percent});
   auto below = state_with_sent(14757395258967641291u);
   CAF_CHECK(!newly_crossed_threshold(below, rules, march.start));
   auto at = state_with_sent(14757395258967641292u);
-  CAF_CHECK_EQUAL(crossed_percent(at, rules), 80.0);
+  CAF_CHECK_EQUAL(crossed_percent(at, rules), 80_percent);
   auto full = state_with_sent(uint64_max);
-  CAF_CHECK_EQUAL(crossed_percent(full, rules), 100.0);
+  CAF_CHECK_EQUAL(crossed_percent(full, rules), 100_percent);
 }
 
 CAF_TEST(crossing several thresholds at once names the highest and marks all) {
-  const auto rules = thousand_byte_rules({50, 80, 90});
+  const auto rules = thousand_byte_rules({50_percent, 80_percent, 90_percent});
   auto state = state_with_sent(850);
   const auto crossed = newly_crossed_threshold(state, rules, march.start);
   CAF_REQUIRE(crossed);
-  CAF_CHECK_EQUAL(crossed->threshold_percent, 80.0);
-  CAF_CHECK_EQUAL(state.thresholds_alerted, (std::vector<double>{50, 80}));
+  CAF_CHECK_EQUAL(crossed->threshold_percent, 80_percent);
+  CAF_CHECK_EQUAL(state.thresholds_alerted, (std::vector<percentage>{50_percent, 80_percent}));
 
   state.cycle_tx_bytes = 950;
   const auto next = newly_crossed_threshold(state, rules, march.start + 60);
   CAF_REQUIRE(next);
-  CAF_CHECK_EQUAL(next->threshold_percent, 90.0);
-  CAF_CHECK_EQUAL(state.thresholds_alerted, (std::vector<double>{50, 80, 90}));
+  CAF_CHECK_EQUAL(next->threshold_percent, 90_percent);
+  CAF_CHECK_EQUAL(state.thresholds_alerted,
+                  (std::vector<percentage>{50_percent, 80_percent, 90_percent}));
 }
 
 CAF_TEST(an alerted threshold does not alert again in the same cycle) {
-  const auto rules = thousand_byte_rules({80, 90});
+  const auto rules = thousand_byte_rules({80_percent, 90_percent});
   auto state = state_with_sent(800);
   CAF_REQUIRE(newly_crossed_threshold(state, rules, march.start));
   CAF_CHECK(!newly_crossed_threshold(state, rules, march.start + 60));
   state.cycle_tx_bytes = 899;
   CAF_CHECK(!newly_crossed_threshold(state, rules, march.start + 120));
-  CAF_CHECK_EQUAL(state.thresholds_alerted, std::vector<double>{80});
+  CAF_CHECK_EQUAL(state.thresholds_alerted, std::vector<percentage>{80_percent});
 }
 
 CAF_TEST(thresholds are re - armed by the next cycle) {
-  const auto rules = thousand_byte_rules({80});
+  const auto rules = thousand_byte_rules({80_percent});
   auto state = state_with_sent(800);
   CAF_REQUIRE(newly_crossed_threshold(state, rules, march.start));
   close_cycle(state, rules, april, april.start);
@@ -626,25 +627,26 @@ CAF_TEST(thresholds are re - armed by the next cycle) {
 }
 
 CAF_TEST(thresholds over one hundred percent work) {
-  const auto rules = thousand_byte_rules({100, 150});
+  const auto rules = thousand_byte_rules({100_percent, 150_percent});
   auto state = state_with_sent(1499);
-  CAF_CHECK_EQUAL(crossed_percent(state, rules), 100.0);
+  CAF_CHECK_EQUAL(crossed_percent(state, rules), 100_percent);
   state.cycle_tx_bytes = 1500;
-  CAF_CHECK_EQUAL(crossed_percent(state, rules), 150.0);
+  CAF_CHECK_EQUAL(crossed_percent(state, rules), 150_percent);
 }
 
 CAF_TEST(an alerted threshold no longer configured is harmless) {
-  const auto rules = thousand_byte_rules({80, 90});
+  const auto rules = thousand_byte_rules({80_percent, 90_percent});
   auto state = state_with_sent(950);
-  state.thresholds_alerted = {85};
+  state.thresholds_alerted = {85_percent};
   const auto crossed = newly_crossed_threshold(state, rules, march.start);
   CAF_REQUIRE(crossed);
-  CAF_CHECK_EQUAL(crossed->threshold_percent, 90.0);
-  CAF_CHECK_EQUAL(state.thresholds_alerted, (std::vector<double>{80, 85, 90}));
+  CAF_CHECK_EQUAL(crossed->threshold_percent, 90_percent);
+  CAF_CHECK_EQUAL(state.thresholds_alerted,
+                  (std::vector<percentage>{80_percent, 85_percent, 90_percent}));
 }
 
 CAF_TEST(thresholds follow the counted direction) {
-  const auto rules = rules_of(traffic_direction::inbound, 1000, {80});
+  const auto rules = rules_of(traffic_direction::inbound, 1000, {80_percent});
   auto state = state_with_sent(5000);
   state.cycle_rx_bytes = 799;
   CAF_CHECK(!newly_crossed_threshold(state, rules, march.start));
@@ -655,39 +657,42 @@ CAF_TEST(thresholds follow the counted direction) {
 CAF_TEST(a raised quota re - arms the thresholds usage is now below) {
   // Issue 9, finding 5: quota 1000, 80 % alerted at 850; the quota becomes 2000.
   auto state = state_with_sent(850);
-  CAF_REQUIRE(newly_crossed_threshold(state, thousand_byte_rules({50, 80}), march.start));
-  CAF_CHECK_EQUAL(state.thresholds_alerted, (std::vector<double>{50, 80}));
-  const auto doubled = rules_of(traffic_direction::outbound, 2000, {50, 80});
+  CAF_REQUIRE(
+    newly_crossed_threshold(state, thousand_byte_rules({50_percent, 80_percent}), march.start));
+  CAF_CHECK_EQUAL(state.thresholds_alerted, (std::vector<percentage>{50_percent, 80_percent}));
+  const auto doubled = rules_of(traffic_direction::outbound, 2000, {50_percent, 80_percent});
   CAF_CHECK(!newly_crossed_threshold(state, doubled, march.start + 60));
-  CAF_CHECK_EQUAL(state.thresholds_alerted, std::vector<double>{});
+  CAF_CHECK_EQUAL(state.thresholds_alerted, std::vector<percentage>{});
   state.cycle_tx_bytes = 1700;
-  CAF_CHECK_EQUAL(crossed_percent(state, doubled), 80.0);
-  CAF_CHECK_EQUAL(state.thresholds_alerted, (std::vector<double>{50, 80}));
+  CAF_CHECK_EQUAL(crossed_percent(state, doubled), 80_percent);
+  CAF_CHECK_EQUAL(state.thresholds_alerted, (std::vector<percentage>{50_percent, 80_percent}));
 }
 
 CAF_TEST(a threshold still reached under new rules stays alerted) {
   auto state = state_with_sent(950);
-  state.thresholds_alerted = {80, 90};
-  CAF_CHECK(!newly_crossed_threshold(state, thousand_byte_rules({80, 90}), march.start));
+  state.thresholds_alerted = {80_percent, 90_percent};
+  CAF_CHECK(
+    !newly_crossed_threshold(state, thousand_byte_rules({80_percent, 90_percent}), march.start));
   // A lower quota or a changed direction: still at or above both.
-  CAF_CHECK(!newly_crossed_threshold(state, rules_of(traffic_direction::outbound, 1100, {80}),
+  CAF_CHECK(!newly_crossed_threshold(state,
+                                     rules_of(traffic_direction::outbound, 1100, {80_percent}),
                                      march.start));
-  CAF_CHECK_EQUAL(state.thresholds_alerted, (std::vector<double>{80}));
+  CAF_CHECK_EQUAL(state.thresholds_alerted, (std::vector<percentage>{80_percent}));
 }
 
 CAF_TEST(a changed direction re - arms the thresholds usage is now below) {
   auto state = state_with_sent(900);
   state.cycle_rx_bytes = 100;
-  CAF_REQUIRE(newly_crossed_threshold(state, thousand_byte_rules({80}), march.start));
-  const auto inbound = rules_of(traffic_direction::inbound, 1000, {80});
+  CAF_REQUIRE(newly_crossed_threshold(state, thousand_byte_rules({80_percent}), march.start));
+  const auto inbound = rules_of(traffic_direction::inbound, 1000, {80_percent});
   CAF_CHECK(!newly_crossed_threshold(state, inbound, march.start + 60));
   CAF_CHECK(state.thresholds_alerted.empty());
   state.cycle_rx_bytes = 800;
-  CAF_CHECK_EQUAL(crossed_percent(state, inbound), 80.0);
+  CAF_CHECK_EQUAL(crossed_percent(state, inbound), 80_percent);
 }
 
 CAF_TEST(no quota means no threshold alerts) {
-  const auto rules = rules_of(traffic_direction::outbound, 0, {80});
+  const auto rules = rules_of(traffic_direction::outbound, 0, {80_percent});
   auto state = state_with_sent(5000);
   CAF_CHECK(!newly_crossed_threshold(state, rules, march.start));
   CAF_CHECK(state.thresholds_alerted.empty());
@@ -776,11 +781,11 @@ CAF_TEST(an outbox limit of zero keeps nothing) {
 // --- close_cycle ---
 
 CAF_TEST(closing a cycle freezes its figures and opens the next one empty) {
-  const auto rules = rules_of(traffic_direction::bidirectional, 1000, {50, 80});
+  const auto rules = rules_of(traffic_direction::bidirectional, 1000, {50_percent, 80_percent});
   auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000)}));
   state.cycle_rx_bytes = 400;
   state.cycle_tx_bytes = 450;
-  state.thresholds_alerted = {50, 80};
+  state.thresholds_alerted = {50_percent, 80_percent};
   state.last_report_at = march.start + 86400;
   std::vector<event> dropped;
   raise_event(state, event_of_kind(event_kind::usage_report), 10, dropped);
@@ -950,11 +955,11 @@ CAF_TEST(a cycle starting more than a day after the clock was made by a wrong cl
 // --- rebound_cycle ---
 
 CAF_TEST(re - bounding keeps everything counted and names the old bounds) {
-  const auto rules = thousand_byte_rules({50, 80});
+  const auto rules = thousand_byte_rules({50_percent, 80_percent});
   auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000)}));
   state.cycle_rx_bytes = 300;
   state.cycle_tx_bytes = 700;
-  state.thresholds_alerted = {50};
+  state.thresholds_alerted = {50_percent};
   state.last_report_at = march.start + 86400;
   std::vector<event> dropped;
   raise_event(state, event_of_kind(event_kind::usage_report), 10, dropped);
@@ -1130,7 +1135,7 @@ CAF_TEST(monitor states differ when any field does) {
   monitor_state base = baselined_on(sample_of(100, boot_a, {nic("eth0", 1, 2)}));
   base.cycle_rx_bytes = 3;
   base.cycle_tx_bytes = 4;
-  base.thresholds_alerted = {80};
+  base.thresholds_alerted = {80_percent};
   base.last_report_at = 5;
   std::vector<event> dropped;
   raise_event(base, event_of_kind(event_kind::usage_report), 10, dropped);
@@ -1144,7 +1149,7 @@ CAF_TEST(monitor states differ when any field does) {
     [](monitor_state& x) { x.cycle = april; },
     [](monitor_state& x) { x.cycle_rx_bytes = 7; },
     [](monitor_state& x) { x.cycle_tx_bytes = 7; },
-    [](monitor_state& x) { x.thresholds_alerted.push_back(90); },
+    [](monitor_state& x) { x.thresholds_alerted.push_back(90_percent); },
     [](monitor_state& x) { x.last_report_at = 7; },
     [](monitor_state& x) { x.outbox.front().projected_bytes = 7; },
     [](monitor_state& x) { x.next_event_id = 7; },
@@ -1164,7 +1169,7 @@ CAF_TEST(counting settings differ when any field does) {
   base.unit = {"GiB", 1u << 30};
   base.direction = traffic_direction::bidirectional;
   base.interfaces = {"ens5"};
-  base.thresholds = {80, 90};
+  base.thresholds = {80_percent, 90_percent};
   base.reset_day = 15;
   base.time_zone = "Asia/Shanghai";
   CAF_CHECK(base == counting_settings{base});

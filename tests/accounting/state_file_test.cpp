@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "actors/accounting/ledger.hpp"
 #include "actors/accounting/state_file.hpp"
 #include "test_support.hpp"
 
@@ -46,7 +47,7 @@ event some_event(std::uint64_t id, event_kind kind) {
   e.kind = kind;
   e.raised_at = test::utc(2026, 3, 10, 8, 0, static_cast<int>(id));
   e.usage = some_usage(id * 1000);
-  e.threshold_percent = 92.5;
+  e.threshold_percent = 92.5_percent;
   e.late = true;
   e.projected_bytes = beyond_double + id;
   e.detail = "moved to /var/lib/x \"quoted\"\n\u00e9tat";
@@ -64,7 +65,7 @@ counting_settings recorded_settings() {
   settings.unit = {"GiB", 1ull << 30};
   settings.direction = traffic_direction::bidirectional;
   settings.interfaces = {"ens5", "wg0"};
-  settings.thresholds = {80, 92.5, 0.1 + 0.2};
+  settings.thresholds = {80_percent, 92.5_percent, 99999.9999999999_percent};
   settings.reset_day = 15;
   settings.time_zone = "Asia/Shanghai";
   return settings;
@@ -80,7 +81,7 @@ monitor_state rich_state() {
   state.cycle = {test::utc(2026, 3, 1), test::utc(2026, 4, 1)};
   state.cycle_rx_bytes = max_counter;
   state.cycle_tx_bytes = beyond_double;
-  state.thresholds_alerted = {80, 90, 92.5, 0.1 + 0.2};
+  state.thresholds_alerted = {80_percent, 90_percent, 92.5_percent, 99999.9999999999_percent};
   state.last_report_at = test::utc(2026, 3, 8, 9);
   state.outbox = {some_event(1, event_kind::monitor_started),
                   some_event(2, event_kind::threshold_crossed),
@@ -89,7 +90,7 @@ monitor_state rich_state() {
                   some_event(5, event_kind::state_file_reset),
                   some_event(6, event_kind::cycle_changed)};
   state.outbox[2].late = false;
-  state.outbox[3].threshold_percent = 0;
+  state.outbox[3].threshold_percent = 0_percent;
   state.next_event_id = 7;
   state.recorded_settings = recorded_settings();
   state.outbox[0].interfaces = {"eth0"};
@@ -172,19 +173,19 @@ CAF_TEST(rich_state_round_trips_exactly) {
   const monitor_state original = rich_state();
   const auto decoded = decode_state(encode_state(original));
   CAF_REQUIRE(decoded);
-  CAF_CHECK(*decoded.value == original);
-  CAF_CHECK_EQUAL(decoded.value->cycle_rx_bytes, max_counter);
-  CAF_CHECK_EQUAL(decoded.value->cycle_tx_bytes, beyond_double);
-  CAF_CHECK_EQUAL(decoded.value->last_counters.at("eth0").tx_bytes, beyond_double);
-  CAF_CHECK_EQUAL(decoded.value->thresholds_alerted.at(2), 92.5);
-  CAF_CHECK_EQUAL(decoded.value->thresholds_alerted.at(3), 0.1 + 0.2);
-  CAF_CHECK_EQUAL(decoded.value->outbox.at(4).detail, original.outbox.at(4).detail);
+  CAF_CHECK(*decoded == original);
+  CAF_CHECK_EQUAL(decoded->cycle_rx_bytes, max_counter);
+  CAF_CHECK_EQUAL(decoded->cycle_tx_bytes, beyond_double);
+  CAF_CHECK_EQUAL(decoded->last_counters.at("eth0").tx_bytes, beyond_double);
+  CAF_CHECK_EQUAL(decoded->thresholds_alerted.at(2), 92.5_percent);
+  CAF_CHECK_EQUAL(decoded->thresholds_alerted.at(3), 99999.9999999999_percent);
+  CAF_CHECK_EQUAL(decoded->outbox.at(4).detail, original.outbox.at(4).detail);
 }
 
 CAF_TEST(fresh_state_round_trips) {
   const auto decoded = decode_state(encode_state(monitor_state{}));
   CAF_REQUIRE(decoded);
-  CAF_CHECK(*decoded.value == monitor_state{});
+  CAF_CHECK(*decoded == monitor_state{});
 }
 
 CAF_TEST(encoding_follows_the_documented_layout) {
@@ -285,7 +286,7 @@ CAF_TEST(decode_reads_a_missing_outbox_or_thresholds_as_empty) {
     document.erase("thresholds_alerted");
   }));
   CAF_REQUIRE(decoded);
-  CAF_CHECK(*decoded.value == expected);
+  CAF_CHECK(*decoded == expected);
 }
 
 CAF_TEST(decode_reads_fields_older_files_lack_as_empty) {
@@ -300,7 +301,7 @@ CAF_TEST(decode_reads_fields_older_files_lack_as_empty) {
       document["outbox"][0].erase(key);
   }));
   CAF_REQUIRE(decoded);
-  CAF_CHECK(*decoded.value == expected);
+  CAF_CHECK(*decoded == expected);
 }
 
 CAF_TEST(decode_reads_events_written_before_the_calendar_fields_as_without_them) {
@@ -319,7 +320,7 @@ CAF_TEST(decode_reads_events_written_before_the_calendar_fields_as_without_them)
         e.erase(key);
   }));
   CAF_REQUIRE(decoded);
-  CAF_CHECK(*decoded.value == expected);
+  CAF_CHECK(*decoded == expected);
 }
 
 CAF_TEST(decode_rejects_mistyped_missing_interfaces_naming_them) {
@@ -400,8 +401,31 @@ CAF_TEST(decode_accepts_whole_numbers_as_percentages) {
     document["outbox"][1]["threshold_percent"] = 90;
   }));
   CAF_REQUIRE(decoded);
-  CAF_CHECK_EQUAL(decoded.value->thresholds_alerted.at(0), 80.0);
-  CAF_CHECK_EQUAL(decoded.value->outbox.at(1).threshold_percent, 90.0);
+  CAF_CHECK_EQUAL(decoded->thresholds_alerted.at(0), 80_percent);
+  CAF_CHECK_EQUAL(decoded->outbox.at(1).threshold_percent, 90_percent);
+}
+
+CAF_TEST(a stored decimal threshold reads back exactly and counts as already alerted) {
+  auto state = decode_state(
+    edited([](json& document) { document["thresholds_alerted"] = json::parse("[92.5]"); }));
+  CAF_REQUIRE(state);
+  CAF_CHECK_EQUAL(state->thresholds_alerted, std::vector<percentage>{92.5_percent});
+  ledger_rules rules;
+  rules.quota_bytes = 1000;
+  rules.thresholds = {92.5_percent};
+  state->cycle_rx_bytes = 0;
+  state->cycle_tx_bytes = 930;
+  CAF_CHECK(!newly_crossed_threshold(*state, rules, state->cycle.start));
+  CAF_CHECK_EQUAL(state->thresholds_alerted, std::vector<percentage>{92.5_percent});
+  check_mentions(encode_state(*state), "\"thresholds_alerted\": [\n    92.5\n  ]");
+}
+
+CAF_TEST(decode_rejects_a_percentage_below_zero_or_beyond_a_count) {
+  check_mentions(decode_error(set_at("/thresholds_alerted/0", -1)), "at /thresholds_alerted/0:");
+  check_mentions(decode_error(set_at("/settings/thresholds/1", 1e10)),
+                 "at /settings/thresholds/1:");
+  check_mentions(decode_error(set_at("/outbox/1/threshold_percent", -0.5)),
+                 "at /outbox/1/threshold_percent:");
 }
 
 CAF_TEST(decode_rejects_an_unknown_event_kind) {
@@ -421,7 +445,7 @@ CAF_TEST(decode_ignores_unknown_fields) {
     document["outbox"][0]["priority"] = json::array({1, 2});
   }));
   CAF_REQUIRE(decoded);
-  CAF_CHECK(*decoded.value == rich_state());
+  CAF_CHECK(*decoded == rich_state());
 }
 
 CAF_TEST_FIXTURE_SCOPE(state_file_on_disk, data_dir_fixture)
@@ -444,7 +468,7 @@ CAF_TEST(load_from_a_missing_data_dir_gives_a_fresh_state) {
 }
 
 CAF_TEST(save_then_load_gives_the_same_state) {
-  CAF_REQUIRE_EQUAL(save_state(dir, rich_state()), "");
+  CAF_REQUIRE_EQUAL(save_state(dir, rich_state()).error, "");
   CAF_CHECK_EQUAL(test::read_file(path), encode_state(rich_state()));
   const loaded_state loaded = load_state(dir, now);
   CAF_CHECK(loaded.status == state_file_status::loaded);
@@ -454,11 +478,11 @@ CAF_TEST(save_then_load_gives_the_same_state) {
 }
 
 CAF_TEST(save_replaces_an_existing_file_and_leaves_no_temporary_file) {
-  CAF_REQUIRE_EQUAL(save_state(dir, rich_state()), "");
+  CAF_REQUIRE_EQUAL(save_state(dir, rich_state()).error, "");
   monitor_state later;
   later.boot_id = "after";
   later.cycle_tx_bytes = 99;
-  CAF_REQUIRE_EQUAL(save_state(dir, later), "");
+  CAF_REQUIRE_EQUAL(save_state(dir, later).error, "");
   CAF_CHECK_EQUAL(test::read_file(path), encode_state(later));
   CAF_CHECK(load_state(dir, now).state == later);
   CAF_CHECK(entries_of(dir) == std::set<std::string>{"state.json"});
@@ -466,13 +490,13 @@ CAF_TEST(save_replaces_an_existing_file_and_leaves_no_temporary_file) {
 
 CAF_TEST(a_temporary_file_left_by_a_killed_save_is_reused_not_piled_up) {
   test::write_file(temporary_path(dir), std::string(5000, 'x'));
-  CAF_REQUIRE_EQUAL(save_state(dir, rich_state()), "");
+  CAF_REQUIRE_EQUAL(save_state(dir, rich_state()).error, "");
   CAF_CHECK_EQUAL(test::read_file(path), encode_state(rich_state()));
   CAF_CHECK(entries_of(dir) == std::set<std::string>{"state.json"});
 }
 
 CAF_TEST(save_writes_a_file_others_may_read) {
-  CAF_REQUIRE_EQUAL(save_state(dir, rich_state()), "");
+  CAF_REQUIRE_EQUAL(save_state(dir, rich_state()).error, "");
   struct stat status {};
   CAF_REQUIRE_EQUAL(::stat(path.c_str(), &status), 0);
   const mode_t mask = ::umask(0);
@@ -482,25 +506,25 @@ CAF_TEST(save_writes_a_file_others_may_read) {
 
 CAF_TEST(save_into_a_missing_directory_fails_with_a_sentence) {
   const std::string missing = dir + "/absent";
-  const std::string error = save_state(missing, rich_state());
+  const std::string error = save_state(missing, rich_state()).error;
   check_mentions(error, "cannot create " + temporary_path(missing));
   check_mentions(error, "No such file or directory");
   CAF_CHECK(!test::file_exists(missing));
 }
 
 CAF_TEST(save_into_a_directory_it_cannot_write_keeps_the_old_file) {
-  CAF_REQUIRE_EQUAL(save_state(dir, rich_state()), "");
+  CAF_REQUIRE_EQUAL(save_state(dir, rich_state()).error, "");
   const std::string before = test::read_file(path);
   if (::geteuid() != 0) {
     fs::permissions(dir, fs::perms::owner_read | fs::perms::owner_exec);
-    const std::string error = save_state(dir, monitor_state{});
+    const std::string error = save_state(dir, monitor_state{}).error;
     fs::permissions(dir, fs::perms::owner_all);
     check_mentions(error, "cannot create " + temporary_path(dir));
     check_mentions(error, "Permission denied");
   } else {
     // Permissions do not stop root: a data dir below a regular file fails for everyone.
     const std::string below_file = path + "/nested";
-    const std::string error = save_state(below_file, monitor_state{});
+    const std::string error = save_state(below_file, monitor_state{}).error;
     check_mentions(error, "cannot create " + temporary_path(below_file));
     check_mentions(error, "Not a directory");
   }
@@ -512,7 +536,7 @@ CAF_TEST(failure_to_create_the_temporary_file_keeps_the_old_file_byte_for_byte) 
   const std::string before = "{ \"hand written\": true }";
   test::write_file(path, before);
   test::write_file(temporary_path(dir) + "/blocker", "x");
-  const std::string error = save_state(dir, rich_state());
+  const std::string error = save_state(dir, rich_state()).error;
   check_mentions(error, "cannot create " + temporary_path(dir));
   check_mentions(error, "Is a directory");
   CAF_CHECK_EQUAL(test::read_file(path), before);
@@ -520,7 +544,7 @@ CAF_TEST(failure_to_create_the_temporary_file_keeps_the_old_file_byte_for_byte) 
 
 CAF_TEST(failed_rename_removes_the_temporary_file) {
   test::write_file(path + "/inside", "kept");
-  const std::string error = save_state(dir, rich_state());
+  const std::string error = save_state(dir, rich_state()).error;
   check_mentions(error, "cannot rename " + temporary_path(dir) + " to " + path);
   check_mentions(error, "Is a directory");
   CAF_CHECK(!test::file_exists(temporary_path(dir)));
@@ -659,7 +683,7 @@ CAF_TEST(decode_accepts_the_empty_cycle_of_a_state_without_one_yet) {
     document["outbox"][4]["usage"]["cycle"] = json{{"start", 0}, {"end", 0}};
   }));
   CAF_REQUIRE(decoded);
-  CAF_CHECK(decoded.value->cycle == cycle_bounds{});
+  CAF_CHECK(decoded->cycle == cycle_bounds{});
 }
 
 CAF_TEST(the_recorded_settings_are_written_in_full) {
@@ -675,7 +699,7 @@ CAF_TEST(the_recorded_settings_are_written_in_full) {
   CAF_CHECK_EQUAL(settings.at("time_zone").get<std::string>(), "Asia/Shanghai");
   const auto decoded = decode_state(encode_state(rich_state()));
   CAF_REQUIRE(decoded);
-  CAF_CHECK(decoded.value->recorded_settings == recorded_settings());
+  CAF_CHECK(decoded->recorded_settings == recorded_settings());
 }
 
 CAF_TEST(a_state_without_recorded_settings_round_trips_without_them) {
@@ -685,7 +709,7 @@ CAF_TEST(a_state_without_recorded_settings_round_trips_without_them) {
   CAF_CHECK(!json::parse(text).contains("settings"));
   const auto decoded = decode_state(text);
   CAF_REQUIRE(decoded);
-  CAF_CHECK(*decoded.value == state);
+  CAF_CHECK(*decoded == state);
 }
 
 CAF_TEST(a_version_1_file_is_read_without_recorded_settings) {
@@ -696,7 +720,7 @@ CAF_TEST(a_version_1_file_is_read_without_recorded_settings) {
   CAF_REQUIRE(decoded);
   monitor_state expected = rich_state();
   expected.recorded_settings.reset();
-  CAF_CHECK(*decoded.value == expected);
+  CAF_CHECK(*decoded == expected);
 }
 
 CAF_TEST(decode_rejects_invalid_recorded_settings_naming_them) {

@@ -19,7 +19,7 @@ event every_field_set() {
   e.kind = event_kind::cycle_changed;
   e.raised_at = 1'773'100'800;
   e.usage = {{1'772'323'200, 1'775'001'600}, 1, 2, 3, 4};
-  e.threshold_percent = 92.5;
+  e.threshold_percent = 92.5_percent;
   e.late = true;
   e.projected_bytes = (std::uint64_t{1} << 53) + 1;
   e.detail = "moved aside";
@@ -66,6 +66,6 @@ CAF_TEST(every_field_of_an_event_survives_the_state_file) {
   state.next_event_id = 8;
   const auto decoded = decode_state(encode_state(state));
   CAF_REQUIRE(decoded);
-  CAF_REQUIRE_EQUAL(decoded.value->outbox.size(), 1u);
-  CAF_CHECK(decoded.value->outbox.front() == every_field_set());
+  CAF_REQUIRE_EQUAL(decoded->outbox.size(), 1u);
+  CAF_CHECK(decoded->outbox.front() == every_field_set());
 }

@@ -33,7 +33,7 @@ CAF_TEST(proc files are read to their end though their size shows as zero) {
   CAF_REQUIRE_EQUAL(info.st_size, 0);
   const auto text = read_file("/proc/self/status");
   CAF_REQUIRE(text);
-  CAF_CHECK_EQUAL(text.value->rfind("Name:", 0), 0u);
+  CAF_CHECK_EQUAL(text->rfind("Name:", 0), 0u);
 }
 
 CAF_TEST_FIXTURE_SCOPE(files_on_disk, fixture)
@@ -43,7 +43,7 @@ CAF_TEST(a file is read whole) {
   test::write_file(path, "first\nsecond\n" + large);
   const auto text = read_file(path);
   CAF_REQUIRE(text);
-  CAF_CHECK_EQUAL(*text.value, "first\nsecond\n" + large);
+  CAF_CHECK_EQUAL(*text, "first\nsecond\n" + large);
   CAF_CHECK_EQUAL(read_file(dir.path() + "/empty").error,
                   "cannot open " + dir.path() + "/empty: No such file or directory");
   test::write_file(dir.path() + "/empty", "");
@@ -62,17 +62,17 @@ CAF_TEST(a fifo without a writer reads as empty instead of blocking) {
   CAF_REQUIRE_EQUAL(::mkfifo(path.c_str(), 0600), 0);
   const auto text = read_file(path);
   CAF_REQUIRE(text);
-  CAF_CHECK_EQUAL(*text.value, "");
+  CAF_CHECK_EQUAL(*text, "");
 }
 
 CAF_TEST(a missing file is no failure when it may be absent) {
   const auto absent = read_file_if_present(path);
   CAF_REQUIRE(absent);
-  CAF_CHECK(!*absent.value);
+  CAF_CHECK(!*absent);
   test::write_file(path, "present");
   const auto present = read_file_if_present(path);
   CAF_REQUIRE(present);
-  CAF_CHECK(*present.value == std::string{"present"});
+  CAF_CHECK(*present == std::string{"present"});
   CAF_CHECK_EQUAL(read_file_if_present(dir.path()).error,
                   "cannot read " + dir.path() + ": Is a directory");
 }

@@ -28,3 +28,13 @@ CAF_TEST(an outcome without a value says only whether it was done) {
   CAF_CHECK(!failed);
   CAF_CHECK_EQUAL(failed.error, "cannot sync /x: Input/output error");
 }
+
+CAF_TEST(a success reads like an optional through star and arrow) {
+  auto result = outcome<std::string>::success("eth0");
+  CAF_CHECK_EQUAL(*result, "eth0");
+  CAF_CHECK_EQUAL(result->size(), 4u);
+  *result += ".100";
+  const auto& same = result;
+  CAF_CHECK_EQUAL(*same, "eth0.100");
+  CAF_CHECK_EQUAL(same->size(), 8u);
+}

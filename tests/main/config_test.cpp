@@ -127,7 +127,8 @@ CAF_TEST(defaults apply when nothing is set) {
   CAF_CHECK_EQUAL(settings.monthly_traffic, 1024.0);
   CAF_CHECK_EQUAL(settings.quota_bytes, 1024 * gib);
   CAF_CHECK_EQUAL(settings.reset_day, 1);
-  CAF_CHECK_EQUAL(settings.thresholds, std::vector<double>({80, 90, 95}));
+  CAF_CHECK_EQUAL(settings.thresholds,
+                  std::vector<percentage>({80_percent, 90_percent, 95_percent}));
   CAF_CHECK_EQUAL(settings.check_interval.count(), 60);
   CAF_CHECK(settings.interfaces.empty());
   CAF_CHECK_EQUAL(settings.report_interval.count(), 7);
@@ -320,10 +321,11 @@ CAF_TEST(message language is zh or en in any case) {
 
 CAF_TEST(thresholds are sorted) {
   CAF_CHECK_EQUAL(parsed({{"THRESHOLDS", "95, 80,90 "}}).thresholds,
-                  std::vector<double>({80, 90, 95}));
+                  std::vector<percentage>({80_percent, 90_percent, 95_percent}));
   CAF_CHECK_EQUAL(parsed({{"THRESHOLDS", "150,50.5"}}).thresholds,
-                  std::vector<double>({50.5, 150}));
-  CAF_CHECK_EQUAL(parsed({{"THRESHOLDS", "0.5"}}).thresholds, std::vector<double>({0.5}));
+                  std::vector<percentage>({50.5_percent, 150_percent}));
+  CAF_CHECK_EQUAL(parsed({{"THRESHOLDS", "0.5"}}).thresholds,
+                  std::vector<percentage>({0.5_percent}));
 }
 
 CAF_TEST(thresholds refuse duplicates like the other lists) {
@@ -351,6 +353,17 @@ CAF_TEST(thresholds refuse empty and invalid items) {
                        .error,
                      "item \"9\\x010\" is not"));
   check_refused_all("THRESHOLDS", {"0", "80,0.0", "-5", "1e2", "80;90", "80 90", "nan", "+80"});
+}
+
+CAF_TEST(thresholds are exact to ten decimals and at most 100000 percent) {
+  CAF_CHECK_EQUAL(parsed({{"THRESHOLDS", "100000,0.0000000001,14.3"}}).thresholds,
+                  (std::vector<percentage>{0.0000000001_percent, 14.3_percent, 100000_percent}));
+  for (const char* written : {"80,0.00000000001", "92.12345678901", "100000.5", "1000000"}) {
+    CAF_MESSAGE("THRESHOLDS=" << written);
+    const auto refused = refusal("THRESHOLDS", written);
+    CAF_CHECK(contains(refused, "at most 100000 with at most 10 decimals"));
+    CAF_CHECK(contains(refused, " is not."));
+  }
 }
 
 CAF_TEST(interfaces are a list of distinct linux interface names) {
@@ -916,7 +929,7 @@ struct usable_run {
 };
 
 std::string unusable(const config& settings) {
-  return unusable_setting(settings).value_or("");
+  return check_usable(settings).error;
 }
 
 } // namespace

@@ -10,11 +10,10 @@ using namespace tmon;
 
 CAF_TEST(a refusal quotes the value printably and says what is expected) {
   const auto plain = invalid({"RESET_DAY", "3\x01"}, "a whole number");
-  CAF_CHECK_EQUAL(plain.value_or(""),
-                  "RESET_DAY=\"3\\x01\" is not valid: expected a whole number.");
+  CAF_CHECK_EQUAL(plain.error, "RESET_DAY=\"3\\x01\" is not valid: expected a whole number.");
   const auto from_file = invalid({"TELEGRAM_CHAT_ID", "x", " (read from TELEGRAM_CHAT_ID_FILE)"},
                                  "a chat id", "it is not");
-  CAF_CHECK_EQUAL(from_file.value_or(""),
+  CAF_CHECK_EQUAL(from_file.error,
                   "TELEGRAM_CHAT_ID=\"x\" (read from TELEGRAM_CHAT_ID_FILE) is not valid: "
                   "expected a chat id, but it is not.");
 }

@@ -28,7 +28,7 @@ struct fixture {
     recorded.unit = {"GiB", 1ull << 30};
     recorded.direction = traffic_direction::bidirectional;
     recorded.interfaces = {"ens5"};
-    recorded.thresholds = {80, 90, 95};
+    recorded.thresholds = {80_percent, 90_percent, 95_percent};
     recorded.reset_day = 1;
     recorded.time_zone = "";
     return recorded;
@@ -40,7 +40,7 @@ struct fixture {
     state.cycle = {test::utc(2026, 10, 31, 16), test::utc(2026, 11, 30, 16)};
     state.cycle_rx_bytes = 300;
     state.cycle_tx_bytes = 450;
-    state.thresholds_alerted = {25, 40};
+    state.thresholds_alerted = {25_percent, 40_percent};
     state.last_sample_at = test::utc(2026, 11, 28, 12);
   }
 };
@@ -48,36 +48,36 @@ struct fixture {
 } // namespace
 
 CAF_TEST(health allows three intervals and thirty seconds) {
-  CAF_CHECK(health_problem(std::nullopt, 1000, std::chrono::seconds{60}).has_value());
-  CAF_CHECK(!health_problem(1000, 1000, std::chrono::seconds{60}).has_value());
-  CAF_CHECK(!health_problem(1000, 1000 + 210, std::chrono::seconds{60}).has_value());
-  auto stale = health_problem(1000, 1000 + 211, std::chrono::seconds{60});
-  CAF_REQUIRE(stale.has_value());
-  CAF_CHECK(stale->find("211 s ago") != std::string::npos);
-  CAF_CHECK(!health_problem(1000, 1000 + 33, std::chrono::seconds{1}).has_value());
-  CAF_CHECK(health_problem(1000, 1000 + 34, std::chrono::seconds{1}).has_value());
+  CAF_CHECK(!fresh_state_file(std::nullopt, 1000, std::chrono::seconds{60}));
+  CAF_CHECK(fresh_state_file(1000, 1000, std::chrono::seconds{60}));
+  CAF_CHECK(fresh_state_file(1000, 1000 + 210, std::chrono::seconds{60}));
+  auto stale = fresh_state_file(1000, 1000 + 211, std::chrono::seconds{60});
+  CAF_REQUIRE(!stale);
+  CAF_CHECK(stale.error.find("211 s ago") != std::string::npos);
+  CAF_CHECK(fresh_state_file(1000, 1000 + 33, std::chrono::seconds{1}));
+  CAF_CHECK(!fresh_state_file(1000, 1000 + 34, std::chrono::seconds{1}));
 }
 
 CAF_TEST(health refuses a state file dated in the future) {
-  CAF_CHECK(!health_problem(1000 + 90, 1000, std::chrono::seconds{60}).has_value());
-  auto ahead = health_problem(1000 + 91, 1000, std::chrono::seconds{60});
-  CAF_REQUIRE(ahead.has_value());
-  CAF_CHECK(ahead->find("dated 91 s in the future") != std::string::npos);
-  CAF_CHECK(ahead->find("clock") != std::string::npos);
-  CAF_CHECK(health_problem(1000 + 86400 * 365, 1000, std::chrono::seconds{60}).has_value());
+  CAF_CHECK(fresh_state_file(1000 + 90, 1000, std::chrono::seconds{60}));
+  auto ahead = fresh_state_file(1000 + 91, 1000, std::chrono::seconds{60});
+  CAF_REQUIRE(!ahead);
+  CAF_CHECK(ahead.error.find("dated 91 s in the future") != std::string::npos);
+  CAF_CHECK(ahead.error.find("clock") != std::string::npos);
+  CAF_CHECK(!fresh_state_file(1000 + 86400 * 365, 1000, std::chrono::seconds{60}));
 }
 
 CAF_TEST(health fails while a configured interface is missing for more than three intervals) {
   monitor_state state;
-  CAF_CHECK(!missing_interface_problem(state, 5000, std::chrono::seconds{60}).has_value());
+  CAF_CHECK(no_interface_missing(state, 5000, std::chrono::seconds{60}));
   state.missing_since = {{"eht0", 1000}};
-  CAF_CHECK(!missing_interface_problem(state, 1000, std::chrono::seconds{60}).has_value());
-  CAF_CHECK(!missing_interface_problem(state, 1180, std::chrono::seconds{60}).has_value());
-  const auto missing = missing_interface_problem(state, 1181, std::chrono::seconds{60});
-  CAF_REQUIRE(missing.has_value());
-  CAF_CHECK(missing->find("eht0") != std::string::npos);
-  CAF_CHECK(missing->find("181 s") != std::string::npos);
-  CAF_CHECK(missing->find("NETWORK_INTERFACE") != std::string::npos);
+  CAF_CHECK(no_interface_missing(state, 1000, std::chrono::seconds{60}));
+  CAF_CHECK(no_interface_missing(state, 1180, std::chrono::seconds{60}));
+  const auto missing = no_interface_missing(state, 1181, std::chrono::seconds{60});
+  CAF_REQUIRE(!missing);
+  CAF_CHECK(missing.error.find("eht0") != std::string::npos);
+  CAF_CHECK(missing.error.find("181 s") != std::string::npos);
+  CAF_CHECK(missing.error.find("NETWORK_INTERFACE") != std::string::npos);
 }
 
 CAF_TEST_FIXTURE_SCOPE(status_tests, fixture)
@@ -172,7 +172,7 @@ CAF_TEST(status names every recorded setting the shell differs in) {
             == nlohmann::json::array());
   auto& recorded = *state.recorded_settings;
   recorded.unit = {"GB", 1000000000};
-  recorded.thresholds = {50};
+  recorded.thresholds = {50_percent};
   recorded.reset_day = 15;
   recorded.time_zone = "Asia/Tokyo";
   auto differ = nlohmann::json::parse(status_json(state, context({"eth0"})))["settings_differ"];

@@ -275,7 +275,7 @@ CAF_TEST(an unknown address and host read as unknown) {
 
 CAF_TEST(threshold alert in english) {
   auto e = make_event(event_kind::threshold_crossed);
-  e.threshold_percent = 80;
+  e.threshold_percent = 80_percent;
   auto text = message(e, message_language::en);
   CAF_MESSAGE(text);
   CAF_CHECK_EQUAL(first_line(text), "⚠️ Traffic alert: 80% of the quota reached");
@@ -290,7 +290,7 @@ CAF_TEST(threshold alert in english) {
 
 CAF_TEST(threshold alert in chinese) {
   auto e = make_event(event_kind::threshold_crossed);
-  e.threshold_percent = 80;
+  e.threshold_percent = 80_percent;
   auto text = message(e, message_language::zh);
   CAF_MESSAGE(text);
   CAF_CHECK_EQUAL(first_line(text), "⚠️ 流量告警：已用流量达到额度的 80%");
@@ -305,18 +305,18 @@ CAF_TEST(threshold alert in chinese) {
 
 CAF_TEST(a fractional threshold keeps its decimal) {
   auto e = make_event(event_kind::threshold_crossed);
-  e.threshold_percent = 92.5;
+  e.threshold_percent = 92.5_percent;
   CAF_CHECK_EQUAL(first_line(message(e, message_language::en)),
                   "⚠️ Traffic alert: 92.5% of the quota reached");
   CAF_CHECK_EQUAL(first_line(message(e, message_language::zh)),
                   "⚠️ 流量告警：已用流量达到额度的 92.5%");
-  e.threshold_percent = 99.95;
+  e.threshold_percent = 99.95_percent;
   CAF_CHECK_EQUAL(first_line(message(e, message_language::en)),
                   "⚠️ Traffic alert: 99.95% of the quota reached");
-  e.threshold_percent = 0.125;
+  e.threshold_percent = 0.125_percent;
   CAF_CHECK_EQUAL(first_line(message(e, message_language::en)),
                   "⚠️ Traffic alert: 0.125% of the quota reached");
-  e.threshold_percent = 100;
+  e.threshold_percent = 100_percent;
   CAF_CHECK_EQUAL(first_line(message(e, message_language::en)),
                   "⚠️ Traffic alert: 100% of the quota reached");
 }

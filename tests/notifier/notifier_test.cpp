@@ -114,7 +114,7 @@ struct fixture : test::actor_fixture {
     e.id = id;
     e.kind = event_kind::threshold_crossed;
     e.raised_at = now();
-    e.threshold_percent = 80;
+    e.threshold_percent = 80_percent;
     e.usage = {{test::utc(2026, 2, 1), test::utc(2026, 3, 1)}, 0, 800, 800, 1000};
     return e;
   }
@@ -507,7 +507,7 @@ CAF_TEST(an alert raised during an outage leaves the outbox once delivered) {
   accounting_settings accounts;
   accounts.data_dir = data.path();
   accounts.rules.quota_bytes = 1000;
-  accounts.rules.thresholds = {80};
+  accounts.rules.thresholds = {80_percent};
   accounts.now = wall();
   accounts.log = logger("accounting");
   accounts.sampler = sampler_handle;
@@ -522,7 +522,7 @@ CAF_TEST(an alert raised during an outage leaves the outbox once delivered) {
   proc.set_counters({{"eth0", 0, 900}});
   pass(60s);
   auto outbox_size = [&] {
-    return decode_state(test::read_file(state_file_path(data.path()))).value->outbox.size();
+    return decode_state(test::read_file(state_file_path(data.path())))->outbox.size();
   };
   CAF_CHECK_EQUAL(outbox_size(), 2u);
   telegram->otherwise = sent;

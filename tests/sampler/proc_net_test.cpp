@@ -59,7 +59,7 @@ void check_fails_mentioning(const outcome<T>& result,
 void check_table(std::string_view text, const std::vector<interface_counters>& expected) {
   auto table = parse_net_dev(text);
   CAF_REQUIRE_EQUAL(table.error, "");
-  CAF_CHECK_EQUAL(*table.value, expected);
+  CAF_CHECK_EQUAL(*table, expected);
 }
 
 const std::string route_header =
@@ -293,13 +293,13 @@ CAF_TEST(the first bad line is the one reported) {
 CAF_TEST(a boot id loses its surrounding white space) {
   auto boot_id = parse_boot_id(" \t5d6c2d8f-3b0e-4c1a-9a55-0c8e2f1b7a01\n\n");
   CAF_REQUIRE_EQUAL(boot_id.error, "");
-  CAF_CHECK_EQUAL(*boot_id.value, "5d6c2d8f-3b0e-4c1a-9a55-0c8e2f1b7a01");
+  CAF_CHECK_EQUAL(*boot_id, "5d6c2d8f-3b0e-4c1a-9a55-0c8e2f1b7a01");
 }
 
 CAF_TEST(a boot id without a newline or in capitals is kept as written) {
   auto boot_id = parse_boot_id("ABCDEF0123456789");
   CAF_REQUIRE_EQUAL(boot_id.error, "");
-  CAF_CHECK_EQUAL(*boot_id.value, "ABCDEF0123456789");
+  CAF_CHECK_EQUAL(*boot_id, "ABCDEF0123456789");
 }
 
 CAF_TEST(an empty boot id fails) {
@@ -311,7 +311,7 @@ CAF_TEST(a boot id of 64 characters is accepted and one of 65 fails) {
   const std::string longest(64, 'a');
   auto accepted = parse_boot_id(longest + "\n");
   CAF_REQUIRE_EQUAL(accepted.error, "");
-  CAF_CHECK_EQUAL(*accepted.value, longest);
+  CAF_CHECK_EQUAL(*accepted, longest);
   check_fails_mentioning(parse_boot_id(longest + "b\n"), {"65", "64"});
 }
 
@@ -329,7 +329,7 @@ CAF_TEST(the default route names its interface) {
               + default_route("eth0", "100");
   auto interface = parse_default_route_interface(text);
   CAF_REQUIRE_EQUAL(interface.error, "");
-  CAF_CHECK_EQUAL(*interface.value, "eth0");
+  CAF_CHECK_EQUAL(*interface, "eth0");
 }
 
 CAF_TEST(kernel lines padded with spaces are read) {
@@ -342,7 +342,7 @@ CAF_TEST(kernel lines padded with spaces are read) {
               + padded(default_route("ens3", "0"));
   auto interface = parse_default_route_interface(text);
   CAF_REQUIRE_EQUAL(interface.error, "");
-  CAF_CHECK_EQUAL(*interface.value, "ens3");
+  CAF_CHECK_EQUAL(*interface, "ens3");
 }
 
 CAF_TEST(the lowest metric wins among several defaults) {
@@ -350,21 +350,21 @@ CAF_TEST(the lowest metric wins among several defaults) {
               + default_route("eth0", "100");
   auto interface = parse_default_route_interface(text);
   CAF_REQUIRE_EQUAL(interface.error, "");
-  CAF_CHECK_EQUAL(*interface.value, "eth1");
+  CAF_CHECK_EQUAL(*interface, "eth1");
 }
 
 CAF_TEST(the first default wins on equal metrics) {
   auto text = route_header + default_route("eth1", "100") + default_route("eth0", "100");
   auto interface = parse_default_route_interface(text);
   CAF_REQUIRE_EQUAL(interface.error, "");
-  CAF_CHECK_EQUAL(*interface.value, "eth1");
+  CAF_CHECK_EQUAL(*interface, "eth1");
 }
 
 CAF_TEST(a metric the kernel printed negative is a large metric) {
   auto text = route_header + default_route("wg0", "-1") + default_route("eth0", "4000000000");
   auto interface = parse_default_route_interface(text);
   CAF_REQUIRE_EQUAL(interface.error, "");
-  CAF_CHECK_EQUAL(*interface.value, "eth0");
+  CAF_CHECK_EQUAL(*interface, "eth0");
 }
 
 CAF_TEST(routes that are not default routes are ignored) {
@@ -374,7 +374,7 @@ CAF_TEST(routes that are not default routes are ignored) {
               + route_line("*", "00000000", "0201", "0", "00000000") + default_route("eth0", "100");
   auto interface = parse_default_route_interface(text);
   CAF_REQUIRE_EQUAL(interface.error, "");
-  CAF_CHECK_EQUAL(*interface.value, "eth0");
+  CAF_CHECK_EQUAL(*interface, "eth0");
 }
 
 CAF_TEST(a default route whose device is no interface name is skipped) {
@@ -382,7 +382,7 @@ CAF_TEST(a default route whose device is no interface name is skipped) {
               + default_route("a234567890123456", "0") + default_route("eth0", "100");
   auto interface = parse_default_route_interface(text);
   CAF_REQUIRE_EQUAL(interface.error, "");
-  CAF_CHECK_EQUAL(*interface.value, "eth0");
+  CAF_CHECK_EQUAL(*interface, "eth0");
   text = route_header + default_route("eth\f0", "0");
   CAF_CHECK_EQUAL(parse_default_route_interface(text).error, "no IPv4 default route");
 }
@@ -426,7 +426,7 @@ CAF_TEST(malformed route lines are skipped) {
               + default_route("eth0", "4294967295");
   auto interface = parse_default_route_interface(text);
   CAF_REQUIRE_EQUAL(interface.error, "");
-  CAF_CHECK_EQUAL(*interface.value, "eth0");
+  CAF_CHECK_EQUAL(*interface, "eth0");
 }
 
 CAF_TEST(only malformed lines mean no default route) {
@@ -441,9 +441,9 @@ CAF_TEST(reads the counters of a proc tree) {
   proc.set_counters({{"eth0", 500, 700}, {"wg0", max_counter, 0}});
   auto table = read_net_dev(proc.root());
   CAF_REQUIRE_EQUAL(table.error, "");
-  CAF_CHECK_EQUAL(*table.value, (std::vector<interface_counters>{{"lo", 1234, 1234},
-                                                                 {"eth0", 500, 700},
-                                                                 {"wg0", max_counter, 0}}));
+  CAF_CHECK_EQUAL(*table, (std::vector<interface_counters>{{"lo", 1234, 1234},
+                                                           {"eth0", 500, 700},
+                                                           {"wg0", max_counter, 0}}));
 }
 
 CAF_TEST(a second read sees the rewritten counters) {
@@ -453,7 +453,7 @@ CAF_TEST(a second read sees the rewritten counters) {
   proc.set_counters({{"eth0", 900, 1100}});
   auto table = read_net_dev(proc.root());
   CAF_REQUIRE_EQUAL(table.error, "");
-  CAF_CHECK_EQUAL(*table.value,
+  CAF_CHECK_EQUAL(*table,
                   (std::vector<interface_counters>{{"lo", 1234, 1234}, {"eth0", 900, 1100}}));
 }
 
@@ -481,11 +481,11 @@ CAF_TEST(reads the boot id of a proc tree and sees it change) {
   test::fake_proc proc;
   auto boot_id = read_boot_id(proc.root());
   CAF_REQUIRE_EQUAL(boot_id.error, "");
-  CAF_CHECK_EQUAL(*boot_id.value, "5d6c2d8f-3b0e-4c1a-9a55-0c8e2f1b7a01");
+  CAF_CHECK_EQUAL(*boot_id, "5d6c2d8f-3b0e-4c1a-9a55-0c8e2f1b7a01");
   proc.set_boot_id("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
   boot_id = read_boot_id(proc.root());
   CAF_REQUIRE_EQUAL(boot_id.error, "");
-  CAF_CHECK_EQUAL(*boot_id.value, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+  CAF_CHECK_EQUAL(*boot_id, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
 }
 
 CAF_TEST(a missing or bad boot id file fails naming the path) {
@@ -500,11 +500,11 @@ CAF_TEST(reads the default route of a proc tree and sees it change) {
   test::fake_proc proc;
   auto interface = read_default_route_interface(proc.root());
   CAF_REQUIRE_EQUAL(interface.error, "");
-  CAF_CHECK_EQUAL(*interface.value, "eth0");
+  CAF_CHECK_EQUAL(*interface, "eth0");
   test::write_file(proc.root() + "/net/route", route_header + default_route("ens5", "0"));
   interface = read_default_route_interface(proc.root());
   CAF_REQUIRE_EQUAL(interface.error, "");
-  CAF_CHECK_EQUAL(*interface.value, "ens5");
+  CAF_CHECK_EQUAL(*interface, "ens5");
 }
 
 CAF_TEST(a missing route file or one without a default fails naming the path) {
