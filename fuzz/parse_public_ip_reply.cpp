@@ -22,7 +22,9 @@ bool inet_pton_accepts(std::string_view text) {
   return ::inet_pton(AF_INET, address.c_str(), &ignored) == 1;
 }
 
-bool c_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+bool c_space(char c) {
+  return std::isspace(static_cast<unsigned char>(c)) != 0;
+}
 
 std::string_view stripped(std::string_view text) {
   while (!text.empty() && c_space(text.front()))
