@@ -82,8 +82,8 @@ struct bench_context {
   monitor_state state;
 };
 
-epoch_seconds wall_now() {
-  return static_cast<epoch_seconds>(std::time(nullptr));
+moment wall_now() {
+  return from_epoch_seconds(std::time(nullptr));
 }
 
 // The measured work: what the sampler and the accounting actor do for one periodic sample.

@@ -7,7 +7,7 @@ namespace tmon {
 
 namespace {
 
-std::string format_local(epoch_seconds t, const char* format) {
+std::string format_local(moment t, const char* format) {
   const std::tm civil = local_civil(t);
   char text[64];
   const std::size_t length = std::strftime(text, sizeof text, format, &civil);
@@ -16,32 +16,32 @@ std::string format_local(epoch_seconds t, const char* format) {
 
 } // namespace
 
-std::tm local_civil(epoch_seconds t) {
-  const std::time_t instant = static_cast<std::time_t>(t);
+std::tm local_civil(moment t) {
+  const auto instant = static_cast<std::time_t>(to_epoch_seconds(t));
   std::tm civil{};
   localtime_r(&instant, &civil);
   return civil;
 }
 
-int local_months_between(epoch_seconds from, epoch_seconds to) {
+int local_months_between(moment from, moment to) {
   const std::tm first = local_civil(from);
   const std::tm last = local_civil(to);
   return (last.tm_year - first.tm_year) * 12 + (last.tm_mon - first.tm_mon);
 }
 
-std::string local_date(epoch_seconds t) {
+std::string local_date(moment t) {
   return format_local(t, "%Y-%m-%d");
 }
 
-std::string local_iso8601(epoch_seconds t) {
+std::string local_iso8601(moment t) {
   return format_local(t, "%Y-%m-%dT%H:%M:%S") + local_utc_offset(t);
 }
 
-std::string compact_local_stamp(epoch_seconds t) {
+std::string compact_local_stamp(moment t) {
   return format_local(t, "%Y%m%dT%H%M%S");
 }
 
-std::string local_minute(epoch_seconds t) {
+std::string local_minute(moment t) {
   return format_local(t, "%Y-%m-%d %H:%M") + " (UTC" + local_utc_offset(t) + ")";
 }
 
@@ -53,7 +53,7 @@ std::string utc_offset_text(int minutes_east) {
   return text;
 }
 
-std::string local_utc_offset(epoch_seconds t) {
+std::string local_utc_offset(moment t) {
   return utc_offset_text(static_cast<int>(local_civil(t).tm_gmtoff / 60));
 }
 

@@ -5,26 +5,26 @@
 #include <ctime>
 #include <string>
 
-#include "common/epoch_seconds.hpp"
+#include "common/moment.hpp"
 
 namespace tmon {
 
 // The local civil date and time of `t`, with its offset from UTC in tm_gmtoff.
-std::tm local_civil(epoch_seconds t);
+std::tm local_civil(moment t);
 
 // Months from the local calendar month of `from` to that of `to`: 2 from any day of
 // January to any day of March; negative when `to` is in an earlier month.
-int local_months_between(epoch_seconds from, epoch_seconds to);
+int local_months_between(moment from, moment to);
 
-std::string local_date(epoch_seconds t);          // "2026-02-28"
-std::string local_iso8601(epoch_seconds t);       // "2026-02-28T23:59:50+08:00"
-std::string compact_local_stamp(epoch_seconds t); // "20260228T235950"
-std::string local_minute(epoch_seconds t);        // "2026-02-28 23:59 (UTC+08:00)"
+std::string local_date(moment t);          // "2026-02-28"
+std::string local_iso8601(moment t);       // "2026-02-28T23:59:50+08:00"
+std::string compact_local_stamp(moment t); // "20260228T235950"
+std::string local_minute(moment t);        // "2026-02-28 23:59 (UTC+08:00)"
 
 // An offset east of UTC as ISO 8601 writes it: "+08:00", "-05:00", "+05:30".
 std::string utc_offset_text(int minutes_east);
 
 // The local time's offset from UTC at `t`, as utc_offset_text writes it.
-std::string local_utc_offset(epoch_seconds t);
+std::string local_utc_offset(moment t);
 
 } // namespace tmon

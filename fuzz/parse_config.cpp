@@ -190,7 +190,7 @@ void check_limits(const tmon::config& settings) {
 }
 
 void check_description(const tmon::config& settings) {
-  const auto description = tmon::describe_config(settings, 0);
+  const auto description = tmon::describe_config(settings, tmon::moment{});
   const auto& token = settings.telegram_bot_token;
   const auto masked = token.empty() ? "(none)" : token.substr(0, token.find(':')) + ":***";
   require(description.substr(0, description.find('\n')) == "TELEGRAM_BOT_TOKEN=" + masked,

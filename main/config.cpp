@@ -157,7 +157,7 @@ struct variable {
   // Reads the variable, and those coupled with it, into the settings; empty for the chat ids,
   // which the token's row reads.
   std::function<outcome<void>(const environment_lookup&, config&)> read;
-  std::function<std::string(const config&, epoch_seconds now)> show;
+  std::function<std::string(const config&, moment now)> show;
   // Shown when `show` gives nothing.
   std::string_view when_empty = {};
   // Shown masked as mask_token does.
@@ -169,8 +169,8 @@ struct variable {
 using settings_text = std::function<std::string(const config&)>;
 
 // A way of showing that does not depend on the moment, as all but TZ's.
-std::function<std::string(const config&, epoch_seconds)> at_any_time(settings_text show) {
-  return [show = std::move(show)](const config& settings, epoch_seconds) { return show(settings); };
+std::function<std::string(const config&, moment)> at_any_time(settings_text show) {
+  return [show = std::move(show)](const config& settings, moment) { return show(settings); };
 }
 
 // Checks a value that is set and not blank and stores it.
@@ -406,7 +406,7 @@ outcome<void> read_time_zone(const environment_lookup& lookup, config& settings)
   return outcome<void>::success();
 }
 
-std::string time_zone_text(const config& settings, epoch_seconds now) {
+std::string time_zone_text(const config& settings, moment now) {
   auto offset = "UTC" + local_utc_offset(now);
   if (settings.time_zone.empty())
     return "(system default, " + offset + ")";
@@ -528,7 +528,7 @@ std::vector<std::string> config_variable_names() {
   return names;
 }
 
-std::string describe_config(const config& settings, epoch_seconds now) {
+std::string describe_config(const config& settings, moment now) {
   std::string text;
   for (const auto& row : variables()) {
     auto value = row.show(settings, now);

@@ -77,7 +77,7 @@ environment_lookup process_environment();
 // The effective configuration, one "NAME=value" per line, secrets masked. TZ shows the
 // local time's UTC offset at `now`; the local time is the process's, whose TZ is the one
 // the settings were read from.
-std::string describe_config(const config& settings, epoch_seconds now);
+std::string describe_config(const config& settings, moment now);
 
 // `text` safe to show: the bot token masked as mask_token does, the credentials of every URL
 // in it masked ("https://user:pass@proxy/" becomes "https://***@proxy/"), and the credentials

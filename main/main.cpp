@@ -33,10 +33,8 @@ namespace {
 
 using namespace tmon;
 
-epoch_seconds system_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
+moment system_now() {
+  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
 std::string one_line(std::string text) {

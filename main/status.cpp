@@ -77,7 +77,7 @@ struct status_figures {
   std::uint64_t remaining_bytes = 0;
   std::uint64_t projected_bytes = 0;
   std::int64_t days_left = 0;
-  std::optional<epoch_seconds> last_sample_age;
+  std::optional<std::chrono::seconds> last_sample_age;
 };
 
 status_figures figures_of(const monitor_state& state, const status_context& context) {
@@ -99,7 +99,7 @@ status_figures figures_of(const monitor_state& state, const status_context& cont
                           : 0;
   out.projected_bytes = projected_usage(usage.counted_bytes, usage.cycle, context.now);
   out.days_left = days_left(context.now, usage.cycle.end);
-  if (state.last_sample_at != 0)
+  if (state.last_sample_at != moment{})
     out.last_sample_age = context.now - state.last_sample_at;
   return out;
 }
@@ -160,7 +160,8 @@ std::string status_text(const monitor_state& state, const status_context& contex
   out << joined_text(state.thresholds_alerted, ", ", "%");
   out << '\n' << "last sample: ";
   if (figures.last_sample_age)
-    out << local_iso8601(state.last_sample_at) << " (" << *figures.last_sample_age << " s ago)";
+    out << local_iso8601(state.last_sample_at) << " (" << figures.last_sample_age->count()
+        << " s ago)";
   else
     out << "never";
   out << '\n' << "undelivered messages: " << state.outbox.size() << '\n';
@@ -199,49 +200,51 @@ std::string status_json(const monitor_state& state, const status_context& contex
     {"direction", std::string{name_in(direction_names, figures.counted_with.direction)}},
     {"interfaces", figures.counted_with.interfaces},
     {"unit", figures.counted_with.unit.name},
-    {"last_sample_at",
-     state.last_sample_at ? nlohmann::json(local_iso8601(state.last_sample_at)) : nullptr},
+    {"last_sample_at", state.last_sample_at != moment{}
+                         ? nlohmann::json(local_iso8601(state.last_sample_at))
+                         : nullptr},
     {"events_pending", state.outbox.size()},
     {"days_left", figures.days_left},
     {"remaining_bytes", figures.remaining_bytes},
     {"projected_bytes", figures.projected_bytes},
     {"last_sample_age_seconds",
-     figures.last_sample_age ? nlohmann::json(*figures.last_sample_age) : nullptr},
+     figures.last_sample_age ? nlohmann::json(figures.last_sample_age->count()) : nullptr},
     {"settings_recorded", figures.recorded},
     {"settings_differ", differ},
   };
   return status.dump();
 }
 
-outcome<void> fresh_state_file(std::optional<epoch_seconds> written_at, epoch_seconds now,
+outcome<void> fresh_state_file(std::optional<moment> written_at, moment now,
                                std::chrono::seconds check_interval) {
   if (!written_at)
     return outcome<void>::failure("the state file has not been written yet");
-  const epoch_seconds interval = check_interval.count();
-  const auto ahead_allowed = interval + 30;
-  if (*written_at - now > ahead_allowed)
+  constexpr std::chrono::seconds slack{30};
+  const auto ahead_allowed = check_interval + slack;
+  const auto ahead = *written_at - now;
+  if (ahead > ahead_allowed)
     return outcome<void>::failure(
-      "the state file is dated " + std::to_string(*written_at - now)
-      + " s in the future, more than the " + std::to_string(ahead_allowed)
+      "the state file is dated " + std::to_string(ahead.count())
+      + " s in the future, more than the " + std::to_string(ahead_allowed.count())
       + " s allowed: the clock may have been wrong when it was written");
-  auto allowed = 3 * interval + 30;
-  auto age = now - *written_at;
+  const auto allowed = 3 * check_interval + slack;
+  const auto age = now - *written_at;
   if (age > allowed)
-    return outcome<void>::failure("the state file was last written " + std::to_string(age)
-                                  + " s ago, more than the " + std::to_string(allowed)
+    return outcome<void>::failure("the state file was last written " + std::to_string(age.count())
+                                  + " s ago, more than the " + std::to_string(allowed.count())
                                   + " s allowed");
   return outcome<void>::success();
 }
 
-outcome<void> no_interface_missing(const monitor_state& state, epoch_seconds now,
+outcome<void> no_interface_missing(const monitor_state& state, moment now,
                                    std::chrono::seconds check_interval) {
-  const epoch_seconds allowed = 3 * check_interval.count();
+  const auto allowed = 3 * check_interval;
   for (const auto& [name, since] : state.missing_since) {
     const auto missing_for = now - since;
     if (missing_for > allowed)
       return outcome<void>::failure(
         "network interface " + name + " has been missing since " + local_iso8601(since) + " ("
-        + std::to_string(missing_for) + " s, more than 3 check intervals of "
+        + std::to_string(missing_for.count()) + " s, more than 3 check intervals of "
         + std::to_string(check_interval.count()) + " s); check NETWORK_INTERFACE");
   }
   return outcome<void>::success();
@@ -260,12 +263,12 @@ std::optional<monitor_state> stored_state(const std::string& path) {
 
 } // namespace
 
-int check_health(const config& settings, epoch_seconds now, std::ostream& out) {
+int check_health(const config& settings, moment now, std::ostream& out) {
   auto path = state_file_path(settings.data_dir);
   struct stat info {};
-  std::optional<epoch_seconds> written_at;
+  std::optional<moment> written_at;
   if (stat(path.c_str(), &info) == 0)
-    written_at = info.st_mtim.tv_sec;
+    written_at = from_epoch_seconds(info.st_mtim.tv_sec);
   auto healthy = fresh_state_file(written_at, now, settings.check_interval);
   if (healthy) {
     if (auto state = stored_state(path))

@@ -28,7 +28,7 @@ struct status_context {
   const config& settings;
   // The interfaces the caller's settings would count (the default route's resolved).
   std::vector<std::string> interfaces;
-  epoch_seconds now = 0;
+  moment now;
 };
 
 std::string status_text(const monitor_state& state, const status_context& context);
@@ -44,18 +44,18 @@ std::string status_json(const monitor_state& state, const status_context& contex
 // Whether the state file says the monitor is alive, or why not: it was written within
 // 3 check intervals plus 30 s of `now`, since every sample writes it, and is not dated more
 // than one interval plus 30 s after `now`, which only a wrong clock does.
-outcome<void> fresh_state_file(std::optional<epoch_seconds> written_at, epoch_seconds now,
+outcome<void> fresh_state_file(std::optional<moment> written_at, moment now,
                                std::chrono::seconds check_interval);
 
 // Whether every configured interface was in a reading of the last 3 check intervals, or
 // which one has been missing for longer.
-outcome<void> no_interface_missing(const monitor_state& state, epoch_seconds now,
+outcome<void> no_interface_missing(const monitor_state& state, moment now,
                                    std::chrono::seconds check_interval);
 
 // `traffic-monitor health`: 0 when healthy, else prints why and returns 1. Healthy: the
 // state file is fresh (fresh_state_file) and no configured interface has been missing for
 // long (no_interface_missing).
-int check_health(const config& settings, epoch_seconds now, std::ostream& out);
+int check_health(const config& settings, moment now, std::ostream& out);
 
 // Reads the state file without changing it and prints it. Returns the exit status: 0, or 1
 // when there is no readable state yet (as {"error": "..."} on `out` for JSON).

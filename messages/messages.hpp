@@ -59,7 +59,7 @@ typename Inspector::result_type inspect(Inspector& f, interface_counters& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, sample& x) {
-  return f(caf::meta::type_name("sample"), x.taken_at, x.boot_id, x.interfaces, x.uptime_seconds,
+  return f(caf::meta::type_name("sample"), x.taken_at, x.boot_id, x.interfaces, x.uptime,
            x.missing_interfaces, x.visible_interfaces);
 }
 
@@ -109,7 +109,7 @@ using accounting_actor = caf::typed_actor<
   // From the scheduler: the billing cycle that contains the current time.
   caf::reacts_to<cycle_atom, cycle_bounds>,
   // From the scheduler: the latest report instant due so far in this cycle.
-  caf::reacts_to<report_atom, cycle_bounds, epoch_seconds>,
+  caf::reacts_to<report_atom, cycle_bounds, moment>,
   // From main on SIGUSR1: the current cycle's figures.
   caf::replies_to<usage_atom>::with<usage_figures>,
   // Takes one last sample and persists it; answered once the state is on disk.

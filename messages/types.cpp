@@ -9,9 +9,9 @@ bool operator==(const interface_counters& x, const interface_counters& y) {
 }
 
 bool operator==(const sample& x, const sample& y) {
-  return std::tie(x.taken_at, x.boot_id, x.interfaces, x.uptime_seconds, x.missing_interfaces,
+  return std::tie(x.taken_at, x.boot_id, x.interfaces, x.uptime, x.missing_interfaces,
                   x.visible_interfaces)
-         == std::tie(y.taken_at, y.boot_id, y.interfaces, y.uptime_seconds, y.missing_interfaces,
+         == std::tie(y.taken_at, y.boot_id, y.interfaces, y.uptime, y.missing_interfaces,
                      y.visible_interfaces);
 }
 

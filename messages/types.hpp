@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "common/epoch_seconds.hpp"
+#include "common/moment.hpp"
 #include "common/outcome.hpp"
 #include "common/percentage.hpp"
 
@@ -21,10 +21,10 @@ namespace tmon {
 // A wall clock may be set back this far (NTP across midnight, a hand correction) without
 // being taken for wrong: within it, cycles only move forward. Accounting and the scheduler
 // both judge readings and cycles by it.
-constexpr epoch_seconds clock_step_back_tolerance_seconds = 24 * 3600;
+constexpr std::chrono::seconds clock_step_back_tolerance = std::chrono::hours{24};
 
 // Reads the current wall-clock time. Injected everywhere, so tests can move the calendar.
-using wall_clock = std::function<epoch_seconds()>;
+using wall_clock = std::function<moment()>;
 
 // The unit that quotas and figures are given in: GiB (1024^3 bytes) or GB (10^9 bytes).
 struct traffic_unit {
@@ -49,16 +49,16 @@ struct interface_counters {
 
 bool operator==(const interface_counters& x, const interface_counters& y);
 
-// Seconds since boot when /proc/uptime could not be read.
-constexpr epoch_seconds unknown_uptime = -1;
+// The time since boot when /proc/uptime could not be read.
+constexpr std::chrono::seconds unknown_uptime{-1};
 
 // One reading of the configured interfaces that exist at `taken_at`.
 struct sample {
-  epoch_seconds taken_at = 0;
+  moment taken_at;
   std::string boot_id;
   std::vector<interface_counters> interfaces;
   // Whole seconds since boot, or unknown_uptime.
-  epoch_seconds uptime_seconds = unknown_uptime;
+  std::chrono::seconds uptime = unknown_uptime;
   // Configured interfaces the kernel did not list.
   std::vector<std::string> missing_interfaces;
   // Every interface the kernel listed, configured or not, to name next to missing ones.
@@ -69,8 +69,8 @@ bool operator==(const sample& x, const sample& y);
 
 // A billing cycle: [start, end).
 struct cycle_bounds {
-  epoch_seconds start = 0;
-  epoch_seconds end = 0;
+  moment start;
+  moment end;
 };
 
 bool operator==(const cycle_bounds& x, const cycle_bounds& y);
@@ -102,7 +102,7 @@ enum class event_kind : std::uint8_t {
 struct event {
   std::uint64_t id = 0;
   event_kind kind = event_kind::monitor_started;
-  epoch_seconds raised_at = 0;
+  moment raised_at;
   usage_figures usage;
   // threshold_crossed: the highest threshold the sample reached.
   percentage threshold_percent;

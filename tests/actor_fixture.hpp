@@ -21,12 +21,12 @@ namespace tmon::test {
 struct actor_fixture : test_coordinator_fixture<> {
   // The wall-clock time at which the virtual clock started; moving it makes the wall clock
   // jump without any timer noticing.
-  epoch_seconds calendar_start;
+  moment calendar_start;
   caf::actor_clock::time_point clock_start;
   std::ostringstream log_lines;
   std::shared_ptr<spdlog::sinks::ostream_sink_mt> log_sink;
 
-  explicit actor_fixture(epoch_seconds start_at = utc(2026, 2, 27, 23, 59, 50))
+  explicit actor_fixture(moment start_at = utc(2026, 2, 27, 23, 59, 50))
       : calendar_start(start_at), clock_start(sched.clock().now()),
         log_sink(std::make_shared<spdlog::sinks::ostream_sink_mt>(log_lines)) {
     log_sink->set_pattern("[%n] %l %v");
@@ -35,12 +35,11 @@ struct actor_fixture : test_coordinator_fixture<> {
   wall_clock wall() {
     return [this] {
       return calendar_start
-             + std::chrono::duration_cast<std::chrono::seconds>(sched.clock().now() - clock_start)
-                 .count();
+             + std::chrono::duration_cast<std::chrono::seconds>(sched.clock().now() - clock_start);
     };
   }
 
-  epoch_seconds now() { return wall()(); }
+  moment now() { return wall()(); }
 
   std::shared_ptr<spdlog::logger> logger(const std::string& name) {
     auto result = std::make_shared<spdlog::logger>(name, log_sink);
@@ -109,7 +108,7 @@ inline caf::behavior periodic_readings(caf::event_based_actor* self, sampler_act
 struct accounting_record {
   std::vector<sample> samples;
   std::vector<cycle_bounds> cycles;
-  std::vector<epoch_seconds> reports;
+  std::vector<moment> reports;
 };
 
 inline accounting_actor::behavior_type
@@ -117,9 +116,7 @@ recording_accounting(accounting_actor::pointer, std::shared_ptr<accounting_recor
   return {
     [=](sample_atom, const sample& s) { record->samples.push_back(s); },
     [=](cycle_atom, const cycle_bounds& cycle) { record->cycles.push_back(cycle); },
-    [=](report_atom, const cycle_bounds&, epoch_seconds due_at) {
-      record->reports.push_back(due_at);
-    },
+    [=](report_atom, const cycle_bounds&, moment due_at) { record->reports.push_back(due_at); },
     [=](usage_atom) { return usage_figures{}; },
     [=](caf::flush_atom) { return true; },
   };

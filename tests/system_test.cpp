@@ -18,7 +18,7 @@ struct monitor : test::actor_fixture {
   std::shared_ptr<std::vector<event>> delivered = std::make_shared<std::vector<event>>();
   monitor_handles handles;
 
-  monitor(epoch_seconds start_at, const std::string& proc_root, const std::string& data_dir)
+  monitor(moment start_at, const std::string& proc_root, const std::string& data_dir)
       : actor_fixture(start_at) {
     config settings;
     settings.host_proc = proc_root;
@@ -142,7 +142,8 @@ CAF_TEST(a clock jumped forward across the reset closes the cycle at the next re
   monitor running{test::utc(2026, 3, 20, 12, 0), proc.root(), data.path()};
   proc.set_counters({{"eth0", 400, 600}});
   running.pass(60s);
-  running.calendar_start += 10 * 86400; // 30 March 12:01, past the reset of 28 March
+  running.calendar_start += std::chrono::seconds{
+    10 * 86400}; // 30 March 12:01, past the reset of 28 March
   proc.set_counters({{"eth0", 500, 700}});
   running.pass(60s);
   auto resets = running.of_kind(event_kind::cycle_closed);

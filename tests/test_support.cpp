@@ -107,14 +107,14 @@ std::tm civil_time(int year, int month, int day, int hour, int minute, int secon
 
 } // namespace
 
-epoch_seconds utc(int year, int month, int day, int hour, int minute, int second) {
+moment utc(int year, int month, int day, int hour, int minute, int second) {
   auto civil = civil_time(year, month, day, hour, minute, second);
-  return timegm(&civil);
+  return from_epoch_seconds(timegm(&civil));
 }
 
-epoch_seconds local(int year, int month, int day, int hour, int minute, int second) {
+moment local(int year, int month, int day, int hour, int minute, int second) {
   auto civil = civil_time(year, month, day, hour, minute, second);
-  return mktime(&civil);
+  return from_epoch_seconds(mktime(&civil));
 }
 
 } // namespace tmon::test

@@ -2,6 +2,7 @@
 // scoped time zone.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,10 +61,15 @@ private:
   std::string previous_;
 };
 
-// Seconds since the epoch of a UTC civil time.
-epoch_seconds utc(int year, int month, int day, int hour = 0, int minute = 0, int second = 0);
+// The moment `seconds` after the epoch, for tests that need only distinct, ordered times.
+constexpr moment at(std::int64_t seconds) {
+  return from_epoch_seconds(seconds);
+}
 
-// Seconds since the epoch of a civil time in the current TZ (mktime, DST resolved by it).
-epoch_seconds local(int year, int month, int day, int hour = 0, int minute = 0, int second = 0);
+// The moment of a UTC civil time.
+moment utc(int year, int month, int day, int hour = 0, int minute = 0, int second = 0);
+
+// The moment of a civil time in the current TZ (mktime, DST resolved by it).
+moment local(int year, int month, int day, int hour = 0, int minute = 0, int second = 0);
 
 } // namespace tmon::test

@@ -98,7 +98,7 @@ bool count(accounting_state& state, const sample& s) {
 
 // Raises an alert for a threshold the total has newly reached. Returns whether the state
 // changed: an alert raised, or thresholds re-armed.
-bool alert_if_crossed(accounting_state& state, epoch_seconds now) {
+bool alert_if_crossed(accounting_state& state, moment now) {
   const auto alerted_before = state.persisted.thresholds_alerted;
   auto alert = newly_crossed_threshold(state.persisted, state.settings.rules, now);
   if (alert)
@@ -289,7 +289,7 @@ accounting(accounting_actor::stateful_pointer<accounting_state> self,
       else
         start(self, current);
     },
-    [=](report_atom, const cycle_bounds& cycle, epoch_seconds due_at) {
+    [=](report_atom, const cycle_bounds& cycle, moment due_at) {
       auto& state = self->state;
       if (cycle != state.persisted.cycle)
         return;

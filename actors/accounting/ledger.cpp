@@ -44,7 +44,7 @@ void mark_alerted(monitor_state& state, percentage threshold) {
   alerted.insert(std::upper_bound(alerted.begin(), alerted.end(), threshold), threshold);
 }
 
-event event_of(event_kind kind, const usage_figures& usage, epoch_seconds now) {
+event event_of(event_kind kind, const usage_figures& usage, moment now) {
   event e;
   e.kind = kind;
   e.raised_at = now;
@@ -110,12 +110,12 @@ usage_figures current_usage(const monitor_state& state, const ledger_rules& rule
 }
 
 std::optional<std::uint64_t> bytes_allowed(std::uint64_t max_bandwidth_mbit,
-                                           epoch_seconds elapsed_seconds) {
-  if (max_bandwidth_mbit == 0 || elapsed_seconds < 0)
+                                           std::chrono::seconds elapsed) {
+  if (max_bandwidth_mbit == 0 || elapsed < std::chrono::seconds::zero())
     return std::nullopt;
   constexpr std::uint64_t bytes_per_second_per_mbit = 1'000'000 / 8;
   const uint128 per_second = uint128{max_bandwidth_mbit} * bytes_per_second_per_mbit;
-  const uint128 seconds = uint128{static_cast<std::uint64_t>(elapsed_seconds)} + 1;
+  const uint128 seconds = uint128{static_cast<std::uint64_t>(elapsed.count())} + 1;
   // Both factors are below 2^64, so the product fits in 128 bits.
   return saturate(per_second * seconds);
 }
@@ -133,7 +133,7 @@ sample_effect apply_sample(monitor_state& state, const sample& s, const ledger_r
   const bool first_ever = state.boot_id.empty();
   const bool same_boot = s.boot_id == state.boot_id;
   // Within a boot a counter moved since the last reading; after a reboot, since the boot.
-  const epoch_seconds elapsed = same_boot ? s.taken_at - state.last_sample_at : s.uptime_seconds;
+  const std::chrono::seconds elapsed = same_boot ? s.taken_at - state.last_sample_at : s.uptime;
   const auto allowed = bytes_allowed(rules.max_bandwidth_mbit, elapsed);
 
   std::map<std::string, counter_reading> readings;
@@ -162,7 +162,7 @@ sample_effect apply_sample(monitor_state& state, const sample& s, const ledger_r
     count("tx", previous.tx_bytes, reading.tx_bytes, state.cycle_tx_bytes);
   }
 
-  std::map<std::string, epoch_seconds> missing_since;
+  std::map<std::string, moment> missing_since;
   for (const auto& name : s.missing_interfaces) {
     const auto known = state.missing_since.find(name);
     missing_since[name] = known != state.missing_since.end() ? known->second : s.taken_at;
@@ -196,7 +196,7 @@ event raise_event(monitor_state& state, event e, std::size_t outbox_limit,
 }
 
 std::optional<event> newly_crossed_threshold(monitor_state& state, const ledger_rules& rules,
-                                             epoch_seconds now) {
+                                             moment now) {
   const usage_figures usage = current_usage(state, rules);
   auto& alerted = state.thresholds_alerted;
   alerted.erase(std::remove_if(alerted.begin(), alerted.end(),
@@ -221,9 +221,9 @@ std::optional<event> newly_crossed_threshold(monitor_state& state, const ledger_
 }
 
 event close_cycle(monitor_state& state, const ledger_rules& rules, const cycle_bounds& next,
-                  epoch_seconds now) {
+                  moment now) {
   event closed = event_of(event_kind::cycle_closed, current_usage(state, rules), now);
-  closed.late = now > state.cycle.end + late_close_after_seconds;
+  closed.late = now > state.cycle.end + late_close_after;
   state.cycle = next;
   state.cycle_rx_bytes = 0;
   state.cycle_tx_bytes = 0;
@@ -231,8 +231,8 @@ event close_cycle(monitor_state& state, const ledger_rules& rules, const cycle_b
   return closed;
 }
 
-std::optional<event> report_if_due(monitor_state& state, const ledger_rules& rules,
-                                   epoch_seconds due_at, epoch_seconds now) {
+std::optional<event> report_if_due(monitor_state& state, const ledger_rules& rules, moment due_at,
+                                   moment now) {
   const bool in_cycle = state.cycle.start <= due_at && due_at < state.cycle.end;
   if (!in_cycle || due_at <= state.last_report_at || due_at > now)
     return std::nullopt;
@@ -242,13 +242,13 @@ std::optional<event> report_if_due(monitor_state& state, const ledger_rules& rul
   return report;
 }
 
-std::uint64_t projected_usage(std::uint64_t counted, const cycle_bounds& cycle, epoch_seconds now) {
+std::uint64_t projected_usage(std::uint64_t counted, const cycle_bounds& cycle, moment now) {
   if (now <= cycle.start || now >= cycle.end)
     return counted;
   // Differences taken in unsigned arithmetic cannot overflow, and both are positive here.
-  const auto start = static_cast<std::uint64_t>(cycle.start);
-  const std::uint64_t length = static_cast<std::uint64_t>(cycle.end) - start;
-  const std::uint64_t elapsed = static_cast<std::uint64_t>(now) - start;
+  const auto start = static_cast<std::uint64_t>(to_epoch_seconds(cycle.start));
+  const std::uint64_t length = static_cast<std::uint64_t>(to_epoch_seconds(cycle.end)) - start;
+  const std::uint64_t elapsed = static_cast<std::uint64_t>(to_epoch_seconds(now)) - start;
   return saturate(uint128{counted} * length / elapsed);
 }
 
@@ -267,8 +267,7 @@ std::vector<std::uint64_t> superseded_events(const std::deque<event>& outbox) {
   return ids;
 }
 
-cycle_decision decide_cycle(const cycle_bounds& stored, const cycle_bounds& named,
-                            epoch_seconds now) {
+cycle_decision decide_cycle(const cycle_bounds& stored, const cycle_bounds& named, moment now) {
   cycle_decision decision;
   if (stored == cycle_bounds{}) {
     decision.transition = cycle_transition::adopt;
@@ -285,7 +284,7 @@ cycle_decision decide_cycle(const cycle_bounds& stored, const cycle_bounds& name
     }
   } else if (now >= stored.start) {
     decision.transition = cycle_transition::settings_changed;
-  } else if (stored.start - now <= clock_step_back_tolerance_seconds) {
+  } else if (stored.start - now <= clock_step_back_tolerance) {
     decision.transition = cycle_transition::keep;
   } else {
     decision.transition = cycle_transition::wrong_clock;
@@ -294,7 +293,7 @@ cycle_decision decide_cycle(const cycle_bounds& stored, const cycle_bounds& name
 }
 
 event rebound_cycle(monitor_state& state, const ledger_rules& rules, const cycle_bounds& next,
-                    bool wrong_clock, epoch_seconds now) {
+                    bool wrong_clock, moment now) {
   const cycle_bounds previous = state.cycle;
   state.cycle = next;
   event changed = event_of(event_kind::cycle_changed, current_usage(state, rules), now);
@@ -303,9 +302,8 @@ event rebound_cycle(monitor_state& state, const ledger_rules& rules, const cycle
   return changed;
 }
 
-bool forget_future_report(monitor_state& state, epoch_seconds now) {
-  if (state.last_report_at <= now
-      || state.last_report_at - now <= clock_step_back_tolerance_seconds)
+bool forget_future_report(monitor_state& state, moment now) {
+  if (state.last_report_at <= now || state.last_report_at - now <= clock_step_back_tolerance)
     return false;
   state.last_report_at = now;
   return true;

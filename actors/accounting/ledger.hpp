@@ -3,6 +3,7 @@
 // Pure functions over monitor_state; the current time is always passed in.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -51,16 +52,16 @@ struct monitor_state {
   std::string boot_id;
   // Last counters seen per interface, to compute the next delta against.
   std::map<std::string, counter_reading> last_counters;
-  // When the last sample was applied (0: never).
-  epoch_seconds last_sample_at = 0;
-  // The open cycle; start == end == 0 until the scheduler names the first one.
+  // When the last sample was applied (the epoch: never).
+  moment last_sample_at;
+  // The open cycle; start == end == the epoch until the scheduler names the first one.
   cycle_bounds cycle;
   std::uint64_t cycle_rx_bytes = 0;
   std::uint64_t cycle_tx_bytes = 0;
   // Thresholds already alerted in this cycle, ascending.
   std::vector<percentage> thresholds_alerted;
-  // The report instant last reported (0: none yet).
-  epoch_seconds last_report_at = 0;
+  // The report instant last reported (the epoch: none yet).
+  moment last_report_at;
   // Events raised and not yet acknowledged by the notifier, oldest first.
   std::deque<event> outbox;
   std::uint64_t next_event_id = 1;
@@ -70,7 +71,7 @@ struct monitor_state {
   // Configured interfaces absent from the last reading, each with the time of the first
   // reading in a row that lacked it. Such an interface has no baseline in last_counters: when
   // it appears it was created after that reading, and its whole counter is new traffic.
-  std::map<std::string, epoch_seconds> missing_since;
+  std::map<std::string, moment> missing_since;
 };
 
 bool operator==(const monitor_state& x, const monitor_state& y);
@@ -99,12 +100,12 @@ std::uint64_t counted_bytes(std::uint64_t rx_bytes, std::uint64_t tx_bytes,
 // The open cycle's figures.
 usage_figures current_usage(const monitor_state& state, const ledger_rules& rules);
 
-// The most bytes a counter can move in `elapsed_seconds` at `max_bandwidth_mbit`, with one
+// The most bytes a counter can move in `elapsed` at `max_bandwidth_mbit`, with one
 // second to spare: two readings within the same second, or an uptime cut to whole seconds,
 // still allow a second's traffic. Nothing when there is no limit (0 Mbit/s) or the time is
 // unknown (negative: no uptime, or a wall clock that went back). Saturates.
 std::optional<std::uint64_t> bytes_allowed(std::uint64_t max_bandwidth_mbit,
-                                           epoch_seconds elapsed_seconds);
+                                           std::chrono::seconds elapsed);
 
 // One direction of one interface that moved more than the bandwidth limit allows.
 struct rejected_jump {
@@ -152,24 +153,24 @@ event raise_event(monitor_state& state, event e, std::size_t outbox_limit,
 // alerted in this cycle, and returns one threshold_crossed event (not yet raised) naming the
 // highest of them; nothing when no new threshold was reached.
 std::optional<event> newly_crossed_threshold(monitor_state& state, const ledger_rules& rules,
-                                             epoch_seconds now);
+                                             moment now);
 
 // A close later than this after the cycle's end is reported as late.
-constexpr epoch_seconds late_close_after_seconds = 300;
+constexpr std::chrono::seconds late_close_after{300};
 
 // Freezes the open cycle into a cycle_closed event (not yet raised), then opens `next`
 // with zero traffic and every threshold re-armed. The event is late when `now` is more than
-// late_close_after_seconds past the closed cycle's end.
+// late_close_after past the closed cycle's end.
 event close_cycle(monitor_state& state, const ledger_rules& rules, const cycle_bounds& next,
-                  epoch_seconds now);
+                  moment now);
 
 // A usage_report event (not yet raised) when `due_at` lies in the open cycle and is later
 // than the last report; records it as the last report.
-std::optional<event> report_if_due(monitor_state& state, const ledger_rules& rules,
-                                   epoch_seconds due_at, epoch_seconds now);
+std::optional<event> report_if_due(monitor_state& state, const ledger_rules& rules, moment due_at,
+                                   moment now);
 
 // Counted bytes at the cycle's end if the cycle's average rate so far holds.
-std::uint64_t projected_usage(std::uint64_t counted, const cycle_bounds& cycle, epoch_seconds now);
+std::uint64_t projected_usage(std::uint64_t counted, const cycle_bounds& cycle, moment now);
 
 // The ids of start-up notices and usage reports in `outbox` that a newer one of the same
 // kind makes pointless to send (after an outage only the latest figures matter), oldest
@@ -205,20 +206,19 @@ struct cycle_decision {
 
 // The rule for the `stored` open cycle given the `named` cycle that the calendar says
 // contains `now`.
-cycle_decision decide_cycle(const cycle_bounds& stored, const cycle_bounds& named,
-                            epoch_seconds now);
+cycle_decision decide_cycle(const cycle_bounds& stored, const cycle_bounds& named, moment now);
 
 // Gives the open cycle the bounds `next` and returns a cycle_changed event (not yet raised)
 // naming the old ones. Everything counted, the thresholds already alerted and the outbox
 // are kept: the totals may include traffic from before `next` began, the safe side for a
 // quota.
 event rebound_cycle(monitor_state& state, const ledger_rules& rules, const cycle_bounds& next,
-                    bool wrong_clock, epoch_seconds now);
+                    bool wrong_clock, moment now);
 
 // A last report dated more than the tolerance after `now` was made by a clock set in the
 // future and would hold back every report until then: it becomes `now`. Returns whether it
 // did.
-bool forget_future_report(monitor_state& state, epoch_seconds now);
+bool forget_future_report(monitor_state& state, moment now);
 
 // Removes the event with this id from the outbox; false when it is not there.
 bool acknowledge_event(monitor_state& state, std::uint64_t id);

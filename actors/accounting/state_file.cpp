@@ -44,7 +44,7 @@ bool path_exists(const std::string& path) {
 }
 
 // state.json.corrupt-<stamp>, or with -1, -2... when an earlier file took that name.
-std::string unused_corrupt_name(const std::string& path, epoch_seconds now) {
+std::string unused_corrupt_name(const std::string& path, moment now) {
   const std::string base = path + ".corrupt-" + compact_local_stamp(now);
   std::string candidate = base;
   for (int n = 1; path_exists(candidate); ++n)
@@ -52,7 +52,7 @@ std::string unused_corrupt_name(const std::string& path, epoch_seconds now) {
   return candidate;
 }
 
-loaded_state set_aside(const std::string& path, epoch_seconds now, const std::string& why) {
+loaded_state set_aside(const std::string& path, moment now, const std::string& why) {
   loaded_state result;
   result.status = state_file_status::set_aside;
   const std::string destination = unused_corrupt_name(path, now);
@@ -68,7 +68,7 @@ loaded_state set_aside(const std::string& path, epoch_seconds now, const std::st
 
 } // namespace
 
-loaded_state load_state(const std::string& data_dir, epoch_seconds now) {
+loaded_state load_state(const std::string& data_dir, moment now) {
   const std::string path = state_file_path(data_dir);
   const outcome<std::optional<std::string>> read = read_file_if_present(path);
   if (!read)

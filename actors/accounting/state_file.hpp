@@ -41,7 +41,7 @@ struct loaded_state {
 // does not decode is renamed to state.json.corrupt-<compact local time of `now`> (never
 // deleted) and a fresh state is returned with the reason. A file that cannot be opened or
 // read, or whose schema_version is newer than this build's, is unusable and left as it is.
-loaded_state load_state(const std::string& data_dir, epoch_seconds now);
+loaded_state load_state(const std::string& data_dir, moment now);
 
 // Replaces ${data_dir}/state.json atomically. On failure, a sentence naming the failed step
 // and the system error; the old file is then untouched.

@@ -15,6 +15,20 @@ namespace tmon {
 // Keeps the fields in the documented order, so the file reads top-down when printed.
 using state_json = nlohmann::ordered_json;
 
+} // namespace tmon
+
+// A moment is written as its whole seconds since the epoch, as the file has always held it.
+// Reading it back is read() below, which checks the number first.
+template <>
+struct nlohmann::adl_serializer<tmon::moment> {
+  template <class Json>
+  static void to_json(Json& out, tmon::moment t) {
+    out = tmon::to_epoch_seconds(t);
+  }
+};
+
+namespace tmon {
+
 namespace {
 
 // What a value is, for a complaint: scalars as written, objects and arrays by their type.
@@ -42,15 +56,15 @@ void read(const state_json& value, std::uint64_t& counter) {
   counter = value.get<std::uint64_t>();
 }
 
-// A time: get<epoch_seconds>() cuts 1.5 to 1 and wraps 2^63 to a negative number.
-void read(const state_json& value, epoch_seconds& seconds) {
+// A time: get<std::int64_t>() cuts 1.5 to 1 and wraps 2^63 to a negative number.
+void read(const state_json& value, moment& t) {
   const bool fits = value.is_number_integer()
                     && (!value.is_number_unsigned()
                         || value.get<std::uint64_t>() <= static_cast<std::uint64_t>(
-                             std::numeric_limits<epoch_seconds>::max()));
+                             std::numeric_limits<std::int64_t>::max()));
   if (!fits)
     refuse(value, "a time must be a whole number of seconds, not " + describe(value));
-  seconds = value.get<epoch_seconds>();
+  t = from_epoch_seconds(value.get<std::int64_t>());
 }
 
 // Flags, text, percentages (get<double>() refuses a boolean or a string, and a number too
@@ -208,7 +222,7 @@ void from_json(const state_json& in, cycle_bounds& cycle) {
   // every rule that measures the cycle divide by nothing or run backwards.
   if (cycle != cycle_bounds{} && cycle.start >= cycle.end)
     refuse(in, fmt::format("a cycle must start before its end, not at {} with an end at {}",
-                           cycle.start, cycle.end));
+                           to_epoch_seconds(cycle.start), to_epoch_seconds(cycle.end)));
 }
 
 void to_json(state_json& out, const usage_figures& usage) {

@@ -200,7 +200,7 @@ public:
 
   std::string cycle(phrase id) const {
     const auto& bounds = e_.usage.cycle;
-    return say(id, local_date(bounds.start), local_date(bounds.end - 1));
+    return say(id, local_date(bounds.start), local_date(bounds.end - std::chrono::seconds{1}));
   }
 
   std::string remaining_days() const {
@@ -250,7 +250,8 @@ std::string reset_message(const event& e, const message_builder& m) {
                                  m.received_and_sent(),         m.say(phrase::counting_restarted)};
   if (e.skipped_cycles > 0)
     lines.push_back(m.say(phrase::skipped_cycles, e.skipped_cycles,
-                          local_date(e.skipped_span.start), local_date(e.skipped_span.end - 1)));
+                          local_date(e.skipped_span.start),
+                          local_date(e.skipped_span.end - std::chrono::seconds{1})));
   if (e.late) {
     lines.push_back(m.say(phrase::undated_traffic, m.amount(e.undated_bytes)));
     lines.push_back(m.say(phrase::late_notice));
@@ -333,12 +334,13 @@ std::string format_percent(double percent) {
   return fmt::format("{:.1f}%", tenths / 10);
 }
 
-std::int64_t days_left(epoch_seconds now, epoch_seconds cycle_end) {
+std::int64_t days_left(moment now, moment cycle_end) {
   if (cycle_end <= now)
     return 0;
   constexpr std::uint64_t seconds_per_day = 86400;
-  // Unsigned so that even the widest span of epoch_seconds cannot overflow.
-  auto span = static_cast<std::uint64_t>(cycle_end) - static_cast<std::uint64_t>(now);
+  // Unsigned so that even the widest span between two moments cannot overflow.
+  auto span = static_cast<std::uint64_t>(to_epoch_seconds(cycle_end))
+              - static_cast<std::uint64_t>(to_epoch_seconds(now));
   return static_cast<std::int64_t>(span / seconds_per_day + (span % seconds_per_day != 0));
 }
 

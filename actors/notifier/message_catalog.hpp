@@ -38,7 +38,7 @@ std::string format_amount(std::uint64_t bytes, const traffic_unit& unit);
 std::string format_percent(double percent);
 
 // Whole days from `now` until `cycle_end`, rounded up; 0 once the end has passed.
-std::int64_t days_left(epoch_seconds now, epoch_seconds cycle_end);
+std::int64_t days_left(moment now, moment cycle_end);
 
 // "outbound (tx)" and so on, in the message's language.
 std::string direction_label(traffic_direction direction, message_language language);

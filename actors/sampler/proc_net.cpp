@@ -184,7 +184,7 @@ outcome<std::string> parse_boot_id(std::string_view text) {
 namespace {
 
 // digits, optionally followed by '.' and digits; the whole seconds, or nothing.
-std::optional<epoch_seconds> parse_seconds(std::string_view text) {
+std::optional<std::chrono::seconds> parse_seconds(std::string_view text) {
   const auto dot = text.find('.');
   const auto whole = text.substr(0, dot);
   const auto fraction = dot == std::string_view::npos ? std::string_view{"0"}
@@ -194,18 +194,18 @@ std::optional<epoch_seconds> parse_seconds(std::string_view text) {
   };
   if (!digits_only(whole) || !digits_only(fraction))
     return std::nullopt;
-  epoch_seconds value = 0;
+  std::chrono::seconds::rep value = 0;
   const auto end = whole.data() + whole.size();
   const auto [stop, error] = std::from_chars(whole.data(), end, value);
   if (error != std::errc{} || stop != end)
     return std::nullopt;
-  return value;
+  return std::chrono::seconds{value};
 }
 
 } // namespace
 
-outcome<epoch_seconds> parse_uptime(std::string_view text) {
-  using result = outcome<epoch_seconds>;
+outcome<std::chrono::seconds> parse_uptime(std::string_view text) {
+  using result = outcome<std::chrono::seconds>;
   const auto columns = split_columns(trim(text));
   if (columns.size() != 2)
     return result::failure("the uptime has " + std::to_string(columns.size())
@@ -325,7 +325,7 @@ outcome<std::string> read_boot_id(const std::string& proc_root) {
   return read_and_parse(proc_root + "/sys/kernel/random/boot_id", &parse_boot_id);
 }
 
-outcome<epoch_seconds> read_uptime(const std::string& proc_root) {
+outcome<std::chrono::seconds> read_uptime(const std::string& proc_root) {
   return read_and_parse(proc_root + "/uptime", &parse_uptime);
 }
 

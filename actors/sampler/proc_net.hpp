@@ -5,6 +5,7 @@
 // by strerror when the file cannot be read or by the parser's reason.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,10 +39,10 @@ outcome<std::string> read_boot_id(const std::string& proc_root);
 
 // Parses /proc/uptime: "seconds_since_boot idle_seconds", each digits with an optional
 // fraction of digits; returns the first, cut to whole seconds. Fails on anything else.
-outcome<epoch_seconds> parse_uptime(std::string_view text);
+outcome<std::chrono::seconds> parse_uptime(std::string_view text);
 
 // Reads ${proc_root}/uptime and parses it.
-outcome<epoch_seconds> read_uptime(const std::string& proc_root);
+outcome<std::chrono::seconds> read_uptime(const std::string& proc_root);
 
 // The interface of the IPv4 default route (destination 00000000, mask 00000000, flag RTF_UP)
 // in the text of /proc/net/route; with several, the one with the lowest metric, the first on

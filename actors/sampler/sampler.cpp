@@ -17,7 +17,7 @@ std::vector<std::string> names_of(const std::vector<interface_counters>& interfa
 }
 
 void report_missing(sampler_state& state, const interface_selection& selection,
-                    const std::vector<interface_counters>& all, epoch_seconds now) {
+                    const std::vector<interface_counters>& all, moment now) {
   if (state.missing_reported_at && now - *state.missing_reported_at < missing_interface_report_every
       && now >= *state.missing_reported_at)
     return;
@@ -38,7 +38,7 @@ void report_missing(sampler_state& state, const interface_selection& selection,
 
 // Seconds since boot, or unknown_uptime: counting goes on without it, only the bandwidth
 // limit after a reboot cannot be checked.
-epoch_seconds read_uptime_or_unknown(sampler_state& state) {
+std::chrono::seconds read_uptime_or_unknown(sampler_state& state) {
   auto uptime = read_uptime(state.settings.proc_root);
   if (uptime) {
     state.uptime_problem_reported = false;
@@ -68,7 +68,7 @@ std::optional<sample> take_sample(sampler_state& state) {
   sample reading;
   reading.taken_at = settings.now();
   reading.boot_id = std::move(*boot_id);
-  reading.uptime_seconds = read_uptime_or_unknown(state);
+  reading.uptime = read_uptime_or_unknown(state);
   auto selection = select_interfaces(*table, settings.interfaces);
   if (!selection.missing.empty())
     report_missing(state, selection, *table, reading.taken_at);

@@ -22,13 +22,13 @@ struct sampler_settings {
 };
 
 // How often a missing interface is reported at most.
-constexpr epoch_seconds missing_interface_report_every = 600;
+constexpr std::chrono::seconds missing_interface_report_every{600};
 
 struct sampler_state {
   static inline const char* name = "sampler";
   sampler_settings settings;
   // When a missing interface was last reported (the first one always is).
-  std::optional<epoch_seconds> missing_reported_at;
+  std::optional<moment> missing_reported_at;
   // Whether the uptime could not be read last time; logged once until it can be again.
   bool uptime_problem_reported = false;
 };

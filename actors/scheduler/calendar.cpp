@@ -13,7 +13,7 @@ namespace {
 // how days are added in the civil calendar. A local time that does not exist (skipped by a
 // daylight-saving jump) becomes the instant mktime normalises it to, the first one after
 // the gap.
-epoch_seconds local_instant(int year, int month, int day, time_of_day time) {
+moment local_instant(int year, int month, int day, time_of_day time) {
   std::tm civil{};
   civil.tm_year = year - 1900;
   civil.tm_mon = month - 1;
@@ -21,7 +21,7 @@ epoch_seconds local_instant(int year, int month, int day, time_of_day time) {
   civil.tm_hour = time.hour;
   civil.tm_min = time.minute;
   civil.tm_isdst = -1;
-  return mktime(&civil);
+  return from_epoch_seconds(mktime(&civil));
 }
 
 bool is_leap_year(int year) {
@@ -40,7 +40,7 @@ int month_count(int year, int month) {
   return year * 12 + (month - 1);
 }
 
-epoch_seconds cycle_start(int months, int reset_day) {
+moment cycle_start(int months, int reset_day) {
   const int year = months / 12;
   const int month = months % 12 + 1;
   const int day = std::min(reset_day, days_in_month(year, month));
@@ -48,15 +48,15 @@ epoch_seconds cycle_start(int months, int reset_day) {
 }
 
 // Every instant falls on a later local date than cycle.start, so none precedes the cycle.
-std::vector<epoch_seconds> report_instants(const cycle_bounds& cycle, int interval_days,
-                                           time_of_day report_time) {
-  std::vector<epoch_seconds> instants;
+std::vector<moment> report_instants(const cycle_bounds& cycle, int interval_days,
+                                    time_of_day report_time) {
+  std::vector<moment> instants;
   if (interval_days <= 0)
     return instants;
   const std::tm start = local_civil(cycle.start);
   for (int offset = interval_days;; offset += interval_days) {
-    const epoch_seconds instant = local_instant(start.tm_year + 1900, start.tm_mon + 1,
-                                                start.tm_mday + offset, report_time);
+    const moment instant = local_instant(start.tm_year + 1900, start.tm_mon + 1,
+                                         start.tm_mday + offset, report_time);
     if (instant >= cycle.end)
       return instants;
     instants.push_back(instant);
@@ -69,18 +69,17 @@ bool operator==(const time_of_day& x, const time_of_day& y) {
   return x.hour == y.hour && x.minute == y.minute;
 }
 
-cycle_bounds cycle_containing(epoch_seconds now, int reset_day) {
+cycle_bounds cycle_containing(moment now, int reset_day) {
   const std::tm civil = local_civil(now);
   const int months = month_count(civil.tm_year + 1900, civil.tm_mon + 1);
-  const epoch_seconds this_months_start = cycle_start(months, reset_day);
+  const moment this_months_start = cycle_start(months, reset_day);
   if (now >= this_months_start)
     return {this_months_start, cycle_start(months + 1, reset_day)};
   return {cycle_start(months - 1, reset_day), this_months_start};
 }
 
-std::optional<epoch_seconds> latest_report_at_or_before(const cycle_bounds& cycle,
-                                                        epoch_seconds now, int interval_days,
-                                                        time_of_day report_time) {
+std::optional<moment> latest_report_at_or_before(const cycle_bounds& cycle, moment now,
+                                                 int interval_days, time_of_day report_time) {
   const auto instants = report_instants(cycle, interval_days, report_time);
   const auto after_now = std::upper_bound(instants.begin(), instants.end(), now);
   if (after_now == instants.begin())
@@ -88,8 +87,8 @@ std::optional<epoch_seconds> latest_report_at_or_before(const cycle_bounds& cycl
   return *std::prev(after_now);
 }
 
-std::optional<epoch_seconds> next_report_after(const cycle_bounds& cycle, epoch_seconds now,
-                                               int interval_days, time_of_day report_time) {
+std::optional<moment> next_report_after(const cycle_bounds& cycle, moment now, int interval_days,
+                                        time_of_day report_time) {
   const auto instants = report_instants(cycle, interval_days, report_time);
   const auto after_now = std::upper_bound(instants.begin(), instants.end(), now);
   if (after_now == instants.end())
@@ -97,13 +96,13 @@ std::optional<epoch_seconds> next_report_after(const cycle_bounds& cycle, epoch_
   return *after_now;
 }
 
-std::chrono::seconds sleep_until_next_boundary(epoch_seconds now, const cycle_bounds& cycle,
-                                               std::optional<epoch_seconds> next_report,
+std::chrono::seconds sleep_until_next_boundary(moment now, const cycle_bounds& cycle,
+                                               std::optional<moment> next_report,
                                                std::chrono::seconds max_sleep) {
-  auto next = std::min(cycle.end, now + static_cast<epoch_seconds>(max_sleep.count()));
+  auto next = std::min(cycle.end, now + max_sleep);
   if (next_report)
     next = std::min(next, *next_report);
-  return std::chrono::seconds{std::max<epoch_seconds>(1, next - now)};
+  return std::max<std::chrono::seconds>(std::chrono::seconds{1}, next - now);
 }
 
 } // namespace tmon

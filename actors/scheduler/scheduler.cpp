@@ -36,7 +36,7 @@ void wake_up(self_pointer self) {
 void check_reading_date(self_pointer self, const sample& reading) {
   const auto& cycle = self->state.announced;
   const bool past_end = reading.taken_at > cycle.end + reading_past_end_margin;
-  const bool before_start = cycle.start - reading.taken_at > clock_step_back_tolerance_seconds;
+  const bool before_start = cycle.start - reading.taken_at > clock_step_back_tolerance;
   if (!(past_end || before_start))
     return;
   self->state.settings.log->info("a reading dated {} is {} the cycle {} to {}: looking at "

@@ -34,7 +34,7 @@ struct scheduler_settings {
 
 // A reading this much past the cycle's end wakes the scheduler: one taken at the reset
 // itself may arrive just before the scheduler's own wake-up, without a false alarm.
-constexpr epoch_seconds reading_past_end_margin = 60;
+constexpr std::chrono::seconds reading_past_end_margin{60};
 
 struct scheduler_state {
   static inline const char* name = "scheduler";

@@ -103,11 +103,11 @@ struct fixture : test::actor_fixture {
 
   // A state file of the same boot as the fake proc tree, last read at eth0 {1000, 5000}.
   void saved_earlier(const cycle_bounds& cycle, std::uint64_t tx_bytes,
-                     epoch_seconds last_report_at = 0) {
+                     moment last_report_at = moment{}) {
     monitor_state earlier;
     earlier.boot_id = "5d6c2d8f-3b0e-4c1a-9a55-0c8e2f1b7a01";
     earlier.last_counters["eth0"] = {1000, 5000};
-    earlier.last_sample_at = cycle.start + 3600;
+    earlier.last_sample_at = cycle.start + 1h;
     earlier.cycle = cycle;
     earlier.cycle_tx_bytes = tx_bytes;
     earlier.last_report_at = last_report_at;
@@ -460,8 +460,7 @@ CAF_TEST(a missing interface is recorded in the state with the time it went miss
   tell_cycle(february);
   const auto went_missing = now();
   pass(120s);
-  CAF_CHECK_EQUAL(on_disk().missing_since,
-                  (std::map<std::string, epoch_seconds>{{"wg0", went_missing}}));
+  CAF_CHECK_EQUAL(on_disk().missing_since, (std::map<std::string, moment>{{"wg0", went_missing}}));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

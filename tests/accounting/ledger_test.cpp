@@ -15,6 +15,8 @@
 #include "test_support.hpp"
 
 using namespace tmon;
+using namespace std::chrono_literals;
+using tmon::test::at;
 
 namespace {
 
@@ -30,7 +32,7 @@ interface_counters nic(const std::string& name, std::uint64_t rx, std::uint64_t 
   return interface_counters{name, rx, tx};
 }
 
-sample sample_of(epoch_seconds taken_at, const std::string& boot_id,
+sample sample_of(moment taken_at, const std::string& boot_id,
                  std::vector<interface_counters> interfaces) {
   sample s;
   s.taken_at = taken_at;
@@ -40,7 +42,7 @@ sample sample_of(epoch_seconds taken_at, const std::string& boot_id,
 }
 
 // A reading that lacks the configured interfaces `missing`.
-sample missing_from(epoch_seconds taken_at, const std::string& boot_id,
+sample missing_from(moment taken_at, const std::string& boot_id,
                     std::vector<interface_counters> interfaces, std::vector<std::string> missing) {
   sample s = sample_of(taken_at, boot_id, std::move(interfaces));
   s.missing_interfaces = std::move(missing);
@@ -81,7 +83,7 @@ monitor_state state_with_sent(std::uint64_t tx_bytes) {
   return state;
 }
 
-event event_of_kind(event_kind kind, epoch_seconds raised_at = march.start) {
+event event_of_kind(event_kind kind, moment raised_at = march.start) {
   event e;
   e.kind = kind;
   e.raised_at = raised_at;
@@ -171,9 +173,9 @@ CAF_TEST(both directions together saturate instead of wrapping) {
 
 CAF_TEST(the first sample only sets the baseline) {
   monitor_state state;
-  CAF_CHECK(apply(state, sample_of(100, boot_a, {nic("eth0", 5000, 7000), nic("eth1", 1, 2)})));
+  CAF_CHECK(apply(state, sample_of(at(100), boot_a, {nic("eth0", 5000, 7000), nic("eth1", 1, 2)})));
   CAF_CHECK_EQUAL(state.boot_id, boot_a);
-  CAF_CHECK_EQUAL(state.last_sample_at, 100);
+  CAF_CHECK_EQUAL(state.last_sample_at, at(100));
   CAF_CHECK_EQUAL(state.last_counters.size(), 2u);
   check_reading(state, "eth0", 5000, 7000);
   check_reading(state, "eth1", 1, 2);
@@ -182,30 +184,33 @@ CAF_TEST(the first sample only sets the baseline) {
 
 CAF_TEST(a first sample without interfaces still records the boot) {
   monitor_state state;
-  CAF_CHECK(apply(state, sample_of(100, boot_a, {})));
+  CAF_CHECK(apply(state, sample_of(at(100), boot_a, {})));
   CAF_CHECK_EQUAL(state.boot_id, boot_a);
-  CAF_CHECK_EQUAL(state.last_sample_at, 100);
+  CAF_CHECK_EQUAL(state.last_sample_at, at(100));
   CAF_CHECK(state.last_counters.empty());
   // The interface shows up later in the same boot: its earlier traffic is not ours.
-  CAF_CHECK(apply(state, sample_of(160, boot_a, {nic("eth0", 5000, 7000)})));
+  CAF_CHECK(apply(state, sample_of(at(160), boot_a, {nic("eth0", 5000, 7000)})));
   check_totals(state, 0, 0);
   check_reading(state, "eth0", 5000, 7000);
 }
 
 CAF_TEST(deltas of every interface add up) {
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000), nic("eth1", 10, 20)}));
-  CAF_CHECK(apply(state, sample_of(160, boot_a, {nic("eth0", 1500, 2700), nic("eth1", 15, 60)})));
+  auto state = baselined_on(
+    sample_of(at(100), boot_a, {nic("eth0", 1000, 2000), nic("eth1", 10, 20)}));
+  CAF_CHECK(
+    apply(state, sample_of(at(160), boot_a, {nic("eth0", 1500, 2700), nic("eth1", 15, 60)})));
   check_totals(state, 505, 740);
-  CAF_CHECK(apply(state, sample_of(220, boot_a, {nic("eth0", 1600, 2700), nic("eth1", 15, 61)})));
+  CAF_CHECK(
+    apply(state, sample_of(at(220), boot_a, {nic("eth0", 1600, 2700), nic("eth1", 15, 61)})));
   check_totals(state, 605, 741);
   check_reading(state, "eth0", 1600, 2700);
   check_reading(state, "eth1", 15, 61);
-  CAF_CHECK_EQUAL(state.last_sample_at, 220);
+  CAF_CHECK_EQUAL(state.last_sample_at, at(220));
 }
 
 CAF_TEST(after a reboot every interface counts from zero) {
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 900000, 800000)}));
-  CAF_CHECK(apply(state, sample_of(400, boot_b, {nic("eth0", 300, 400), nic("eth1", 50, 60)})));
+  auto state = baselined_on(sample_of(at(100), boot_a, {nic("eth0", 900000, 800000)}));
+  CAF_CHECK(apply(state, sample_of(at(400), boot_b, {nic("eth0", 300, 400), nic("eth1", 50, 60)})));
   check_totals(state, 350, 460);
   CAF_CHECK_EQUAL(state.boot_id, boot_b);
   check_reading(state, "eth0", 300, 400);
@@ -213,58 +218,61 @@ CAF_TEST(after a reboot every interface counts from zero) {
 }
 
 CAF_TEST(a reboot counts counters that happen to be higher than before in full) {
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 100, 100)}));
-  CAF_CHECK(apply(state, sample_of(400, boot_b, {nic("eth0", 150, 120)})));
+  auto state = baselined_on(sample_of(at(100), boot_a, {nic("eth0", 100, 100)}));
+  CAF_CHECK(apply(state, sample_of(at(400), boot_b, {nic("eth0", 150, 120)})));
   check_totals(state, 150, 120);
 }
 
 CAF_TEST(a counter that dropped within one boot counts its new value) {
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 4294967000u, 5000)}));
-  CAF_CHECK(apply(state, sample_of(160, boot_a, {nic("eth0", 100, 5200)})));
+  auto state = baselined_on(sample_of(at(100), boot_a, {nic("eth0", 4294967000u, 5000)}));
+  CAF_CHECK(apply(state, sample_of(at(160), boot_a, {nic("eth0", 100, 5200)})));
   check_totals(state, 100, 200);
 }
 
 CAF_TEST(an interface first seen within the same boot is baselined) {
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 1000)}));
+  auto state = baselined_on(sample_of(at(100), boot_a, {nic("eth0", 1000, 1000)}));
   CAF_CHECK(
-    apply(state, sample_of(160, boot_a, {nic("eth0", 1100, 1200), nic("wg0", 70000, 80000)})));
+    apply(state, sample_of(at(160), boot_a, {nic("eth0", 1100, 1200), nic("wg0", 70000, 80000)})));
   check_totals(state, 100, 200);
   check_reading(state, "wg0", 70000, 80000);
   CAF_CHECK(
-    apply(state, sample_of(220, boot_a, {nic("eth0", 1100, 1200), nic("wg0", 70005, 80009)})));
+    apply(state, sample_of(at(220), boot_a, {nic("eth0", 1100, 1200), nic("wg0", 70005, 80009)})));
   check_totals(state, 105, 209);
 }
 
 CAF_TEST(an interface missing from a reading loses its baseline and is remembered) {
   auto state = baselined_on(
-    sample_of(100, boot_a, {nic("eth0", 1000, 1000), nic("wg0", 500, 600)}));
-  CAF_CHECK(apply(state, missing_from(160, boot_a, {nic("eth0", 1010, 1020)}, {"wg0"})));
+    sample_of(at(100), boot_a, {nic("eth0", 1000, 1000), nic("wg0", 500, 600)}));
+  CAF_CHECK(apply(state, missing_from(at(160), boot_a, {nic("eth0", 1010, 1020)}, {"wg0"})));
   check_totals(state, 10, 20);
   CAF_CHECK_EQUAL(state.last_counters.count("wg0"), 0u);
-  CAF_CHECK_EQUAL(state.missing_since, (std::map<std::string, epoch_seconds>{{"wg0", 160}}));
+  CAF_CHECK_EQUAL(state.missing_since, (std::map<std::string, moment>{{"wg0", at(160)}}));
   // Still missing: since when stays the first reading that lacked it.
-  CAF_CHECK(apply(state, missing_from(220, boot_a, {nic("eth0", 1010, 1020)}, {"wg0"})));
-  CAF_CHECK_EQUAL(state.missing_since, (std::map<std::string, epoch_seconds>{{"wg0", 160}}));
+  CAF_CHECK(apply(state, missing_from(at(220), boot_a, {nic("eth0", 1010, 1020)}, {"wg0"})));
+  CAF_CHECK_EQUAL(state.missing_since, (std::map<std::string, moment>{{"wg0", at(160)}}));
 }
 
 CAF_TEST(an interface re - created with higher counters counts its whole counter) {
   // Issue 9, finding 4 (b): wg0 read at 800, deleted, re-created and already at 900.
   auto state = baselined_on(
-    sample_of(100, boot_a, {nic("eth0", 1000, 1000), nic("wg0", 500, 800)}));
-  apply(state, missing_from(160, boot_a, {nic("eth0", 1000, 1000)}, {"wg0"}));
-  CAF_CHECK(apply(state, sample_of(220, boot_a, {nic("eth0", 1000, 1000), nic("wg0", 700, 900)})));
+    sample_of(at(100), boot_a, {nic("eth0", 1000, 1000), nic("wg0", 500, 800)}));
+  apply(state, missing_from(at(160), boot_a, {nic("eth0", 1000, 1000)}, {"wg0"}));
+  CAF_CHECK(
+    apply(state, sample_of(at(220), boot_a, {nic("eth0", 1000, 1000), nic("wg0", 700, 900)})));
   check_totals(state, 700, 900);
   check_reading(state, "wg0", 700, 900);
   CAF_CHECK(state.missing_since.empty());
-  CAF_CHECK(apply(state, sample_of(280, boot_a, {nic("eth0", 1000, 1000), nic("wg0", 710, 905)})));
+  CAF_CHECK(
+    apply(state, sample_of(at(280), boot_a, {nic("eth0", 1000, 1000), nic("wg0", 710, 905)})));
   check_totals(state, 710, 905);
 }
 
 CAF_TEST(an interface re - created with lower counters counts its whole counter) {
   auto state = baselined_on(
-    sample_of(100, boot_a, {nic("eth0", 1000, 1000), nic("wg0", 500, 600)}));
-  apply(state, missing_from(160, boot_a, {nic("eth0", 1000, 1000)}, {"wg0"}));
-  CAF_CHECK(apply(state, sample_of(220, boot_a, {nic("eth0", 1000, 1000), nic("wg0", 40, 30)})));
+    sample_of(at(100), boot_a, {nic("eth0", 1000, 1000), nic("wg0", 500, 600)}));
+  apply(state, missing_from(at(160), boot_a, {nic("eth0", 1000, 1000)}, {"wg0"}));
+  CAF_CHECK(
+    apply(state, sample_of(at(220), boot_a, {nic("eth0", 1000, 1000), nic("wg0", 40, 30)})));
   check_totals(state, 40, 30);
   check_reading(state, "wg0", 40, 30);
 }
@@ -272,58 +280,60 @@ CAF_TEST(an interface re - created with lower counters counts its whole counter)
 CAF_TEST(an interface missing after a reboot counts its whole counter when it appears) {
   // Issue 9, finding 4 (a): wg0 at tx 5000 before the reboot, absent from the first reading
   // after it, then at 7000.
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 0, 1000), nic("wg0", 0, 5000)}));
-  CAF_CHECK(apply(state, missing_from(400, boot_b, {nic("eth0", 0, 300)}, {"wg0"})));
+  auto state = baselined_on(
+    sample_of(at(100), boot_a, {nic("eth0", 0, 1000), nic("wg0", 0, 5000)}));
+  CAF_CHECK(apply(state, missing_from(at(400), boot_b, {nic("eth0", 0, 300)}, {"wg0"})));
   check_totals(state, 0, 300);
   CAF_CHECK_EQUAL(state.last_counters.count("wg0"), 0u);
-  CAF_CHECK(apply(state, sample_of(460, boot_b, {nic("eth0", 0, 300), nic("wg0", 0, 7000)})));
+  CAF_CHECK(apply(state, sample_of(at(460), boot_b, {nic("eth0", 0, 300), nic("wg0", 0, 7000)})));
   check_totals(state, 0, 7300);
 }
 
 CAF_TEST(an interface configured but missing at the first start counts once it appears) {
   monitor_state state;
-  apply(state, missing_from(100, boot_a, {nic("eth0", 1000, 1000)}, {"wg0"}));
-  CAF_CHECK(apply(state, sample_of(160, boot_a, {nic("eth0", 1000, 1000), nic("wg0", 20, 30)})));
+  apply(state, missing_from(at(100), boot_a, {nic("eth0", 1000, 1000)}, {"wg0"}));
+  CAF_CHECK(
+    apply(state, sample_of(at(160), boot_a, {nic("eth0", 1000, 1000), nic("wg0", 20, 30)})));
   check_totals(state, 20, 30);
 }
 
 CAF_TEST(an interface no longer configured is forgotten and baselined when configured again) {
   auto state = baselined_on(
-    sample_of(100, boot_a, {nic("eth0", 1000, 1000), nic("wg0", 500, 600)}));
-  CAF_CHECK(apply(state, sample_of(160, boot_a, {nic("eth0", 1000, 1000)})));
+    sample_of(at(100), boot_a, {nic("eth0", 1000, 1000), nic("wg0", 500, 600)}));
+  CAF_CHECK(apply(state, sample_of(at(160), boot_a, {nic("eth0", 1000, 1000)})));
   CAF_CHECK_EQUAL(state.last_counters.count("wg0"), 0u);
   CAF_CHECK(state.missing_since.empty());
   CAF_CHECK(
-    apply(state, sample_of(220, boot_a, {nic("eth0", 1000, 1000), nic("wg0", 9000, 9000)})));
+    apply(state, sample_of(at(220), boot_a, {nic("eth0", 1000, 1000), nic("wg0", 9000, 9000)})));
   check_totals(state, 0, 0);
 }
 
 CAF_TEST(an interface that stays missing changes nothing) {
-  auto state = baselined_on(missing_from(100, boot_a, {nic("eth0", 1, 2)}, {"wg0"}));
+  auto state = baselined_on(missing_from(at(100), boot_a, {nic("eth0", 1, 2)}, {"wg0"}));
   const auto before = state;
-  CAF_CHECK(!apply(state, missing_from(100, boot_a, {nic("eth0", 1, 2)}, {"wg0"})));
+  CAF_CHECK(!apply(state, missing_from(at(100), boot_a, {nic("eth0", 1, 2)}, {"wg0"})));
   CAF_CHECK(state == before);
 }
 
 CAF_TEST(cycle totals saturate instead of wrapping) {
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 0, 0)}));
+  auto state = baselined_on(sample_of(at(100), boot_a, {nic("eth0", 0, 0)}));
   state.cycle_rx_bytes = uint64_max - 10;
   state.cycle_tx_bytes = uint64_max - 10;
-  CAF_CHECK(apply(state, sample_of(160, boot_a, {nic("eth0", 10, 11)})));
+  CAF_CHECK(apply(state, sample_of(at(160), boot_a, {nic("eth0", 10, 11)})));
   check_totals(state, uint64_max, uint64_max);
-  CAF_CHECK(apply(state, sample_of(220, boot_a, {nic("eth0", 20, 21)})));
+  CAF_CHECK(apply(state, sample_of(at(220), boot_a, {nic("eth0", 20, 21)})));
   check_totals(state, uint64_max, uint64_max);
 }
 
 CAF_TEST(interfaces summed after a reboot saturate) {
-  auto state = baselined_on(sample_of(100, boot_a, {}));
-  CAF_CHECK(
-    apply(state, sample_of(160, boot_b, {nic("eth0", uint64_max, 1), nic("eth1", 1, uint64_max)})));
+  auto state = baselined_on(sample_of(at(100), boot_a, {}));
+  CAF_CHECK(apply(state, sample_of(at(160), boot_b,
+                                   {nic("eth0", uint64_max, 1), nic("eth1", 1, uint64_max)})));
   check_totals(state, uint64_max, uint64_max);
 }
 
 CAF_TEST(the same sample again changes nothing) {
-  const auto same = sample_of(100, boot_a, {nic("eth0", 1000, 2000)});
+  const auto same = sample_of(at(100), boot_a, {nic("eth0", 1000, 2000)});
   auto state = baselined_on(same);
   const auto before = state;
   CAF_CHECK(!apply(state, same));
@@ -331,37 +341,37 @@ CAF_TEST(the same sample again changes nothing) {
 }
 
 CAF_TEST(a later sample with unchanged counters changes only the sample time) {
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000)}));
+  auto state = baselined_on(sample_of(at(100), boot_a, {nic("eth0", 1000, 2000)}));
   auto expected = state;
-  expected.last_sample_at = 160;
-  CAF_CHECK(apply(state, sample_of(160, boot_a, {nic("eth0", 1000, 2000)})));
+  expected.last_sample_at = at(160);
+  CAF_CHECK(apply(state, sample_of(at(160), boot_a, {nic("eth0", 1000, 2000)})));
   CAF_CHECK(state == expected);
 }
 
 CAF_TEST(changed counters at the same time are a change) {
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000)}));
-  CAF_CHECK(apply(state, sample_of(100, boot_a, {nic("eth0", 1000, 2001)})));
+  auto state = baselined_on(sample_of(at(100), boot_a, {nic("eth0", 1000, 2000)}));
+  CAF_CHECK(apply(state, sample_of(at(100), boot_a, {nic("eth0", 1000, 2001)})));
   check_totals(state, 0, 1);
 }
 
 CAF_TEST(a new interface with zero counters is a change) {
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000)}));
-  CAF_CHECK(apply(state, sample_of(100, boot_a, {nic("eth0", 1000, 2000), nic("wg0", 0, 0)})));
+  auto state = baselined_on(sample_of(at(100), boot_a, {nic("eth0", 1000, 2000)}));
+  CAF_CHECK(apply(state, sample_of(at(100), boot_a, {nic("eth0", 1000, 2000), nic("wg0", 0, 0)})));
   check_reading(state, "wg0", 0, 0);
 }
 
 CAF_TEST(a reboot with the same counters at the same time is a change) {
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000)}));
-  CAF_CHECK(apply(state, sample_of(100, boot_b, {nic("eth0", 1000, 2000)})));
+  auto state = baselined_on(sample_of(at(100), boot_a, {nic("eth0", 1000, 2000)}));
+  CAF_CHECK(apply(state, sample_of(at(100), boot_b, {nic("eth0", 1000, 2000)})));
   CAF_CHECK_EQUAL(state.boot_id, boot_b);
   check_totals(state, 1000, 2000);
 }
 
 CAF_TEST(a sample older than the last one still counts) {
-  auto state = baselined_on(sample_of(1000, boot_a, {nic("eth0", 1000, 2000)}));
-  CAF_CHECK(apply(state, sample_of(400, boot_a, {nic("eth0", 1300, 2500)})));
+  auto state = baselined_on(sample_of(at(1000), boot_a, {nic("eth0", 1000, 2000)}));
+  CAF_CHECK(apply(state, sample_of(at(400), boot_a, {nic("eth0", 1300, 2500)})));
   check_totals(state, 300, 500);
-  CAF_CHECK_EQUAL(state.last_sample_at, 400);
+  CAF_CHECK_EQUAL(state.last_sample_at, at(400));
 }
 
 // --- bandwidth limit ---
@@ -369,20 +379,21 @@ CAF_TEST(a sample older than the last one still counts) {
 constexpr std::uint64_t bytes_per_second_at_10000_mbit = 1'250'000'000;
 
 CAF_TEST(the limit allows the rate for the elapsed seconds plus one) {
-  CAF_CHECK_EQUAL(bytes_allowed(10000, 60),
+  CAF_CHECK_EQUAL(bytes_allowed(10000, std::chrono::seconds{60}),
                   std::optional<std::uint64_t>{61 * bytes_per_second_at_10000_mbit});
-  CAF_CHECK_EQUAL(bytes_allowed(8, 0), std::optional<std::uint64_t>{1'000'000});
-  CAF_CHECK_EQUAL(bytes_allowed(1, 1), std::optional<std::uint64_t>{250'000});
+  CAF_CHECK_EQUAL(bytes_allowed(8, std::chrono::seconds{0}),
+                  std::optional<std::uint64_t>{1'000'000});
+  CAF_CHECK_EQUAL(bytes_allowed(1, std::chrono::seconds{1}), std::optional<std::uint64_t>{250'000});
 }
 
 CAF_TEST(no limit or an unknown time allows anything) {
-  CAF_CHECK_EQUAL(bytes_allowed(0, 60), std::nullopt);
-  CAF_CHECK_EQUAL(bytes_allowed(10000, -1), std::nullopt);
-  CAF_CHECK_EQUAL(bytes_allowed(10000, -86400), std::nullopt);
+  CAF_CHECK_EQUAL(bytes_allowed(0, std::chrono::seconds{60}), std::nullopt);
+  CAF_CHECK_EQUAL(bytes_allowed(10000, std::chrono::seconds{-1}), std::nullopt);
+  CAF_CHECK_EQUAL(bytes_allowed(10000, std::chrono::seconds{-86400}), std::nullopt);
 }
 
 CAF_TEST(the limit saturates instead of wrapping) {
-  constexpr auto longest = std::numeric_limits<epoch_seconds>::max();
+  constexpr auto longest = std::chrono::seconds::max();
   CAF_CHECK_EQUAL(bytes_allowed(uint64_max, longest), std::optional<std::uint64_t>{uint64_max});
   CAF_CHECK_EQUAL(bytes_allowed(1'000'000, longest), std::optional<std::uint64_t>{uint64_max});
 }
@@ -401,9 +412,10 @@ constexpr std::uint64_t gib = 1024ull * 1024 * 1024;
 
 CAF_TEST(a small dip in a big counter is not counted and becomes the baseline) {
   // Issue 9, finding 6: tx at 500 GiB dips by 4 KiB.
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 7000, 500 * gib)}));
+  auto state = baselined_on(sample_of(at(100), boot_a, {nic("eth0", 7000, 500 * gib)}));
   const auto effect = apply_sample(state,
-                                   sample_of(160, boot_a, {nic("eth0", 7100, 500 * gib - 4096)}),
+                                   sample_of(at(160), boot_a,
+                                             {nic("eth0", 7100, 500 * gib - 4096)}),
                                    limited_to(10000));
   CAF_CHECK(effect.changed);
   check_totals(state, 100, 0);
@@ -417,19 +429,20 @@ CAF_TEST(a small dip in a big counter is not counted and becomes the baseline) {
   CAF_CHECK_EQUAL(jump.delta, 500 * gib - 4096);
   CAF_CHECK_EQUAL(jump.allowed, 61 * bytes_per_second_at_10000_mbit);
   // Counting goes on from the new baseline.
-  CAF_CHECK(
-    apply_sample(state, sample_of(220, boot_a, {nic("eth0", 7100, 500 * gib)}), limited_to(10000))
-      .rejected.empty());
+  CAF_CHECK(apply_sample(state, sample_of(at(220), boot_a, {nic("eth0", 7100, 500 * gib)}),
+                         limited_to(10000))
+              .rejected.empty());
   check_totals(state, 100, 4096);
 }
 
 CAF_TEST(growth up to the limit counts and beyond it does not ) {
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 0, 0)}));
+  auto state = baselined_on(sample_of(at(100), boot_a, {nic("eth0", 0, 0)}));
   // 8 Mbit/s is 10^6 bytes a second; 59 s plus one to spare.
-  CAF_CHECK(apply_sample(state, sample_of(159, boot_a, {nic("eth0", 60'000'000, 0)}), limited_to(8))
-              .rejected.empty());
+  CAF_CHECK(
+    apply_sample(state, sample_of(at(159), boot_a, {nic("eth0", 60'000'000, 0)}), limited_to(8))
+      .rejected.empty());
   check_totals(state, 60'000'000, 0);
-  CAF_CHECK_EQUAL(apply_sample(state, sample_of(218, boot_a, {nic("eth0", 120'000'001, 0)}),
+  CAF_CHECK_EQUAL(apply_sample(state, sample_of(at(218), boot_a, {nic("eth0", 120'000'001, 0)}),
                                limited_to(8))
                     .rejected.size(),
                   1u);
@@ -438,16 +451,17 @@ CAF_TEST(growth up to the limit counts and beyond it does not ) {
 }
 
 CAF_TEST(two readings within the same second allow a second of traffic) {
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 0, 0)}));
-  CAF_CHECK(apply_sample(state, sample_of(100, boot_a, {nic("eth0", 1'000'000, 0)}), limited_to(8))
-              .rejected.empty());
+  auto state = baselined_on(sample_of(at(100), boot_a, {nic("eth0", 0, 0)}));
+  CAF_CHECK(
+    apply_sample(state, sample_of(at(100), boot_a, {nic("eth0", 1'000'000, 0)}), limited_to(8))
+      .rejected.empty());
   check_totals(state, 1'000'000, 0);
 }
 
 CAF_TEST(after a reboot the limit applies to the time since the boot) {
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 0, 0)}));
-  auto rebooted = sample_of(5000, boot_b, {nic("eth0", 30'000'000, 31'000'001)});
-  rebooted.uptime_seconds = 29;
+  auto state = baselined_on(sample_of(at(100), boot_a, {nic("eth0", 0, 0)}));
+  auto rebooted = sample_of(at(5000), boot_b, {nic("eth0", 30'000'000, 31'000'001)});
+  rebooted.uptime = 29s;
   const auto effect = apply_sample(state, rebooted, limited_to(8));
   check_totals(state, 30'000'000, 0);
   CAF_REQUIRE_EQUAL(effect.rejected.size(), 1u);
@@ -458,17 +472,17 @@ CAF_TEST(after a reboot the limit applies to the time since the boot) {
 }
 
 CAF_TEST(after a reboot with an unknown uptime everything counts) {
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 0, 0)}));
-  const auto effect = apply_sample(state, sample_of(5000, boot_b, {nic("eth0", 0, 500 * gib)}),
+  auto state = baselined_on(sample_of(at(100), boot_a, {nic("eth0", 0, 0)}));
+  const auto effect = apply_sample(state, sample_of(at(5000), boot_b, {nic("eth0", 0, 500 * gib)}),
                                    limited_to(8));
   CAF_CHECK(effect.rejected.empty());
   check_totals(state, 0, 500 * gib);
 }
 
 CAF_TEST(a re - created interface is limited to the time since the last reading) {
-  auto state = baselined_on(missing_from(100, boot_a, {nic("eth0", 0, 0)}, {"wg0"}));
+  auto state = baselined_on(missing_from(at(100), boot_a, {nic("eth0", 0, 0)}, {"wg0"}));
   const auto effect = apply_sample(state,
-                                   sample_of(109, boot_a,
+                                   sample_of(at(109), boot_a,
                                              {nic("eth0", 0, 0),
                                               nic("wg0", 10'000'000, 10'000'001)}),
                                    limited_to(8));
@@ -477,16 +491,17 @@ CAF_TEST(a re - created interface is limited to the time since the last reading)
 }
 
 CAF_TEST(a wall clock that went back turns the limit off for that reading) {
-  auto state = baselined_on(sample_of(1000, boot_a, {nic("eth0", 0, 0)}));
-  CAF_CHECK(apply_sample(state, sample_of(400, boot_a, {nic("eth0", 0, 500 * gib)}), limited_to(8))
-              .rejected.empty());
+  auto state = baselined_on(sample_of(at(1000), boot_a, {nic("eth0", 0, 0)}));
+  CAF_CHECK(
+    apply_sample(state, sample_of(at(400), boot_a, {nic("eth0", 0, 500 * gib)}), limited_to(8))
+      .rejected.empty());
   check_totals(state, 0, 500 * gib);
 }
 
 CAF_TEST(without a limit any jump counts) {
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 0, 500 * gib)}));
+  auto state = baselined_on(sample_of(at(100), boot_a, {nic("eth0", 0, 500 * gib)}));
   CAF_CHECK(
-    apply_sample(state, sample_of(101, boot_a, {nic("eth0", 0, 500 * gib - 1)}), limited_to(0))
+    apply_sample(state, sample_of(at(101), boot_a, {nic("eth0", 0, 500 * gib - 1)}), limited_to(0))
       .rejected.empty());
   check_totals(state, 0, 500 * gib - 1);
 }
@@ -494,7 +509,7 @@ CAF_TEST(without a limit any jump counts) {
 // --- describe_interfaces ---
 
 CAF_TEST(the start - up event names the counted and missing interfaces and those that exist) {
-  auto reading = missing_from(100, boot_a, {nic("eth0", 1, 2)}, {"eht0"});
+  auto reading = missing_from(at(100), boot_a, {nic("eth0", 1, 2)}, {"eht0"});
   reading.visible_interfaces = {"lo", "eth0"};
   event started;
   started.kind = event_kind::monitor_started;
@@ -531,11 +546,11 @@ CAF_TEST(usage shows the open cycle counted by the rules) {
 CAF_TEST(a threshold is reached at exactly its share of the quota) {
   const auto rules = thousand_byte_rules({80_percent});
   auto below = state_with_sent(799);
-  CAF_CHECK(!newly_crossed_threshold(below, rules, march.start + 60));
+  CAF_CHECK(!newly_crossed_threshold(below, rules, march.start + 60s));
   CAF_CHECK(below.thresholds_alerted.empty());
 
   auto at = state_with_sent(800);
-  const auto crossed = newly_crossed_threshold(at, rules, march.start + 60);
+  const auto crossed = newly_crossed_threshold(at, rules, march.start + 60s);
   CAF_REQUIRE(crossed);
   CAF_CHECK_EQUAL(at.thresholds_alerted, std::vector<percentage>{80_percent});
 }
@@ -544,10 +559,10 @@ CAF_TEST(a threshold event carries the usage and is not yet raised) {
   const auto rules = thousand_byte_rules({80_percent});
   auto state = state_with_sent(812);
   state.cycle_rx_bytes = 33;
-  const auto crossed = newly_crossed_threshold(state, rules, march.start + 3600);
+  const auto crossed = newly_crossed_threshold(state, rules, march.start + 3600s);
   CAF_REQUIRE(crossed);
   CAF_CHECK_EQUAL(crossed->kind, event_kind::threshold_crossed);
-  CAF_CHECK_EQUAL(crossed->raised_at, march.start + 3600);
+  CAF_CHECK_EQUAL(crossed->raised_at, march.start + 3600s);
   CAF_CHECK_EQUAL(crossed->usage, current_usage(state, rules));
   CAF_CHECK_EQUAL(crossed->usage.counted_bytes, 812u);
   CAF_CHECK_EQUAL(crossed->threshold_percent, 80_percent);
@@ -598,7 +613,7 @@ CAF_TEST(crossing several thresholds at once names the highest and marks all) {
   CAF_CHECK_EQUAL(state.thresholds_alerted, (std::vector<percentage>{50_percent, 80_percent}));
 
   state.cycle_tx_bytes = 950;
-  const auto next = newly_crossed_threshold(state, rules, march.start + 60);
+  const auto next = newly_crossed_threshold(state, rules, march.start + 60s);
   CAF_REQUIRE(next);
   CAF_CHECK_EQUAL(next->threshold_percent, 90_percent);
   CAF_CHECK_EQUAL(state.thresholds_alerted,
@@ -609,9 +624,9 @@ CAF_TEST(an alerted threshold does not alert again in the same cycle) {
   const auto rules = thousand_byte_rules({80_percent, 90_percent});
   auto state = state_with_sent(800);
   CAF_REQUIRE(newly_crossed_threshold(state, rules, march.start));
-  CAF_CHECK(!newly_crossed_threshold(state, rules, march.start + 60));
+  CAF_CHECK(!newly_crossed_threshold(state, rules, march.start + 60s));
   state.cycle_tx_bytes = 899;
-  CAF_CHECK(!newly_crossed_threshold(state, rules, march.start + 120));
+  CAF_CHECK(!newly_crossed_threshold(state, rules, march.start + 120s));
   CAF_CHECK_EQUAL(state.thresholds_alerted, std::vector<percentage>{80_percent});
 }
 
@@ -621,7 +636,7 @@ CAF_TEST(thresholds are re - armed by the next cycle) {
   CAF_REQUIRE(newly_crossed_threshold(state, rules, march.start));
   close_cycle(state, rules, april, april.start);
   state.cycle_tx_bytes = 800;
-  const auto again = newly_crossed_threshold(state, rules, april.start + 60);
+  const auto again = newly_crossed_threshold(state, rules, april.start + 60s);
   CAF_REQUIRE(again);
   CAF_CHECK_EQUAL(again->usage.cycle, april);
 }
@@ -661,7 +676,7 @@ CAF_TEST(a raised quota re - arms the thresholds usage is now below) {
     newly_crossed_threshold(state, thousand_byte_rules({50_percent, 80_percent}), march.start));
   CAF_CHECK_EQUAL(state.thresholds_alerted, (std::vector<percentage>{50_percent, 80_percent}));
   const auto doubled = rules_of(traffic_direction::outbound, 2000, {50_percent, 80_percent});
-  CAF_CHECK(!newly_crossed_threshold(state, doubled, march.start + 60));
+  CAF_CHECK(!newly_crossed_threshold(state, doubled, march.start + 60s));
   CAF_CHECK_EQUAL(state.thresholds_alerted, std::vector<percentage>{});
   state.cycle_tx_bytes = 1700;
   CAF_CHECK_EQUAL(crossed_percent(state, doubled), 80_percent);
@@ -685,7 +700,7 @@ CAF_TEST(a changed direction re - arms the thresholds usage is now below) {
   state.cycle_rx_bytes = 100;
   CAF_REQUIRE(newly_crossed_threshold(state, thousand_byte_rules({80_percent}), march.start));
   const auto inbound = rules_of(traffic_direction::inbound, 1000, {80_percent});
-  CAF_CHECK(!newly_crossed_threshold(state, inbound, march.start + 60));
+  CAF_CHECK(!newly_crossed_threshold(state, inbound, march.start + 60s));
   CAF_CHECK(state.thresholds_alerted.empty());
   state.cycle_rx_bytes = 800;
   CAF_CHECK_EQUAL(crossed_percent(state, inbound), 80_percent);
@@ -703,13 +718,13 @@ CAF_TEST(no quota means no threshold alerts) {
 CAF_TEST(raised events get consecutive ids) {
   monitor_state state;
   std::vector<event> dropped;
-  auto report = event_of_kind(event_kind::usage_report, march.start + 5);
+  auto report = event_of_kind(event_kind::usage_report, march.start + 5s);
   report.id = 99;
   report.projected_bytes = 1234;
   const auto first = raise_event(state, report, 10, dropped);
   CAF_CHECK_EQUAL(first.id, 1u);
   CAF_CHECK_EQUAL(first.projected_bytes, 1234u);
-  CAF_CHECK_EQUAL(first.raised_at, march.start + 5);
+  CAF_CHECK_EQUAL(first.raised_at, march.start + 5s);
   const auto second = raise_event(state, event_of_kind(event_kind::cycle_closed), 10, dropped);
   CAF_CHECK_EQUAL(second.id, 2u);
   CAF_CHECK_EQUAL(state.next_event_id, 3u);
@@ -782,11 +797,11 @@ CAF_TEST(an outbox limit of zero keeps nothing) {
 
 CAF_TEST(closing a cycle freezes its figures and opens the next one empty) {
   const auto rules = rules_of(traffic_direction::bidirectional, 1000, {50_percent, 80_percent});
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000)}));
+  auto state = baselined_on(sample_of(at(100), boot_a, {nic("eth0", 1000, 2000)}));
   state.cycle_rx_bytes = 400;
   state.cycle_tx_bytes = 450;
   state.thresholds_alerted = {50_percent, 80_percent};
-  state.last_report_at = march.start + 86400;
+  state.last_report_at = march.start + 86400s;
   std::vector<event> dropped;
   raise_event(state, event_of_kind(event_kind::usage_report), 10, dropped);
   const auto frozen = current_usage(state, rules);
@@ -796,9 +811,9 @@ CAF_TEST(closing a cycle freezes its figures and opens the next one empty) {
   expected.cycle_tx_bytes = 0;
   expected.thresholds_alerted.clear();
 
-  const auto closed = close_cycle(state, rules, april, april.start + 2);
+  const auto closed = close_cycle(state, rules, april, april.start + 2s);
   CAF_CHECK_EQUAL(closed.kind, event_kind::cycle_closed);
-  CAF_CHECK_EQUAL(closed.raised_at, april.start + 2);
+  CAF_CHECK_EQUAL(closed.raised_at, april.start + 2s);
   CAF_CHECK_EQUAL(closed.usage, frozen);
   CAF_CHECK_EQUAL(closed.usage.cycle, march);
   CAF_CHECK_EQUAL(closed.usage.counted_bytes, 850u);
@@ -812,24 +827,24 @@ CAF_TEST(a close within the grace period is on time) {
   auto at_end = state_with_sent(1);
   CAF_CHECK(!close_cycle(at_end, rules, april, march.end).late);
   auto at_grace = state_with_sent(1);
-  CAF_CHECK(!close_cycle(at_grace, rules, april, march.end + late_close_after_seconds).late);
+  CAF_CHECK(!close_cycle(at_grace, rules, april, march.end + late_close_after).late);
 }
 
 CAF_TEST(a close after the grace period is late) {
   const auto rules = thousand_byte_rules({});
   auto just_after = state_with_sent(1);
-  CAF_CHECK(close_cycle(just_after, rules, april, march.end + late_close_after_seconds + 1).late);
+  CAF_CHECK(close_cycle(just_after, rules, april, march.end + late_close_after + 1s).late);
   auto days_after = state_with_sent(1);
-  CAF_CHECK(close_cycle(days_after, rules, april, march.end + 3 * 86400).late);
+  CAF_CHECK(close_cycle(days_after, rules, april, march.end + 3 * 86400s).late);
 }
 
 CAF_TEST(the next cycle counts on from the last counters) {
   const auto rules = thousand_byte_rules({});
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000)}));
-  apply(state, sample_of(160, boot_a, {nic("eth0", 1500, 2600)}));
+  auto state = baselined_on(sample_of(at(100), boot_a, {nic("eth0", 1000, 2000)}));
+  apply(state, sample_of(at(160), boot_a, {nic("eth0", 1500, 2600)}));
   close_cycle(state, rules, april, april.start);
   check_totals(state, 0, 0);
-  apply(state, sample_of(april.start + 60, boot_a, {nic("eth0", 1530, 2640)}));
+  apply(state, sample_of(april.start + 60s, boot_a, {nic("eth0", 1530, 2640)}));
   check_totals(state, 30, 40);
 }
 
@@ -837,20 +852,19 @@ CAF_TEST(the next cycle counts on from the last counters) {
 
 namespace {
 
-cycle_transition transition_of(const cycle_bounds& stored, const cycle_bounds& named,
-                               epoch_seconds now) {
+cycle_transition transition_of(const cycle_bounds& stored, const cycle_bounds& named, moment now) {
   return decide_cycle(stored, named, now).transition;
 }
 
 } // namespace
 
 CAF_TEST(the first cycle is adopted) {
-  CAF_CHECK(transition_of({}, march, march.start + 5) == cycle_transition::adopt);
+  CAF_CHECK(transition_of({}, march, march.start + 5s) == cycle_transition::adopt);
 }
 
 CAF_TEST(the same cycle is kept) {
   CAF_CHECK(transition_of(march, march, march.start) == cycle_transition::keep);
-  CAF_CHECK(transition_of(march, march, march.end - 1) == cycle_transition::keep);
+  CAF_CHECK(transition_of(march, march, march.end - 1s) == cycle_transition::keep);
 }
 
 CAF_TEST(a cycle advances at its end without skipping any) {
@@ -863,7 +877,7 @@ CAF_TEST(a cycle advances at its end without skipping any) {
 CAF_TEST(an advance across several cycles names the skipped ones) {
   test::scoped_time_zone zone{"UTC"};
   const cycle_bounds june{test::utc(2024, 6, 1), test::utc(2024, 7, 1)};
-  const auto decision = decide_cycle(march, june, june.start + 3 * 86400);
+  const auto decision = decide_cycle(march, june, june.start + 3 * 86400s);
   CAF_CHECK(decision.transition == cycle_transition::advance);
   CAF_CHECK_EQUAL(decision.skipped_cycles, 2u);
   CAF_CHECK_EQUAL(decision.skipped_span, (cycle_bounds{april.start, june.start}));
@@ -874,7 +888,7 @@ CAF_TEST(skipped cycles are counted in local months across a daylight saving cha
   // Standard time in January and February, daylight saving time from 8 March 2026.
   const cycle_bounds january{test::local(2026, 1, 1), test::local(2026, 2, 1)};
   const cycle_bounds april_2026{test::local(2026, 4, 1), test::local(2026, 5, 1)};
-  const auto decision = decide_cycle(january, april_2026, april_2026.start + 3600);
+  const auto decision = decide_cycle(january, april_2026, april_2026.start + 3600s);
   CAF_CHECK(decision.transition == cycle_transition::advance);
   CAF_CHECK_EQUAL(decision.skipped_cycles, 2u);
   CAF_CHECK_EQUAL(decision.skipped_span, (cycle_bounds{january.end, april_2026.start}));
@@ -936,14 +950,14 @@ CAF_TEST(a change of reset day while stopped past the cycle end re
 }
 
 CAF_TEST(a clock set back by up to a day keeps the cycle) {
-  CAF_CHECK(transition_of(april, march, april.start - 1) == cycle_transition::keep);
-  CAF_CHECK(transition_of(april, march, april.start - 3600) == cycle_transition::keep);
-  CAF_CHECK(transition_of(april, march, april.start - clock_step_back_tolerance_seconds)
+  CAF_CHECK(transition_of(april, march, april.start - 1s) == cycle_transition::keep);
+  CAF_CHECK(transition_of(april, march, april.start - 3600s) == cycle_transition::keep);
+  CAF_CHECK(transition_of(april, march, april.start - clock_step_back_tolerance)
             == cycle_transition::keep);
 }
 
 CAF_TEST(a cycle starting more than a day after the clock was made by a wrong clock) {
-  CAF_CHECK(transition_of(april, march, april.start - clock_step_back_tolerance_seconds - 1)
+  CAF_CHECK(transition_of(april, march, april.start - clock_step_back_tolerance - 1s)
             == cycle_transition::wrong_clock);
   test::scoped_time_zone zone{"UTC"};
   const cycle_bounds june_2030{test::utc(2030, 6, 1), test::utc(2030, 7, 1)};
@@ -956,22 +970,22 @@ CAF_TEST(a cycle starting more than a day after the clock was made by a wrong cl
 
 CAF_TEST(re - bounding keeps everything counted and names the old bounds) {
   const auto rules = thousand_byte_rules({50_percent, 80_percent});
-  auto state = baselined_on(sample_of(100, boot_a, {nic("eth0", 1000, 2000)}));
+  auto state = baselined_on(sample_of(at(100), boot_a, {nic("eth0", 1000, 2000)}));
   state.cycle_rx_bytes = 300;
   state.cycle_tx_bytes = 700;
   state.thresholds_alerted = {50_percent};
-  state.last_report_at = march.start + 86400;
+  state.last_report_at = march.start + 86400s;
   std::vector<event> dropped;
   raise_event(state, event_of_kind(event_kind::usage_report), 10, dropped);
-  const cycle_bounds shifted{march.start + 4 * 3600, april.start + 4 * 3600};
+  const cycle_bounds shifted{march.start + 4 * 3600s, april.start + 4 * 3600s};
   auto expected = state;
   expected.cycle = shifted;
 
-  const auto changed = rebound_cycle(state, rules, shifted, false, march.start + 19 * 86400);
+  const auto changed = rebound_cycle(state, rules, shifted, false, march.start + 19 * 86400s);
   CAF_CHECK(state == expected);
   CAF_CHECK_EQUAL(changed.kind, event_kind::cycle_changed);
   CAF_CHECK_EQUAL(changed.id, 0u);
-  CAF_CHECK_EQUAL(changed.raised_at, march.start + 19 * 86400);
+  CAF_CHECK_EQUAL(changed.raised_at, march.start + 19 * 86400s);
   CAF_CHECK_EQUAL(changed.previous_cycle, march);
   CAF_CHECK_EQUAL(changed.usage.cycle, shifted);
   CAF_CHECK_EQUAL(changed.usage.counted_bytes, 700u);
@@ -983,17 +997,16 @@ CAF_TEST(re - bounding keeps everything counted and names the old bounds) {
 
 CAF_TEST(a last report more than a day ahead of the clock is forgotten) {
   auto state = state_with_sent(0);
-  const auto now = march.start + 86400;
-  state.last_report_at = now + clock_step_back_tolerance_seconds + 1;
+  const auto now = march.start + 86400s;
+  state.last_report_at = now + clock_step_back_tolerance + 1s;
   CAF_CHECK(forget_future_report(state, now));
   CAF_CHECK_EQUAL(state.last_report_at, now);
 }
 
 CAF_TEST(a last report up to a day ahead of the clock or behind it stays) {
   auto state = state_with_sent(0);
-  const auto now = march.start + 86400;
-  for (const epoch_seconds last :
-       {now - 3600, now, now + 3600, now + clock_step_back_tolerance_seconds}) {
+  const auto now = march.start + 86400s;
+  for (const moment last : {now - 3600s, now, now + 3600s, now + clock_step_back_tolerance}) {
     state.last_report_at = last;
     CAF_CHECK(!forget_future_report(state, now));
     CAF_CHECK_EQUAL(state.last_report_at, last);
@@ -1005,15 +1018,15 @@ CAF_TEST(a last report up to a day ahead of the clock or behind it stays) {
 CAF_TEST(a report inside the cycle is due) {
   const auto rules = thousand_byte_rules({});
   auto state = state_with_sent(100);
-  const auto due_at = march.start + 7 * 86400;
-  const auto report = report_if_due(state, rules, due_at, due_at + 30);
+  const auto due_at = march.start + 7 * 86400s;
+  const auto report = report_if_due(state, rules, due_at, due_at + 30s);
   CAF_REQUIRE(report);
   CAF_CHECK_EQUAL(report->kind, event_kind::usage_report);
-  CAF_CHECK_EQUAL(report->raised_at, due_at + 30);
+  CAF_CHECK_EQUAL(report->raised_at, due_at + 30s);
   CAF_CHECK_EQUAL(report->usage, current_usage(state, rules));
   CAF_CHECK_EQUAL(report->projected_bytes,
                   static_cast<std::uint64_t>(100 * (march.end - march.start)
-                                             / (due_at + 30 - march.start)));
+                                             / (due_at + 30s - march.start)));
   CAF_CHECK_EQUAL(report->id, 0u);
   CAF_CHECK_EQUAL(state.last_report_at, due_at);
 }
@@ -1021,45 +1034,45 @@ CAF_TEST(a report inside the cycle is due) {
 CAF_TEST(a report is due from the first second of the cycle up to now) {
   const auto rules = thousand_byte_rules({});
   auto at_start = state_with_sent(0);
-  CAF_CHECK(report_if_due(at_start, rules, march.start, march.start + 10));
+  CAF_CHECK(report_if_due(at_start, rules, march.start, march.start + 10s));
   auto at_now = state_with_sent(0);
-  CAF_CHECK(report_if_due(at_now, rules, march.start + 500, march.start + 500));
-  CAF_CHECK_EQUAL(at_now.last_report_at, march.start + 500);
+  CAF_CHECK(report_if_due(at_now, rules, march.start + 500s, march.start + 500s));
+  CAF_CHECK_EQUAL(at_now.last_report_at, march.start + 500s);
 }
 
 CAF_TEST(a report instant outside the cycle is not due) {
   const auto rules = thousand_byte_rules({});
   auto state = state_with_sent(0);
   const auto before = state;
-  CAF_CHECK(!report_if_due(state, rules, march.start - 1, march.start + 10));
-  CAF_CHECK(!report_if_due(state, rules, march.end, march.end + 10));
-  CAF_CHECK(!report_if_due(state, rules, march.end + 86400, march.end + 86400));
+  CAF_CHECK(!report_if_due(state, rules, march.start - 1s, march.start + 10s));
+  CAF_CHECK(!report_if_due(state, rules, march.end, march.end + 10s));
+  CAF_CHECK(!report_if_due(state, rules, march.end + 86400s, march.end + 86400s));
   CAF_CHECK(state == before);
 }
 
 CAF_TEST(a report instant in the future is not due) {
   const auto rules = thousand_byte_rules({});
   auto state = state_with_sent(0);
-  CAF_CHECK(!report_if_due(state, rules, march.start + 601, march.start + 600));
-  CAF_CHECK_EQUAL(state.last_report_at, 0);
+  CAF_CHECK(!report_if_due(state, rules, march.start + 601s, march.start + 600s));
+  CAF_CHECK_EQUAL(state.last_report_at, at(0));
 }
 
 CAF_TEST(a report instant already reported is not due again) {
   const auto rules = thousand_byte_rules({});
   auto state = state_with_sent(0);
-  const auto due_at = march.start + 86400;
+  const auto due_at = march.start + 86400s;
   CAF_REQUIRE(report_if_due(state, rules, due_at, due_at));
-  CAF_CHECK(!report_if_due(state, rules, due_at, due_at + 3600));
-  CAF_CHECK(!report_if_due(state, rules, due_at - 1, due_at + 3600));
-  CAF_CHECK(report_if_due(state, rules, due_at + 1, due_at + 3600));
+  CAF_CHECK(!report_if_due(state, rules, due_at, due_at + 3600s));
+  CAF_CHECK(!report_if_due(state, rules, due_at - 1s, due_at + 3600s));
+  CAF_CHECK(report_if_due(state, rules, due_at + 1s, due_at + 3600s));
 }
 
 CAF_TEST(a report of the last cycle does not hold back the next one) {
   const auto rules = thousand_byte_rules({});
   auto state = state_with_sent(0);
-  CAF_REQUIRE(report_if_due(state, rules, march.end - 1, march.end - 1));
+  CAF_REQUIRE(report_if_due(state, rules, march.end - 1s, march.end - 1s));
   close_cycle(state, rules, april, april.start);
-  const auto report = report_if_due(state, rules, april.start, april.start + 5);
+  const auto report = report_if_due(state, rules, april.start, april.start + 5s);
   CAF_REQUIRE(report);
   CAF_CHECK_EQUAL(report->usage.cycle, april);
 }
@@ -1067,33 +1080,33 @@ CAF_TEST(a report of the last cycle does not hold back the next one) {
 // --- projected_usage ---
 
 CAF_TEST(half the cycle gone projects double) {
-  const cycle_bounds cycle{1000, 3000};
-  CAF_CHECK_EQUAL(projected_usage(700, cycle, 2000), 1400u);
+  const cycle_bounds cycle{at(1000), at(3000)};
+  CAF_CHECK_EQUAL(projected_usage(700, cycle, at(2000)), 1400u);
   CAF_CHECK_EQUAL(projected_usage(700, march, march.start + (march.end - march.start) / 2), 1400u);
 }
 
 CAF_TEST(a third of the cycle gone projects triple) {
-  CAF_CHECK_EQUAL(projected_usage(700, cycle_bounds{0, 3000}, 1000), 2100u);
+  CAF_CHECK_EQUAL(projected_usage(700, cycle_bounds{at(0), at(3000)}, at(1000)), 2100u);
 }
 
 CAF_TEST(projections round down to whole bytes) {
-  CAF_CHECK_EQUAL(projected_usage(7, cycle_bounds{0, 3}, 2), 10u);
+  CAF_CHECK_EQUAL(projected_usage(7, cycle_bounds{at(0), at(3)}, at(2)), 10u);
 }
 
 CAF_TEST(outside the cycle the projection is what was counted) {
-  const cycle_bounds cycle{1000, 3000};
-  CAF_CHECK_EQUAL(projected_usage(700, cycle, 999), 700u);
-  CAF_CHECK_EQUAL(projected_usage(700, cycle, 1000), 700u);
-  CAF_CHECK_EQUAL(projected_usage(700, cycle, 3000), 700u);
-  CAF_CHECK_EQUAL(projected_usage(700, cycle, 5000), 700u);
+  const cycle_bounds cycle{at(1000), at(3000)};
+  CAF_CHECK_EQUAL(projected_usage(700, cycle, at(999)), 700u);
+  CAF_CHECK_EQUAL(projected_usage(700, cycle, at(1000)), 700u);
+  CAF_CHECK_EQUAL(projected_usage(700, cycle, at(3000)), 700u);
+  CAF_CHECK_EQUAL(projected_usage(700, cycle, at(5000)), 700u);
 }
 
 CAF_TEST(projections of huge counts stay exact or saturate) {
-  const cycle_bounds cycle{0, 4};
+  const cycle_bounds cycle{at(0), at(4)};
   const std::uint64_t two_to_the_60 = std::uint64_t{1} << 60;
-  CAF_CHECK_EQUAL(projected_usage(3 * two_to_the_60, cycle, 2), 6 * two_to_the_60);
-  CAF_CHECK_EQUAL(projected_usage(4 * two_to_the_60, cycle, 1), uint64_max);
-  CAF_CHECK_EQUAL(projected_usage(uint64_max, cycle, 3), uint64_max);
+  CAF_CHECK_EQUAL(projected_usage(3 * two_to_the_60, cycle, at(2)), 6 * two_to_the_60);
+  CAF_CHECK_EQUAL(projected_usage(4 * two_to_the_60, cycle, at(1)), uint64_max);
+  CAF_CHECK_EQUAL(projected_usage(uint64_max, cycle, at(3)), uint64_max);
 }
 
 // --- acknowledge_event ---
@@ -1132,11 +1145,11 @@ CAF_TEST(counter readings are equal when both counters are) {
 }
 
 CAF_TEST(monitor states differ when any field does) {
-  monitor_state base = baselined_on(sample_of(100, boot_a, {nic("eth0", 1, 2)}));
+  monitor_state base = baselined_on(sample_of(at(100), boot_a, {nic("eth0", 1, 2)}));
   base.cycle_rx_bytes = 3;
   base.cycle_tx_bytes = 4;
   base.thresholds_alerted = {80_percent};
-  base.last_report_at = 5;
+  base.last_report_at = at(5);
   std::vector<event> dropped;
   raise_event(base, event_of_kind(event_kind::usage_report), 10, dropped);
   CAF_CHECK(base == monitor_state{base});
@@ -1145,16 +1158,16 @@ CAF_TEST(monitor states differ when any field does) {
     [](monitor_state& x) { x.boot_id = boot_b; },
     [](monitor_state& x) { x.last_counters["eth0"].rx_bytes = 7; },
     [](monitor_state& x) { x.last_counters["eth1"] = counter_reading{}; },
-    [](monitor_state& x) { x.last_sample_at = 7; },
+    [](monitor_state& x) { x.last_sample_at = at(7); },
     [](monitor_state& x) { x.cycle = april; },
     [](monitor_state& x) { x.cycle_rx_bytes = 7; },
     [](monitor_state& x) { x.cycle_tx_bytes = 7; },
     [](monitor_state& x) { x.thresholds_alerted.push_back(90_percent); },
-    [](monitor_state& x) { x.last_report_at = 7; },
+    [](monitor_state& x) { x.last_report_at = at(7); },
     [](monitor_state& x) { x.outbox.front().projected_bytes = 7; },
     [](monitor_state& x) { x.next_event_id = 7; },
     [](monitor_state& x) { x.recorded_settings = counting_settings{}; },
-    [](monitor_state& x) { x.missing_since["wg0"] = 7; },
+    [](monitor_state& x) { x.missing_since["wg0"] = at(7); },
   };
   for (const auto& change : changes) {
     auto changed = base;

@@ -17,8 +17,8 @@ event every_field_set() {
   event e;
   e.id = 7;
   e.kind = event_kind::cycle_changed;
-  e.raised_at = 1'773'100'800;
-  e.usage = {{1'772'323'200, 1'775'001'600}, 1, 2, 3, 4};
+  e.raised_at = from_epoch_seconds(1'773'100'800);
+  e.usage = {{from_epoch_seconds(1'772'323'200), from_epoch_seconds(1'775'001'600)}, 1, 2, 3, 4};
   e.threshold_percent = 92.5_percent;
   e.late = true;
   e.projected_bytes = (std::uint64_t{1} << 53) + 1;
@@ -26,10 +26,10 @@ event every_field_set() {
   e.interfaces = {"eth0"};
   e.missing_interfaces = {"eht0"};
   e.visible_interfaces = {"lo", "eth0"};
-  e.previous_cycle = {1'769'904'000, 1'772'323'200};
+  e.previous_cycle = {from_epoch_seconds(1'769'904'000), from_epoch_seconds(1'772'323'200)};
   e.wrong_clock = true;
   e.skipped_cycles = 3;
-  e.skipped_span = {1'761'955'200, 1'769'904'000};
+  e.skipped_span = {from_epoch_seconds(1'761'955'200), from_epoch_seconds(1'769'904'000)};
   e.undated_bytes = 5;
   return e;
 }

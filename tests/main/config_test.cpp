@@ -152,7 +152,7 @@ CAF_TEST(empty or blank values count as unset) {
     CAF_MESSAGE("blank value \"" << blank << "\"");
     auto settings = parsed(all_set_to(blank));
     test::scoped_time_zone utc{"UTC"};
-    CAF_CHECK_EQUAL(describe_config(settings, 0), default_description);
+    CAF_CHECK_EQUAL(describe_config(settings, test::at(0)), default_description);
     CAF_CHECK_EQUAL(settings.quota_bytes, 1024 * gib);
   }
 }
@@ -165,7 +165,8 @@ CAF_TEST(the bandwidth limit is a whole number of Mbit / s up to a million and 0
   CAF_CHECK_EQUAL(refusal("MAX_BANDWIDTH_MBIT", "10G"),
                   "MAX_BANDWIDTH_MBIT=\"10G\" is not valid: expected a whole number from 0 to "
                   "1000000.");
-  CAF_CHECK(describe_config(parsed({{"MAX_BANDWIDTH_MBIT", "0"}}), 0).find("MAX_BANDWIDTH_MBIT=0\n")
+  CAF_CHECK(describe_config(parsed({{"MAX_BANDWIDTH_MBIT", "0"}}), test::at(0))
+              .find("MAX_BANDWIDTH_MBIT=0\n")
             != std::string::npos);
 }
 
@@ -338,7 +339,7 @@ CAF_TEST(thresholds are described as written and never in exponent notation) {
   test::scoped_time_zone utc{"UTC"};
   for (const char* written : {"0.0000000001", "99.95", "150", "0.5,150.25"}) {
     CAF_MESSAGE("THRESHOLDS=" << written);
-    auto description = describe_config(parsed({{"THRESHOLDS", written}}), 0);
+    auto description = describe_config(parsed({{"THRESHOLDS", written}}), test::at(0));
     CAF_CHECK(contains(description, std::string{"\nTHRESHOLDS="} + written + "\n"));
   }
 }
@@ -493,7 +494,7 @@ CAF_TEST(telegram token never appears in errors or description) {
     CAF_CHECK(!contains(result.error, "AAH"));
   }
   auto settings = parsed({{"TELEGRAM_BOT_TOKEN", good_token}, {"TELEGRAM_CHAT_ID", "1"}});
-  auto description = describe_config(settings, 0);
+  auto description = describe_config(settings, test::at(0));
   CAF_CHECK(contains(description, "TELEGRAM_BOT_TOKEN=987654321:***\n"));
   CAF_CHECK(!contains(description, token_secret));
 }
@@ -791,15 +792,15 @@ CAF_TEST(dotted ipv4 accepts four plain octets only) {
 
 CAF_TEST(description of the defaults) {
   test::scoped_time_zone utc{"UTC"};
-  CAF_CHECK_EQUAL(describe_config(parsed({}), 0), default_description);
+  CAF_CHECK_EQUAL(describe_config(parsed({}), test::at(0)), default_description);
 }
 
 CAF_TEST(description shows the current utc offset of the zone) {
-  constexpr epoch_seconds january = 1768435200; // 2026-01-15T00:00:00Z
-  constexpr epoch_seconds july = 1782864000;    // 2026-07-01T00:00:00Z
+  constexpr moment january = test::at(1768435200); // 2026-01-15T00:00:00Z
+  constexpr moment july = test::at(1782864000);    // 2026-07-01T00:00:00Z
   struct example {
     const char* zone;
-    epoch_seconds now;
+    moment now;
     const char* shown;
   };
   for (const auto& [zone, now, shown] :
@@ -824,7 +825,7 @@ CAF_TEST(description masks the credentials of urls) {
     {{"TELEGRAM_API_BASE", "https://tg:s3cret@proxy.example/telegram/"},
      {"PUBLIC_IP_URLS", "https://a.example,http://ip:pw%40x@b.example:8080/ip"}});
   CAF_CHECK_EQUAL(settings.telegram_api_base, "https://tg:s3cret@proxy.example/telegram");
-  auto description = describe_config(settings, 0);
+  auto description = describe_config(settings, test::at(0));
   CAF_CHECK(contains(description, "\nTELEGRAM_API_BASE=https://***@proxy.example/telegram\n"));
   CAF_CHECK(
     contains(description, "\nPUBLIC_IP_URLS=https://a.example,http://***@b.example:8080/ip\n"));
@@ -885,28 +886,29 @@ CAF_TEST(description shows effective values) {
                           {"PUBLIC_IP", "203.0.113.7"},
                           {"PUBLIC_IP_URLS", "https://a.example"},
                           {"MAX_BANDWIDTH_MBIT", "1000"}});
-  CAF_CHECK_EQUAL(describe_config(settings, 1782864000), "TELEGRAM_BOT_TOKEN=987654321:***\n"
-                                                         "TELEGRAM_CHAT_ID=-100123,@my_channel\n"
-                                                         "TELEGRAM_API_BASE=http://127.0.0.1:9000\n"
-                                                         "TRAFFIC_DIRECTION=max\n"
-                                                         "TRAFFIC_UNIT=GB\n"
-                                                         "MONTHLY_TRAFFIC_GB=200.5\n"
-                                                         "RESET_DAY=15\n"
-                                                         "THRESHOLDS=50,99.5\n"
-                                                         "CHECK_INTERVAL_SECONDS=30\n"
-                                                         "NETWORK_INTERFACE=eth0,wg0\n"
-                                                         "REPORT_INTERVAL_DAYS=0\n"
-                                                         "REPORT_TIME=07:05\n"
-                                                         "TZ=Europe/Berlin (UTC+02:00)\n"
-                                                         "DATA_DIR=/srv/tm\n"
-                                                         "LOG_FILE=(none)\n"
-                                                         "LOG_LEVEL=debug\n"
-                                                         "HOST_PROC=/host/proc\n"
-                                                         "MESSAGE_LANG=en\n"
-                                                         "SERVER_NAME=web 1\n"
-                                                         "PUBLIC_IP=203.0.113.7\n"
-                                                         "PUBLIC_IP_URLS=https://a.example\n"
-                                                         "MAX_BANDWIDTH_MBIT=1000\n");
+  CAF_CHECK_EQUAL(describe_config(settings, test::at(1782864000)),
+                  "TELEGRAM_BOT_TOKEN=987654321:***\n"
+                  "TELEGRAM_CHAT_ID=-100123,@my_channel\n"
+                  "TELEGRAM_API_BASE=http://127.0.0.1:9000\n"
+                  "TRAFFIC_DIRECTION=max\n"
+                  "TRAFFIC_UNIT=GB\n"
+                  "MONTHLY_TRAFFIC_GB=200.5\n"
+                  "RESET_DAY=15\n"
+                  "THRESHOLDS=50,99.5\n"
+                  "CHECK_INTERVAL_SECONDS=30\n"
+                  "NETWORK_INTERFACE=eth0,wg0\n"
+                  "REPORT_INTERVAL_DAYS=0\n"
+                  "REPORT_TIME=07:05\n"
+                  "TZ=Europe/Berlin (UTC+02:00)\n"
+                  "DATA_DIR=/srv/tm\n"
+                  "LOG_FILE=(none)\n"
+                  "LOG_LEVEL=debug\n"
+                  "HOST_PROC=/host/proc\n"
+                  "MESSAGE_LANG=en\n"
+                  "SERVER_NAME=web 1\n"
+                  "PUBLIC_IP=203.0.113.7\n"
+                  "PUBLIC_IP_URLS=https://a.example\n"
+                  "MAX_BANDWIDTH_MBIT=1000\n");
 }
 
 CAF_TEST(mask token keeps only the bot id) {

@@ -15,7 +15,7 @@ struct fixture {
   config settings;
   monitor_state state;
   // Two and a half days before the cycle's end, 30 s after the last sample.
-  epoch_seconds now = test::utc(2026, 11, 28, 12, 0, 30);
+  moment now = test::utc(2026, 11, 28, 12, 0, 30);
 
   status_context context(std::vector<std::string> interfaces) {
     return status_context{settings, std::move(interfaces), now};
@@ -48,32 +48,33 @@ struct fixture {
 } // namespace
 
 CAF_TEST(health allows three intervals and thirty seconds) {
-  CAF_CHECK(!fresh_state_file(std::nullopt, 1000, std::chrono::seconds{60}));
-  CAF_CHECK(fresh_state_file(1000, 1000, std::chrono::seconds{60}));
-  CAF_CHECK(fresh_state_file(1000, 1000 + 210, std::chrono::seconds{60}));
-  auto stale = fresh_state_file(1000, 1000 + 211, std::chrono::seconds{60});
+  CAF_CHECK(!fresh_state_file(std::nullopt, test::at(1000), std::chrono::seconds{60}));
+  CAF_CHECK(fresh_state_file(test::at(1000), test::at(1000), std::chrono::seconds{60}));
+  CAF_CHECK(fresh_state_file(test::at(1000), test::at(1000 + 210), std::chrono::seconds{60}));
+  auto stale = fresh_state_file(test::at(1000), test::at(1000 + 211), std::chrono::seconds{60});
   CAF_REQUIRE(!stale);
   CAF_CHECK(stale.error.find("211 s ago") != std::string::npos);
-  CAF_CHECK(fresh_state_file(1000, 1000 + 33, std::chrono::seconds{1}));
-  CAF_CHECK(!fresh_state_file(1000, 1000 + 34, std::chrono::seconds{1}));
+  CAF_CHECK(fresh_state_file(test::at(1000), test::at(1000 + 33), std::chrono::seconds{1}));
+  CAF_CHECK(!fresh_state_file(test::at(1000), test::at(1000 + 34), std::chrono::seconds{1}));
 }
 
 CAF_TEST(health refuses a state file dated in the future) {
-  CAF_CHECK(fresh_state_file(1000 + 90, 1000, std::chrono::seconds{60}));
-  auto ahead = fresh_state_file(1000 + 91, 1000, std::chrono::seconds{60});
+  CAF_CHECK(fresh_state_file(test::at(1000 + 90), test::at(1000), std::chrono::seconds{60}));
+  auto ahead = fresh_state_file(test::at(1000 + 91), test::at(1000), std::chrono::seconds{60});
   CAF_REQUIRE(!ahead);
   CAF_CHECK(ahead.error.find("dated 91 s in the future") != std::string::npos);
   CAF_CHECK(ahead.error.find("clock") != std::string::npos);
-  CAF_CHECK(!fresh_state_file(1000 + 86400 * 365, 1000, std::chrono::seconds{60}));
+  CAF_CHECK(
+    !fresh_state_file(test::at(1000 + 86400 * 365), test::at(1000), std::chrono::seconds{60}));
 }
 
 CAF_TEST(health fails while a configured interface is missing for more than three intervals) {
   monitor_state state;
-  CAF_CHECK(no_interface_missing(state, 5000, std::chrono::seconds{60}));
-  state.missing_since = {{"eht0", 1000}};
-  CAF_CHECK(no_interface_missing(state, 1000, std::chrono::seconds{60}));
-  CAF_CHECK(no_interface_missing(state, 1180, std::chrono::seconds{60}));
-  const auto missing = no_interface_missing(state, 1181, std::chrono::seconds{60});
+  CAF_CHECK(no_interface_missing(state, test::at(5000), std::chrono::seconds{60}));
+  state.missing_since = {{"eht0", test::at(1000)}};
+  CAF_CHECK(no_interface_missing(state, test::at(1000), std::chrono::seconds{60}));
+  CAF_CHECK(no_interface_missing(state, test::at(1180), std::chrono::seconds{60}));
+  const auto missing = no_interface_missing(state, test::at(1181), std::chrono::seconds{60});
   CAF_REQUIRE(!missing);
   CAF_CHECK(missing.error.find("eht0") != std::string::npos);
   CAF_CHECK(missing.error.find("181 s") != std::string::npos);
@@ -126,7 +127,7 @@ CAF_TEST(the remaining quota is zero once it is used up) {
 }
 
 CAF_TEST(a state never sampled has no sample age) {
-  state.last_sample_at = 0;
+  state.last_sample_at = moment{};
   auto status = nlohmann::json::parse(status_json(state, context({"eth0"})));
   CAF_CHECK(status["last_sample_age_seconds"].is_null());
 }

@@ -10,6 +10,7 @@
 #include "test_support.hpp"
 
 using namespace tmon;
+using namespace std::chrono_literals;
 using tmon::test::utc;
 
 namespace {
@@ -154,23 +155,23 @@ CAF_TEST(huge percentages print all digits without an exponent) {
 
 CAF_TEST(days left round a partial day up) {
   auto end = utc(2026, 3, 1);
-  CAF_CHECK_EQUAL(days_left(end - 3 * 86400, end), 3);
-  CAF_CHECK_EQUAL(days_left(end - 3 * 86400 - 1, end), 4);
-  CAF_CHECK_EQUAL(days_left(end - 86400, end), 1);
-  CAF_CHECK_EQUAL(days_left(end - 1, end), 1);
+  CAF_CHECK_EQUAL(days_left(end - 3 * 86400s, end), 3);
+  CAF_CHECK_EQUAL(days_left(end - 3 * 86400s - 1s, end), 4);
+  CAF_CHECK_EQUAL(days_left(end - 86400s, end), 1);
+  CAF_CHECK_EQUAL(days_left(end - 1s, end), 1);
   CAF_CHECK_EQUAL(days_left(utc(2026, 2, 17, 12), end), 12);
 }
 
 CAF_TEST(no days are left at or past the end) {
   auto end = utc(2026, 3, 1);
   CAF_CHECK_EQUAL(days_left(end, end), 0);
-  CAF_CHECK_EQUAL(days_left(end + 1, end), 0);
-  CAF_CHECK_EQUAL(days_left(end + 40 * 86400, end), 0);
+  CAF_CHECK_EQUAL(days_left(end + 1s, end), 0);
+  CAF_CHECK_EQUAL(days_left(end + 40 * 86400s, end), 0);
 }
 
 CAF_TEST(days left survive the widest span of time) {
-  constexpr auto earliest = std::numeric_limits<epoch_seconds>::min();
-  constexpr auto latest = std::numeric_limits<epoch_seconds>::max();
+  constexpr auto earliest = moment::min();
+  constexpr auto latest = moment::max();
   CAF_CHECK_EQUAL(days_left(earliest, latest), 213503982334602);
   CAF_CHECK_EQUAL(days_left(latest, earliest), 0);
 }

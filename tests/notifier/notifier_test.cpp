@@ -37,7 +37,7 @@ http_response too_many_requests(int retry_after) {
 // A server that answers from a script (then succeeds) and remembers every request and when.
 struct fake_server {
   struct call {
-    epoch_seconds at;
+    moment at;
     http_request request;
   };
   std::deque<http_response> script;
@@ -152,8 +152,8 @@ struct fixture : test::actor_fixture {
   }
 
   // Seconds of each call after the first.
-  std::vector<epoch_seconds> call_offsets() {
-    std::vector<epoch_seconds> offsets;
+  std::vector<std::chrono::seconds> call_offsets() {
+    std::vector<std::chrono::seconds> offsets;
     for (const auto& c : telegram->calls)
       offsets.push_back(c.at - telegram->calls.front().at);
     return offsets;
@@ -223,7 +223,7 @@ CAF_TEST(transient failures back off from one second and double) {
   deliver(alert(1), confirmed);
   for (int second = 0; second < 40 && confirmed.empty(); ++second)
     pass(1s);
-  CAF_CHECK_EQUAL(call_offsets(), (std::vector<epoch_seconds>{0, 1, 3, 7, 15, 31}));
+  CAF_CHECK_EQUAL(call_offsets(), (std::vector<std::chrono::seconds>{0s, 1s, 3s, 7s, 15s, 31s}));
   CAF_CHECK_EQUAL(confirmed, std::vector<std::uint64_t>{1});
   CAF_CHECK_EQUAL(lines_containing("attempt 5 failed, next in 16.0 s"), 1u);
   CAF_CHECK_EQUAL(lines_containing("Operation timed out"), 4u);
@@ -240,7 +240,7 @@ CAF_TEST(the back - off stops growing at five minutes) {
   CAF_REQUIRE_EQUAL(offsets.size(), 13u);
   // Retries 1..9 wait 1, 2, ..., 256 s; from the tenth on, the cap.
   for (std::size_t i = 10; i < offsets.size(); ++i)
-    CAF_CHECK_LESS_OR_EQUAL(offsets[i] - offsets[i - 1], 300 + 60);
+    CAF_CHECK_LESS_OR_EQUAL(offsets[i] - offsets[i - 1], 300s + 60s);
   CAF_CHECK_EQUAL(lines_containing("next in 300.0 s"), 3u);
   CAF_CHECK_EQUAL(confirmed, std::vector<std::uint64_t>{1});
 }
@@ -253,7 +253,7 @@ CAF_TEST(a 429 waits at least as long as Telegram asks) {
   pass(29s);
   CAF_CHECK_EQUAL(telegram->calls.size(), 1u);
   pass(1s);
-  CAF_CHECK_EQUAL(call_offsets(), (std::vector<epoch_seconds>{0, 30}));
+  CAF_CHECK_EQUAL(call_offsets(), (std::vector<std::chrono::seconds>{0s, 30s}));
   CAF_CHECK_EQUAL(confirmed, std::vector<std::uint64_t>{1});
 }
 
@@ -264,7 +264,7 @@ CAF_TEST(a 5xx is retried and then delivered) {
   deliver(alert(1), confirmed);
   CAF_CHECK(confirmed.empty());
   pass(1s);
-  CAF_CHECK_EQUAL(call_offsets(), (std::vector<epoch_seconds>{0, 1}));
+  CAF_CHECK_EQUAL(call_offsets(), (std::vector<std::chrono::seconds>{0s, 1s}));
   CAF_CHECK_EQUAL(confirmed, std::vector<std::uint64_t>{1});
   CAF_CHECK_EQUAL(lines_containing("HTTP 502"), 1u);
 }
@@ -279,7 +279,7 @@ CAF_TEST(a 401 keeps the messages and tries every ten minutes until the token wo
   pass(599s);
   CAF_CHECK_EQUAL(telegram->calls.size(), 1u);
   pass(1s);
-  CAF_CHECK_EQUAL(call_offsets(), (std::vector<epoch_seconds>{0, 600}));
+  CAF_CHECK_EQUAL(call_offsets(), (std::vector<std::chrono::seconds>{0s, 600s}));
   CAF_CHECK(confirmed.empty());
   CAF_CHECK_EQUAL(lines_containing("[notifier] error"), 1u);
   CAF_CHECK_EQUAL(lines_containing("error Telegram refused message 1 for chat -1001 (HTTP 401: "
@@ -298,7 +298,7 @@ CAF_TEST(a 401 keeps the messages and tries every ten minutes until the token wo
   CAF_REQUIRE_EQUAL(telegram->calls.size(), 9u);
   // Kept: back() of a temporary would dangle inside the check's macro.
   const auto offsets = call_offsets();
-  CAF_CHECK_EQUAL(offsets.back(), 4201);
+  CAF_CHECK_EQUAL(offsets.back(), 4201s);
   CAF_CHECK_EQUAL(lines_containing("[notifier] error"), 2u);
   CAF_CHECK_EQUAL(lines_containing("secret"), 0u);
 }
@@ -465,8 +465,8 @@ CAF_TEST(a thousand messages to one chat go at most one a second) {
   auto offsets = call_offsets();
   CAF_REQUIRE_EQUAL(offsets.size(), 1000u);
   for (std::size_t i = 1; i < offsets.size(); ++i)
-    CAF_CHECK_GREATER_OR_EQUAL(offsets[i] - offsets[i - 1], 1);
-  CAF_CHECK_EQUAL(offsets.back(), 999);
+    CAF_CHECK_GREATER_OR_EQUAL(offsets[i] - offsets[i - 1], 1s);
+  CAF_CHECK_EQUAL(offsets.back(), 999s);
 }
 
 CAF_TEST(a group chat gets at most twenty messages a minute) {
@@ -476,12 +476,12 @@ CAF_TEST(a group chat gets at most twenty messages a minute) {
   auto offsets = call_offsets();
   CAF_REQUIRE_EQUAL(offsets.size(), 45u);
   for (std::size_t i = 1; i < offsets.size(); ++i)
-    CAF_CHECK_GREATER_OR_EQUAL(offsets[i] - offsets[i - 1], 1);
+    CAF_CHECK_GREATER_OR_EQUAL(offsets[i] - offsets[i - 1], 1s);
   for (std::size_t i = 20; i < offsets.size(); ++i)
-    CAF_CHECK_GREATER_OR_EQUAL(offsets[i] - offsets[i - 20], 60);
+    CAF_CHECK_GREATER_OR_EQUAL(offsets[i] - offsets[i - 20], 60s);
   // Twenty in the first minute, not fewer.
-  CAF_CHECK_EQUAL(offsets[19], 19);
-  CAF_CHECK_EQUAL(offsets[20], 60);
+  CAF_CHECK_EQUAL(offsets[19], 19s);
+  CAF_CHECK_EQUAL(offsets[20], 60s);
 }
 
 CAF_TEST(a message text is logged when raised and not again when handed over after a restart) {

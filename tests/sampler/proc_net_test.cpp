@@ -581,9 +581,9 @@ CAF_TEST(no eth0 is not a container network) {
 
 CAF_TEST(uptime is the whole seconds of the first number) {
   CAF_CHECK_EQUAL(parse_uptime("350735.47 234388.90\n").value,
-                  std::optional<epoch_seconds>{350735});
-  CAF_CHECK_EQUAL(parse_uptime("0.99 0.00\n").value, std::optional<epoch_seconds>{0});
-  CAF_CHECK_EQUAL(parse_uptime("  12 7").value, std::optional<epoch_seconds>{12});
+                  std::optional<std::chrono::seconds>{350735});
+  CAF_CHECK_EQUAL(parse_uptime("0.99 0.00\n").value, std::optional<std::chrono::seconds>{0});
+  CAF_CHECK_EQUAL(parse_uptime("  12 7").value, std::optional<std::chrono::seconds>{12});
 }
 
 CAF_TEST(a malformed uptime fails saying why) {
@@ -599,7 +599,7 @@ CAF_TEST(a malformed uptime fails saying why) {
 CAF_TEST(reads the uptime of a proc tree and fails naming the path without one) {
   test::fake_proc proc;
   test::write_file(proc.root() + "/uptime", "4242.42 100.00\n");
-  CAF_CHECK_EQUAL(read_uptime(proc.root()).value, std::optional<epoch_seconds>{4242});
+  CAF_CHECK_EQUAL(read_uptime(proc.root()).value, std::optional<std::chrono::seconds>{4242});
   test::write_file(proc.root() + "/uptime", "garbage\n");
   CAF_CHECK(read_uptime(proc.root()).error.find(proc.root() + "/uptime") != std::string::npos);
   CAF_CHECK(read_uptime(proc.root() + "/nowhere").error.find("/nowhere/uptime")

@@ -61,7 +61,8 @@ CAF_TEST(samples follow every interval and re - read the file) {
   pass(1s);
   CAF_REQUIRE_EQUAL(record->samples.size(), 2u);
   CAF_CHECK_EQUAL(record->samples[1].interfaces.at(0), (interface_counters{"eth0", 5000, 7000}));
-  CAF_CHECK_EQUAL(record->samples[1].taken_at, record->samples[0].taken_at + 60);
+  CAF_CHECK_EQUAL(record->samples[1].taken_at,
+                  record->samples[0].taken_at + std::chrono::seconds{60});
   pass(60s);
   CAF_CHECK_EQUAL(record->samples.size(), 3u);
 }
@@ -113,11 +114,11 @@ CAF_TEST(a sample carries the uptime or none when it cannot be read) {
   test::write_file(proc.root() + "/uptime", "3600.75 100.00\n");
   start();
   CAF_REQUIRE_EQUAL(record->samples.size(), 1u);
-  CAF_CHECK_EQUAL(record->samples[0].uptime_seconds, 3600);
+  CAF_CHECK_EQUAL(record->samples[0].uptime, std::chrono::seconds{3600});
   test::write_file(proc.root() + "/uptime", "nonsense\n");
   pass(60s);
   CAF_REQUIRE_EQUAL(record->samples.size(), 2u);
-  CAF_CHECK_EQUAL(record->samples[1].uptime_seconds, unknown_uptime);
+  CAF_CHECK_EQUAL(record->samples[1].uptime, unknown_uptime);
   CAF_CHECK_EQUAL(record->samples[1].interfaces.at(0), (interface_counters{"eth0", 1000, 2000}));
   CAF_CHECK_EQUAL(lines_containing("uptime"), 1u);
   pass(60s);

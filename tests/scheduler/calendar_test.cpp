@@ -12,14 +12,15 @@
 #include "test_support.hpp"
 
 using namespace tmon;
+using namespace std::chrono_literals;
 using tmon::test::local;
 using tmon::test::scoped_time_zone;
 using tmon::test::utc;
 
 namespace {
 
-constexpr epoch_seconds hour = 3600;
-constexpr epoch_seconds day = 24 * hour;
+constexpr std::chrono::seconds hour = std::chrono::hours{1};
+constexpr std::chrono::seconds day = 24 * hour;
 
 // Only 2028 is a leap year among the years these tests reach (2026 to 2029).
 int month_length(int year, int month) {
@@ -27,7 +28,7 @@ int month_length(int year, int month) {
   return month == 2 && year == 2028 ? 29 : common_year[month - 1];
 }
 
-epoch_seconds expected_cycle_start(int year, int month, int reset_day) {
+moment expected_cycle_start(int year, int month, int reset_day) {
   return local(year, month, std::min(reset_day, month_length(year, month)));
 }
 
@@ -45,7 +46,7 @@ std::pair<std::string, T> labelled(const std::string& label, T value) {
   return {label, value};
 }
 
-void check_cycle_at(const std::string& label, epoch_seconds now, int reset_day,
+void check_cycle_at(const std::string& label, moment now, int reset_day,
                     const cycle_bounds& expected) {
   CAF_CHECK_EQUAL(labelled(label, cycle_containing(now, reset_day)), labelled(label, expected));
 }
@@ -59,9 +60,9 @@ void check_every_reset_day_of(int year) {
       check_cycle_at(label + " at start", cycle.start, reset_day, cycle);
       check_cycle_at(label + " mid-cycle", cycle.start + (cycle.end - cycle.start) / 2, reset_day,
                      cycle);
-      check_cycle_at(label + " last second", cycle.end - 1, reset_day, cycle);
+      check_cycle_at(label + " last second", cycle.end - 1s, reset_day, cycle);
       CAF_CHECK_EQUAL(labelled(label + " second before start",
-                               cycle_containing(cycle.start - 1, reset_day).end),
+                               cycle_containing(cycle.start - 1s, reset_day).end),
                       labelled(label + " second before start", cycle.start));
     }
   }
@@ -69,9 +70,9 @@ void check_every_reset_day_of(int year) {
 
 // Observes the report instants only through the function under test, by asking for the
 // latest one every hour of the cycle.
-std::vector<epoch_seconds> reports_seen_hour_by_hour(const cycle_bounds& cycle, int interval_days,
-                                                     time_of_day report_time) {
-  std::vector<epoch_seconds> instants;
+std::vector<moment> reports_seen_hour_by_hour(const cycle_bounds& cycle, int interval_days,
+                                              time_of_day report_time) {
+  std::vector<moment> instants;
   for (auto now = cycle.start; now < cycle.end; now += hour) {
     const auto latest = latest_report_at_or_before(cycle, now, interval_days, report_time);
     if (latest && (instants.empty() || instants.back() != *latest))
@@ -148,7 +149,7 @@ CAF_TEST(the last second before the February reset belongs to the old cycle in 2
     const auto next_end = local(2026, 3, reset_day);
     CAF_CHECK_EQUAL(cycle_containing(local(2026, 2, 27, 23, 59, 50), reset_day),
                     cycle_bounds({previous_start, reset}));
-    CAF_CHECK_EQUAL(cycle_containing(reset - 1, reset_day), cycle_bounds({previous_start, reset}));
+    CAF_CHECK_EQUAL(cycle_containing(reset - 1s, reset_day), cycle_bounds({previous_start, reset}));
     CAF_CHECK_EQUAL(cycle_containing(reset, reset_day), cycle_bounds({reset, next_end}));
   }
 }
@@ -165,7 +166,7 @@ CAF_TEST(the last second before the February reset belongs to the old cycle in 2
     const auto previous = cycle_bounds({local(2028, 1, reset_day), reset});
     CAF_CHECK_EQUAL(cycle_containing(local(2028, 2, 27, 23, 59, 50), reset_day), previous);
     CAF_CHECK_EQUAL(cycle_containing(local(2028, 2, 28, 23, 59, 50), reset_day), previous);
-    CAF_CHECK_EQUAL(cycle_containing(reset - 1, reset_day), previous);
+    CAF_CHECK_EQUAL(cycle_containing(reset - 1s, reset_day), previous);
     CAF_CHECK_EQUAL(cycle_containing(reset, reset_day),
                     cycle_bounds({reset, local(2028, 3, reset_day)}));
   }
@@ -181,7 +182,7 @@ CAF_TEST(cycles run across the year end) {
                   cycle_bounds({local(2026, 12, 31), local(2027, 1, 31)}));
   CAF_CHECK_EQUAL(cycle_containing(local(2027, 1, 1), 1),
                   cycle_bounds({local(2027, 1, 1), local(2027, 2, 1)}));
-  CAF_CHECK_EQUAL(cycle_containing(local(2027, 1, 1) - 1, 1),
+  CAF_CHECK_EQUAL(cycle_containing(local(2027, 1, 1) - 1s, 1),
                   cycle_bounds({local(2026, 12, 1), local(2027, 1, 1)}));
 }
 
@@ -204,7 +205,7 @@ CAF_TEST(a reset on a day without midnight starts at the first instant after the
     const auto first_instant = utc(2026, 3, 8, 5);
     CAF_CHECK_EQUAL(cycle_containing(first_instant, 8),
                     cycle_bounds({first_instant, utc(2026, 4, 8, 4)}));
-    CAF_CHECK_EQUAL(cycle_containing(first_instant - 1, 8),
+    CAF_CHECK_EQUAL(cycle_containing(first_instant - 1s, 8),
                     cycle_bounds({utc(2026, 2, 8, 5), first_instant}));
   }
   {
@@ -213,7 +214,7 @@ CAF_TEST(a reset on a day without midnight starts at the first instant after the
     const auto first_instant = utc(2026, 9, 6, 4);
     CAF_CHECK_EQUAL(cycle_containing(utc(2026, 9, 20), 6),
                     cycle_bounds({first_instant, utc(2026, 10, 6, 3)}));
-    CAF_CHECK_EQUAL(cycle_containing(first_instant - 1, 6),
+    CAF_CHECK_EQUAL(cycle_containing(first_instant - 1s, 6),
                     cycle_bounds({utc(2026, 8, 6, 4), first_instant}));
   }
 }
@@ -222,33 +223,33 @@ CAF_TEST(weekly reports fall 7 14 21 and 28 days into a 31 day cycle) {
   scoped_time_zone zone("Asia/Shanghai");
   const cycle_bounds march{local(2026, 3, 1), local(2026, 4, 1)};
   const time_of_day nine{9, 0};
-  const std::vector<epoch_seconds> expected{local(2026, 3, 8, 9), local(2026, 3, 15, 9),
-                                            local(2026, 3, 22, 9), local(2026, 3, 29, 9)};
+  const std::vector<moment> expected{local(2026, 3, 8, 9), local(2026, 3, 15, 9),
+                                     local(2026, 3, 22, 9), local(2026, 3, 29, 9)};
   CAF_CHECK_EQUAL(latest_report_at_or_before(march, march.start, 7, nine), std::nullopt);
-  CAF_CHECK_EQUAL(latest_report_at_or_before(march, expected[0] - 1, 7, nine), std::nullopt);
+  CAF_CHECK_EQUAL(latest_report_at_or_before(march, expected[0] - 1s, 7, nine), std::nullopt);
   CAF_CHECK_EQUAL(next_report_after(march, march.start, 7, nine), expected[0]);
   for (std::size_t k = 0; k < expected.size(); ++k) {
     CAF_MESSAGE("report " << k + 1);
     const auto instant = expected[k];
     if (k > 0)
-      CAF_CHECK_EQUAL(latest_report_at_or_before(march, instant - 1, 7, nine), expected[k - 1]);
+      CAF_CHECK_EQUAL(latest_report_at_or_before(march, instant - 1s, 7, nine), expected[k - 1]);
     CAF_CHECK_EQUAL(latest_report_at_or_before(march, instant, 7, nine), instant);
-    CAF_CHECK_EQUAL(latest_report_at_or_before(march, instant + 1, 7, nine), instant);
-    CAF_CHECK_EQUAL(next_report_after(march, instant - 1, 7, nine), instant);
+    CAF_CHECK_EQUAL(latest_report_at_or_before(march, instant + 1s, 7, nine), instant);
+    CAF_CHECK_EQUAL(next_report_after(march, instant - 1s, 7, nine), instant);
     if (k + 1 < expected.size())
       CAF_CHECK_EQUAL(next_report_after(march, instant, 7, nine), expected[k + 1]);
     else
       CAF_CHECK_EQUAL(next_report_after(march, instant, 7, nine), std::nullopt);
   }
-  CAF_CHECK_EQUAL(latest_report_at_or_before(march, march.end - 1, 7, nine), expected.back());
-  CAF_CHECK_EQUAL(next_report_after(march, march.end - 1, 7, nine), std::nullopt);
+  CAF_CHECK_EQUAL(latest_report_at_or_before(march, march.end - 1s, 7, nine), expected.back());
+  CAF_CHECK_EQUAL(next_report_after(march, march.end - 1s, 7, nine), std::nullopt);
   CAF_CHECK_EQUAL(reports_seen_hour_by_hour(march, 7, nine), expected);
 }
 
 CAF_TEST(interval zero turns reports off) {
   scoped_time_zone zone("UTC");
   const cycle_bounds march{utc(2026, 3, 1), utc(2026, 4, 1)};
-  for (auto now : {march.start, utc(2026, 3, 8, 9), utc(2026, 3, 20), march.end - 1}) {
+  for (auto now : {march.start, utc(2026, 3, 8, 9), utc(2026, 3, 20), march.end - 1s}) {
     CAF_CHECK_EQUAL(latest_report_at_or_before(march, now, 0, {9, 0}), std::nullopt);
     CAF_CHECK_EQUAL(next_report_after(march, now, 0, {9, 0}), std::nullopt);
   }
@@ -258,11 +259,11 @@ CAF_TEST(a fifteen day interval reports twice in a 31 day cycle and once in a 30
   scoped_time_zone zone("UTC");
   const cycle_bounds march{utc(2026, 3, 1), utc(2026, 4, 1)};
   CAF_CHECK_EQUAL(reports_seen_hour_by_hour(march, 15, {9, 0}),
-                  std::vector<epoch_seconds>({utc(2026, 3, 16, 9), utc(2026, 3, 31, 9)}));
+                  std::vector<moment>({utc(2026, 3, 16, 9), utc(2026, 3, 31, 9)}));
   CAF_CHECK_EQUAL(next_report_after(march, utc(2026, 3, 16, 9), 15, {9, 0}), utc(2026, 3, 31, 9));
   const cycle_bounds april{utc(2026, 4, 1), utc(2026, 5, 1)};
   CAF_CHECK_EQUAL(reports_seen_hour_by_hour(april, 15, {9, 0}),
-                  std::vector<epoch_seconds>({utc(2026, 4, 16, 9)}));
+                  std::vector<moment>({utc(2026, 4, 16, 9)}));
   CAF_CHECK_EQUAL(next_report_after(april, utc(2026, 4, 16, 9), 15, {9, 0}), std::nullopt);
 }
 
@@ -279,7 +280,7 @@ CAF_TEST(a report at 23 : 59 stays on its own date) {
   // Thirty days after the start, 23:59 is the last minute of the cycle and still inside it.
   CAF_CHECK_EQUAL(next_report_after(march, local(2026, 3, 21, 23, 59), 10, late),
                   local(2026, 3, 31, 23, 59));
-  CAF_CHECK_EQUAL(latest_report_at_or_before(march, march.end - 1, 10, late),
+  CAF_CHECK_EQUAL(latest_report_at_or_before(march, march.end - 1s, 10, late),
                   local(2026, 3, 31, 23, 59));
 }
 
@@ -289,8 +290,8 @@ CAF_TEST(a report across a daylight saving change keeps its local time) {
     const cycle_bounds march{local(2026, 3, 1), local(2026, 4, 1)};
     // 09:00 is 08:00 UTC before 2026-03-29 and 07:00 UTC from that day on.
     CAF_CHECK_EQUAL(reports_seen_hour_by_hour(march, 7, {9, 0}),
-                    std::vector<epoch_seconds>({utc(2026, 3, 8, 8), utc(2026, 3, 15, 8),
-                                                utc(2026, 3, 22, 8), utc(2026, 3, 29, 7)}));
+                    std::vector<moment>({utc(2026, 3, 8, 8), utc(2026, 3, 15, 8),
+                                         utc(2026, 3, 22, 8), utc(2026, 3, 29, 7)}));
   }
   {
     scoped_time_zone zone("America/New_York");
@@ -316,11 +317,11 @@ CAF_TEST(a report on or after the cycle end is left out) {
   const cycle_bounds february{utc(2026, 2, 1), utc(2026, 3, 1)};
   // Day 28 is 1 March, the end date: at 09:00 it is after the end, at 00:00 exactly on it.
   CAF_CHECK_EQUAL(reports_seen_hour_by_hour(february, 7, {9, 0}),
-                  std::vector<epoch_seconds>(
+                  std::vector<moment>(
                     {utc(2026, 2, 8, 9), utc(2026, 2, 15, 9), utc(2026, 2, 22, 9)}));
   CAF_CHECK_EQUAL(next_report_after(february, utc(2026, 2, 22, 9), 7, {9, 0}), std::nullopt);
   CAF_CHECK_EQUAL(next_report_after(february, utc(2026, 2, 22), 7, {0, 0}), std::nullopt);
-  CAF_CHECK_EQUAL(latest_report_at_or_before(february, february.end - 1, 7, {0, 0}),
+  CAF_CHECK_EQUAL(latest_report_at_or_before(february, february.end - 1s, 7, {0, 0}),
                   utc(2026, 2, 22));
   // An interval longer than the cycle never reports.
   CAF_CHECK_EQUAL(next_report_after(february, february.start, 28, {0, 0}), std::nullopt);
@@ -334,11 +335,15 @@ CAF_TEST(reports count from the start date of a cycle that began after a gap) {
 
 CAF_TEST(the sleep ends at the nearest boundary and lasts between one second and the cap) {
   using std::chrono::seconds;
-  const cycle_bounds cycle{0, 10'000};
+  const cycle_bounds cycle{test::at(0), test::at(10'000)};
   const seconds hour{3600};
-  CAF_CHECK_EQUAL(sleep_until_next_boundary(100, cycle, std::nullopt, hour), hour);
-  CAF_CHECK_EQUAL(sleep_until_next_boundary(9'000, cycle, std::nullopt, hour), seconds{1000});
-  CAF_CHECK_EQUAL(sleep_until_next_boundary(100, cycle, 160, hour), seconds{60});
-  CAF_CHECK_EQUAL(sleep_until_next_boundary(10'000, cycle, std::nullopt, hour), seconds{1});
-  CAF_CHECK_EQUAL(sleep_until_next_boundary(20'000, cycle, 15'000, hour), seconds{1});
+  CAF_CHECK_EQUAL(sleep_until_next_boundary(test::at(100), cycle, std::nullopt, hour), hour);
+  CAF_CHECK_EQUAL(sleep_until_next_boundary(test::at(9'000), cycle, std::nullopt, hour),
+                  seconds{1000});
+  CAF_CHECK_EQUAL(sleep_until_next_boundary(test::at(100), cycle, test::at(160), hour),
+                  seconds{60});
+  CAF_CHECK_EQUAL(sleep_until_next_boundary(test::at(10'000), cycle, std::nullopt, hour),
+                  seconds{1});
+  CAF_CHECK_EQUAL(sleep_until_next_boundary(test::at(20'000), cycle, test::at(15'000), hour),
+                  seconds{1});
 }

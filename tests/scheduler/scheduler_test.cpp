@@ -17,7 +17,7 @@ struct fixture : test::actor_fixture {
   sampler_actor readings = sys.spawn(test::dated_sampler, wall());
   scheduler_actor subject;
 
-  explicit fixture(epoch_seconds start_at = test::utc(2026, 2, 27, 23, 59, 50))
+  explicit fixture(moment start_at = test::utc(2026, 2, 27, 23, 59, 50))
       : actor_fixture(start_at) {}
 
   ~fixture() override {
@@ -91,7 +91,7 @@ CAF_TEST(a reading past the cycle makes it look at the clock at once and keep on
   start(28);
   pass(10s); // 28 Feb 00:00
   CAF_REQUIRE_EQUAL(record->cycles.size(), 2u);
-  calendar_start += 40 * 86400; // the clock jumps to 9 April
+  calendar_start += std::chrono::seconds{40 * 86400}; // the clock jumps to 9 April
   reading_now();
   CAF_REQUIRE_EQUAL(record->cycles.size(), 3u);
   CAF_CHECK_EQUAL(record->cycles.back(),
@@ -105,18 +105,18 @@ CAF_TEST(a reading dated well past the end of the cycle makes it look at the clo
   start(28);
   CAF_REQUIRE_EQUAL(record->cycles.size(), 1u);
   // The wall clock moves while the timer set for the reset has not fired yet.
-  calendar_start += 60; // 28 Feb 00:00:50, a reading at the reset itself
+  calendar_start += std::chrono::seconds{60}; // 28 Feb 00:00:50, a reading at the reset itself
   reading_now();
   CAF_CHECK_EQUAL(record->cycles.size(), 1u);
-  calendar_start += 60; // 00:01:50
+  calendar_start += std::chrono::seconds{60}; // 00:01:50
   reading_now();
   CAF_CHECK_EQUAL(record->cycles.size(), 2u);
   CAF_CHECK_EQUAL(record->cycles.back(),
                   (cycle_bounds{test::utc(2026, 2, 28), test::utc(2026, 3, 28)}));
-  calendar_start += 180;
+  calendar_start += std::chrono::seconds{180};
   reading_now();
   CAF_CHECK_EQUAL(record->cycles.size(), 2u);
-  calendar_start += 31 * 86400; // the clock jumps past the end of March
+  calendar_start += std::chrono::seconds{31 * 86400}; // the clock jumps past the end of March
   reading_now();
   CAF_CHECK_EQUAL(record->cycles.size(), 3u);
   CAF_CHECK_EQUAL(lines_containing("looking at the clock now"), 2u);
@@ -126,10 +126,11 @@ CAF_TEST(a reading dated more than a day before the cycle makes it look at the c
   start(28);
   pass(10s); // 28 Feb 00:00, the cycle of March
   CAF_REQUIRE_EQUAL(record->cycles.size(), 2u);
-  calendar_start -= 86400; // a day back from the start of March: within the tolerance
+  calendar_start -= std::chrono::seconds{
+    86400}; // a day back from the start of March: within the tolerance
   reading_now();
   CAF_CHECK_EQUAL(record->cycles.size(), 2u);
-  calendar_start -= 3600;
+  calendar_start -= std::chrono::seconds{3600};
   reading_now();
   CAF_CHECK_EQUAL(record->cycles.size(), 3u);
   CAF_CHECK_EQUAL(record->cycles.back(),
@@ -158,9 +159,9 @@ CAF_TEST(reports fall due at the report time and are announced then) {
   CAF_CHECK_EQUAL(record->reports[0], test::utc(2026, 2, 25, 9));
   // The cycle that begins on 28 Feb has its first report on 7 March at 09:00.
   auto first_report = test::utc(2026, 3, 7, 9);
-  while (now() < first_report - 3600)
+  while (now() < first_report - std::chrono::hours{1})
     pass(3600s);
-  pass(std::chrono::seconds{first_report - 1 - now()});
+  pass(first_report - std::chrono::seconds{1} - now());
   CAF_CHECK(record->reports.back() != first_report);
   pass(1s);
   CAF_CHECK_EQUAL(record->reports.back(), first_report);
