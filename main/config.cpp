@@ -12,8 +12,7 @@
 #include "actors/public_ip/public_ip_reply.hpp"
 #include "actors/sampler/proc_net.hpp"
 #include "common/secrets.hpp"
-#include "main/setting_sources.hpp"
-#include "main/setting_values.hpp"
+#include "main/setting_rows.hpp"
 
 namespace tmon {
 
@@ -21,11 +20,6 @@ namespace {
 
 constexpr std::uint64_t gib_bytes = 1024ull * 1024 * 1024;
 constexpr std::uint64_t gb_bytes = 1000ull * 1000 * 1000;
-
-// ---- keywords -----------------------------------------------------------------------------
-
-template <class T>
-using keyword_table = std::vector<std::pair<std::string_view, T>>;
 
 const keyword_table<traffic_direction> directions{
   {"outbound", traffic_direction::outbound},
@@ -45,22 +39,6 @@ const keyword_table<message_language> languages{
   {"zh", message_language::zh},
   {"en", message_language::en},
 };
-
-template <class T>
-std::string name_of(const keyword_table<T>& table, const T& value) {
-  for (const auto& [name, candidate] : table)
-    if (candidate == value)
-      return std::string{name};
-  return {};
-}
-
-template <class T>
-std::vector<std::string_view> names_of(const keyword_table<T>& table) {
-  std::vector<std::string_view> names;
-  for (const auto& entry : table)
-    names.push_back(entry.first);
-  return names;
-}
 
 // ---- reading variables --------------------------------------------------------------------
 
@@ -86,48 +64,6 @@ outcome<void> check_token(const setting& token) {
                         "digits, '_' or '-')");
 }
 
-// The items of a comma-separated value, each trimmed, non-empty and accepted by `accepts`.
-outcome<std::vector<std::string>> checked_items(const setting& s, bool (*accepts)(std::string_view),
-                                                std::string_view accepted) {
-  std::vector<std::string> items;
-  for (auto item : split_list(s.value)) {
-    if (item.empty())
-      return outcome<std::vector<std::string>>::failure(
-        invalid(s, accepted, "it has an empty item").error);
-    if (!accepts(item))
-      return outcome<std::vector<std::string>>::failure(
-        invalid(s, accepted, "item \"" + printable(item) + "\" is not").error);
-    items.emplace_back(item);
-  }
-  return outcome<std::vector<std::string>>::success(std::move(items));
-}
-
-outcome<void> refuse_repeats(const setting& s, const std::vector<std::string>& items,
-                             std::string (*key)(std::string_view), std::string_view accepted) {
-  std::vector<std::string> seen;
-  for (const auto& item : items) {
-    auto item_key = key(item);
-    if (std::find(seen.begin(), seen.end(), item_key) != seen.end())
-      return invalid(s, accepted, "\"" + printable(item) + "\" is listed twice");
-    seen.push_back(item_key);
-  }
-  return outcome<void>::success();
-}
-
-// A comma-separated list of distinct items; repeats (by `key`) are refused rather than
-// silently merged, since an item counted or sent to twice is a mistake.
-outcome<std::vector<std::string>> distinct_items(const setting& s,
-                                                 bool (*accepts)(std::string_view),
-                                                 std::string (*key)(std::string_view),
-                                                 std::string_view accepted) {
-  auto items = checked_items(s, accepts, accepted);
-  if (!items)
-    return items;
-  if (auto distinct = refuse_repeats(s, *items, key, accepted); !distinct)
-    return outcome<std::vector<std::string>>::failure(std::move(distinct.error));
-  return items;
-}
-
 // Channel names are case-insensitive in Telegram; numeric ids are canonical already.
 std::string chat_key(std::string_view chat_id) {
   return lowercase(chat_id);
@@ -146,122 +82,6 @@ outcome<void> read_chat_ids(const setting& chats, std::vector<std::string>& chat
     return outcome<void>::failure(std::move(items.error));
   chat_ids = std::move(*items);
   return outcome<void>::success();
-}
-
-// ---- the table ------------------------------------------------------------------------------
-
-// One environment variable: how it is read into the settings and how --check-config and the
-// start line show it. The defaults are config's member initialisers.
-struct variable {
-  std::string_view name;
-  // Reads the variable, and those coupled with it, into the settings; empty for the chat ids,
-  // which the token's row reads.
-  std::function<outcome<void>(const environment_lookup&, config&)> read;
-  std::function<std::string(const config&, moment now)> show;
-  // Shown when `show` gives nothing.
-  std::string_view when_empty = {};
-  // Shown masked as mask_token does.
-  bool secret = false;
-  // Also given as NAME_FILE, a file that holds the value (as Docker secrets are given).
-  bool from_file = false;
-};
-
-using settings_text = std::function<std::string(const config&)>;
-
-// A way of showing that does not depend on the moment, as all but TZ's.
-std::function<std::string(const config&, moment)> at_any_time(settings_text show) {
-  return [show = std::move(show)](const config& settings, moment) { return show(settings); };
-}
-
-// Checks a value that is set and not blank and stores it.
-using value_reader = std::function<outcome<void>(const setting&, config&)>;
-
-// A variable whose blank value counts as unset, so that the default applies.
-variable plain(std::string_view name, value_reader accept, settings_text show,
-               std::string_view when_empty = {}) {
-  auto read = [name, accept = std::move(accept)](const environment_lookup& lookup,
-                                                 config& settings) -> outcome<void> {
-    auto text = value_of(lookup, std::string{name});
-    return text ? accept({std::string{name}, *text}, settings) : outcome<void>::success();
-  };
-  return {name, std::move(read), at_any_time(std::move(show)), when_empty};
-}
-
-long long count_of(int number) {
-  return number;
-}
-
-template <class Rep, class Period>
-long long count_of(std::chrono::duration<Rep, Period> length) {
-  return length.count();
-}
-
-// A whole number from `lowest` to `highest`, stored as T: an int, or a std::chrono duration
-// of that many of its units.
-template <class T>
-variable whole_number(std::string_view name, T config::*field, long long lowest,
-                      long long highest) {
-  auto accept = [=](const setting& s, config& settings) -> outcome<void> {
-    auto number = parse_whole(s.value);
-    if (!number || *number < lowest || *number > highest)
-      return invalid(s, fmt::format("a whole number from {} to {}", lowest, highest));
-    settings.*field = T(*number);
-    return outcome<void>::success();
-  };
-  return plain(name, accept, [field](const config& settings) {
-    return std::to_string(count_of(settings.*field));
-  });
-}
-
-// One of the names in `table`, in any case.
-template <class T>
-outcome<T> keyword_value(const setting& s, const keyword_table<T>& table) {
-  for (const auto& [keyword, value] : table)
-    if (lowercase(keyword) == lowercase(s.value))
-      return outcome<T>::success(value);
-  return outcome<T>::failure(invalid(s, one_of(names_of(table))).error);
-}
-
-template <class T>
-variable keyword(std::string_view name, T config::*field, const keyword_table<T>& table) {
-  auto accept = [field, &table](const setting& s, config& settings) -> outcome<void> {
-    auto value = keyword_value(s, table);
-    if (!value)
-      return outcome<void>::failure(std::move(value.error));
-    settings.*field = *value;
-    return outcome<void>::success();
-  };
-  return plain(name, accept,
-               [field, &table](const config& settings) { return name_of(table, settings.*field); });
-}
-
-// Any text, or text that `accepts` when it is given.
-variable text(std::string_view name, std::string config::*field, std::string_view when_empty = {},
-              bool (*accepts)(std::string_view) = nullptr, std::string_view accepted = {}) {
-  auto accept = [=](const setting& s, config& settings) -> outcome<void> {
-    if (accepts != nullptr && !accepts(s.value))
-      return invalid(s, accepted);
-    settings.*field = s.value;
-    return outcome<void>::success();
-  };
-  return plain(
-    name, accept, [field](const config& settings) { return settings.*field; }, when_empty);
-}
-
-// A comma-separated list of distinct items, each accepted by `accepts`.
-variable distinct_list(std::string_view name, std::vector<std::string> config::*field,
-                       bool (*accepts)(std::string_view), std::string (*key)(std::string_view),
-                       std::string_view accepted, std::string_view when_empty) {
-  auto accept = [=](const setting& s, config& settings) -> outcome<void> {
-    auto items = distinct_items(s, accepts, key, accepted);
-    if (!items)
-      return outcome<void>::failure(std::move(items.error));
-    settings.*field = std::move(*items);
-    return outcome<void>::success();
-  };
-  return plain(
-    name, accept, [field](const config& settings) { return join(settings.*field, ","); },
-    when_empty);
 }
 
 // ---- coupled and particular variables ----------------------------------------------------
@@ -302,7 +122,7 @@ outcome<void> read_unit(const setting& s, config& settings) {
   auto bytes = keyword_value(s, units);
   if (!bytes)
     return outcome<void>::failure(std::move(bytes.error));
-  settings.unit = {name_of(units, *bytes), *bytes};
+  settings.unit = {std::string{name_in(units, *bytes)}, *bytes};
   return outcome<void>::success();
 }
 
@@ -348,10 +168,6 @@ outcome<void> read_thresholds(const setting& s, config& settings) {
   std::sort(thresholds.begin(), thresholds.end());
   settings.thresholds = std::move(thresholds);
   return outcome<void>::success();
-}
-
-std::string interface_key(std::string_view name) {
-  return std::string{name};
 }
 
 outcome<void> read_report_time(const setting& s, config& settings) {
@@ -471,7 +287,7 @@ const std::vector<variable>& variables() {
     plain("THRESHOLDS", read_thresholds,
           [](const config& s) { return joined_text(s.thresholds, ","); }),
     whole_number("CHECK_INTERVAL_SECONDS", &config::check_interval, 1, 86400),
-    distinct_list("NETWORK_INTERFACE", &config::interfaces, is_interface_name, interface_key,
+    distinct_list("NETWORK_INTERFACE", &config::interfaces, is_interface_name, nullptr,
                   "a comma-separated list of distinct interface names, each 1 to 15 characters "
                   "without '/', ':' or white space and not \".\" or \"..\"",
                   "(default route)"),
