@@ -1,8 +1,8 @@
-// The cost of one sample as the monitor takes it: read and parse the counters and the boot
-// id from a proc tree, apply them to the state, check the thresholds, write the state file.
-// The counters grow between samples, so every sample changes the state and is persisted, as
-// on a server that carries traffic. Rewriting the fake counters is not part of the measured
-// work; bench/run runs this program natively for time and under callgrind for instructions
+// The cost of one sample as the monitor takes it: read and parse the counters, the boot id
+// and the uptime from a proc tree, apply them to the state, check the thresholds, write the
+// state file. The counters grow between samples, so every sample changes the state and is
+// persisted, as on a server that carries traffic. Rewriting the fake counters is not part of the
+// measured work; bench/run runs this program natively for time and under callgrind for instructions
 // (collecting only inside take_apply_persist).
 //
 // Usage: sample_cost --samples N --dir DIR
@@ -95,8 +95,15 @@ __attribute__((noinline)) void take_apply_persist(bench_context& context) {
   auto boot_id = read_boot_id(context.proc_root);
   if (!boot_id)
     fail(boot_id.error);
+  auto uptime = read_uptime(context.proc_root);
+  if (!uptime)
+    fail(uptime.error);
   auto selection = select_interfaces(*table, counted);
-  sample reading{wall_now(), std::move(*boot_id), std::move(selection.present)};
+  sample reading;
+  reading.taken_at = wall_now();
+  reading.boot_id = std::move(*boot_id);
+  reading.interfaces = std::move(selection.present);
+  reading.uptime = *uptime;
   if (!apply_sample(context.state, reading, context.rules).changed)
     fail("a sample with grown counters did not change the state");
   if (newly_crossed_threshold(context.state, context.rules, reading.taken_at))
@@ -153,6 +160,7 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(context.data_dir);
   write_text(context.proc_root + "/sys/kernel/random/boot_id",
              "5f1c2a7e-9b3d-4c8e-a1f0-6d2b7e9c3a14\n");
+  write_text(context.proc_root + "/uptime", "86400.25 170000.50\n");
   context.rules.direction = traffic_direction::outbound;
   // 1 PiB: millions of samples stay below the first threshold, so none raises an alert.
   context.rules.quota_bytes = std::uint64_t{1} << 50;
@@ -164,10 +172,13 @@ int main(int argc, char** argv) {
   auto first_boot = read_boot_id(context.proc_root);
   if (!first_table || !first_boot)
     fail("the fake proc tree does not parse: " + first_table.error + first_boot.error);
-  apply_sample(context.state,
-               sample{wall_now(), *first_boot, select_interfaces(*first_table, counted).present},
-               context.rules);
-  context.state.cycle = cycle_bounds{wall_now() - 86400, wall_now() + 29 * 86400};
+  sample first;
+  first.taken_at = wall_now();
+  first.boot_id = *first_boot;
+  first.interfaces = select_interfaces(*first_table, counted).present;
+  apply_sample(context.state, first, context.rules);
+  context.state.cycle = cycle_bounds{wall_now() - std::chrono::hours{24},
+                                     wall_now() + std::chrono::hours{29 * 24}};
 
   std::int64_t wall_ns = 0;
   std::int64_t cpu_ns = 0;
