@@ -140,8 +140,11 @@ int run_monitor(const config& settings) {
 
   caf::actor_system_config system_config;
   // The sharing policy sleeps while idle; work stealing polls hundreds of times a second.
+  // One worker runs a sample's chain of messages (timer, sampler, scheduler, accounting)
+  // without waking a second one for each hop: about two wake-ups a minute fewer when idle.
+  // Nothing on it blocks for long: HTTP calls run on threads of their own.
   system_config.set("scheduler.policy", caf::atom("sharing"));
-  system_config.set("scheduler.max-threads", 2);
+  system_config.set("scheduler.max-threads", 1);
   system_config.add_message_types<caf::id_block::tmon>();
   caf::actor_system system{system_config};
 
