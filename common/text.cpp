@@ -31,4 +31,16 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
   return joined;
 }
 
+std::string lowercase(std::string_view text) {
+  std::string result{text};
+  for (auto& c : result)
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+  return result;
+}
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
 } // namespace tmon

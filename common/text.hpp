@@ -14,6 +14,12 @@ constexpr std::string_view white_space = " \t\n\v\f\r";
 // characters of `chars` when a format pads with fewer (the columns of /proc files: " \t").
 std::string_view trim(std::string_view text, std::string_view chars = white_space);
 
+// ASCII letters lowered; other bytes kept.
+std::string lowercase(std::string_view text);
+
+// An ASCII digit, whatever the locale.
+bool is_digit(char c);
+
 // The parts of `text` between the separators, empty ones included: "a,,b" is {"a", "", "b"},
 // "" is {""}.
 std::vector<std::string_view> split(std::string_view text, char separator);

@@ -36,18 +36,6 @@ bool has_host(std::string_view authority) {
 
 } // namespace
 
-std::string lowercase(std::string_view text) {
-  std::string result{text};
-  for (auto& c : result)
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
-  return result;
-}
-
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
 bool all_digits(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), is_digit);
 }

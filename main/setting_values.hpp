@@ -37,11 +37,6 @@ outcome<void> invalid(const setting& s, std::string_view accepted, std::string_v
 
 // ---- text ---------------------------------------------------------------------------------
 
-// ASCII letters lowered; other bytes kept.
-std::string lowercase(std::string_view text);
-
-bool is_digit(char c);
-
 // Not empty, and ASCII digits only.
 bool all_digits(std::string_view text);
 
