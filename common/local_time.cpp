@@ -33,6 +33,33 @@ std::string local_date(moment t) {
   return format_local(t, "%Y-%m-%d");
 }
 
+std::string local_date_after(moment t, int days) {
+  std::tm civil = local_civil(t);
+  // Noon is on the same date in every zone and season, so normalising cannot cross midnight.
+  civil.tm_mday += days;
+  civil.tm_hour = 12;
+  civil.tm_min = 0;
+  civil.tm_sec = 0;
+  civil.tm_isdst = -1;
+  const std::time_t noon = std::mktime(&civil);
+  return local_date(from_epoch_seconds(noon));
+}
+
+moment local_day_start(moment t) {
+  std::tm civil = local_civil(t);
+  civil.tm_hour = 0;
+  civil.tm_min = 0;
+  civil.tm_sec = 0;
+  civil.tm_isdst = -1;
+  const moment midnight = from_epoch_seconds(std::mktime(&civil));
+  // Where the day begins at 01:00 (a change at midnight), mktime moves 00:00 forward into the
+  // day or back into the one before; the day starts at the later of that and the previous
+  // day's end, which is never after `t`.
+  if (local_date(midnight) == local_date(t))
+    return midnight;
+  return midnight + std::chrono::hours{1};
+}
+
 std::string local_iso8601(moment t) {
   return format_local(t, "%Y-%m-%dT%H:%M:%S") + local_utc_offset(t);
 }

@@ -35,6 +35,8 @@ const keyword_table<log_level> levels{
   {"warn", log_level::warn},   {"error", log_level::error},
 };
 
+const keyword_table<bool> switches{{"on", true}, {"off", false}};
+
 const keyword_table<message_language> languages{
   {"zh", message_language::zh},
   {"en", message_language::en},
@@ -286,6 +288,7 @@ const std::vector<variable>& variables() {
     whole_number("RESET_DAY", &config::reset_day, 1, 31),
     plain("THRESHOLDS", read_thresholds,
           [](const config& s) { return joined_text(s.thresholds, ","); }),
+    keyword("FORECAST_ALERT", &config::forecast_alert, switches),
     whole_number("CHECK_INTERVAL_SECONDS", &config::check_interval, 1, 86400),
     distinct_list("NETWORK_INTERFACE", &config::interfaces, is_interface_name, nullptr,
                   "a comma-separated list of distinct interface names, each 1 to 15 characters "

@@ -38,6 +38,8 @@ struct config {
   std::uint64_t quota_bytes = 0;
   int reset_day = 1;
   std::vector<percentage> thresholds{80_percent, 90_percent, 95_percent};
+  // Whether a projection over the quota alerts, once per cycle.
+  bool forecast_alert = true;
   std::chrono::seconds check_interval{60};
   // Empty: the interface of the default route, resolved at start.
   std::vector<std::string> interfaces;

@@ -1,7 +1,6 @@
 // traffic-monitor: counts a server's traffic per billing cycle and warns before the quota
 // runs out. This file reads the command line and the environment and runs the actors.
 #include <atomic>
-#include <cerrno>
 #include <cmath>
 #include <csignal>
 #include <cstring>
@@ -10,12 +9,9 @@
 #include <random>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <variant>
 #include <vector>
-
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
 
 #include <caf/all.hpp>
 #include <curl/curl.h>
@@ -24,7 +20,10 @@
 
 #include "actors/http/curl_transport.hpp"
 #include "actors/scheduler/calendar.hpp"
+#include "main/calibrate.hpp"
 #include "main/config.hpp"
+#include "main/data_dir.hpp"
+#include "main/history.hpp"
 #include "main/logging.hpp"
 #include "main/monitor.hpp"
 #include "main/status.hpp"
@@ -87,23 +86,6 @@ void log_status_line(caf::scoped_actor& self, const accounting_actor& accounting
   log.flush();
 }
 
-// Two monitors on one data directory would each write their own totals over the other's, so
-// the first one locks it; the lock goes with the process, also when it is killed. The lock
-// is on the directory itself, so a read-only directory can still be locked.
-std::string lock_data_dir(const std::string& data_dir) {
-  const int directory = ::open(data_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (directory < 0)
-    return std::string{"cannot be opened: "} + std::strerror(errno);
-  if (::flock(directory, LOCK_EX | LOCK_NB) == 0)
-    return ""; // The descriptor stays open for as long as the monitor runs.
-  const int error = errno;
-  ::close(directory);
-  if (error == EWOULDBLOCK)
-    return "is in use by another running traffic-monitor; give each one a directory of its "
-           "own";
-  return std::string{"cannot be locked: "} + std::strerror(error);
-}
-
 int run_monitor(const config& settings) {
   const sigset_t signals = handled_signals();
   std::error_code failure;
@@ -113,8 +95,14 @@ int run_monitor(const config& settings) {
               << '\n';
     return 2;
   }
-  if (auto error = lock_data_dir(settings.data_dir); !error.empty()) {
-    std::cerr << "DATA_DIR=\"" << settings.data_dir << "\" " << error << ".\n";
+  // Two monitors on one data directory would each write their own totals over the other's.
+  const auto locked = lock_data_dir(settings.data_dir);
+  if (!locked || !*locked) {
+    std::cerr << "DATA_DIR=\"" << settings.data_dir << "\" "
+              << (locked ? "is in use by another running traffic-monitor; give each one a "
+                           "directory of its own"
+                         : locked.error)
+              << ".\n";
     return 2;
   }
   // Before anything runs: a state file that cannot be read must stop the monitor, not be
@@ -243,14 +231,40 @@ int print_status_json(const config& settings) {
                       std::cout, std::cerr);
 }
 
-// A command either runs without the configuration or with it read and checked.
-using command_handler = std::variant<int (*)(), int (*)(const config&)>;
+int print_history_of(const config& settings, bool previous, bool as_json) {
+  return print_history(status_context{settings, counted_interfaces(settings), system_now()},
+                       previous, as_json, std::cout, std::cerr);
+}
+
+int calibrate_now(const config& settings, const std::string& amount) {
+  const calibrate_environment environment{system_now, [](std::chrono::milliseconds pause) {
+                                            std::this_thread::sleep_for(pause);
+                                          }};
+  return calibrate_usage(settings, amount, environment, std::cout, std::cerr);
+}
+
+// A command either runs without the configuration, or with it read and checked, or with it
+// and the one argument that follows its words.
+using command_handler =
+  std::variant<int (*)(), int (*)(const config&), int (*)(const config&, const std::string&)>;
 
 struct command {
   std::vector<std::string> words;
   // Shown by --help; a line break continues the text below it.
   const char* help;
   command_handler run;
+
+  // The number of arguments the command takes after its words.
+  std::size_t arguments() const {
+    return std::holds_alternative<int (*)(const config&, const std::string&)>(run) ? 1 : 0;
+  }
+
+  // As --help shows it, with its argument.
+  std::string usage() const {
+    if (words.empty())
+      return "(none)";
+    return fmt::format("{}{}", fmt::join(words, " "), arguments() == 1 ? " AMOUNT" : "");
+  }
 };
 
 const std::vector<command>& commands() {
@@ -261,6 +275,22 @@ const std::vector<command>& commands() {
      run_monitor},
     {{"status"}, "print the current cycle from the state file", print_status_text},
     {{"status", "--json"}, "the same as one JSON object", print_status_json},
+    {{"calibrate", "--used"},
+     "set the cycle's counted usage to the provider's figure:\n"
+     "312.5 (in TRAFFIC_UNIT), 312.5GB, 1.2 TiB, 800 MiB, ...",
+     calibrate_now},
+    {{"history"},
+     "print the current cycle's traffic day by day",
+     [](const config& s) { return print_history_of(s, false, false); }},
+    {{"history", "--json"},
+     "the same as one JSON object",
+     [](const config& s) { return print_history_of(s, false, true); }},
+    {{"history", "--previous"},
+     "the days of the cycle closed last",
+     [](const config& s) { return print_history_of(s, true, false); }},
+    {{"history", "--previous", "--json"},
+     "the same as one JSON object",
+     [](const config& s) { return print_history_of(s, true, true); }},
     {{"health"}, "exit 0 when the state file is fresh, else say why and exit 1", check_health_now},
     {{"--check-config"},
      "check the environment and print the effective configuration",
@@ -276,13 +306,15 @@ int print_help() {
                      "Counts this server's network traffic per billing cycle and sends alerts, "
                      "cycle-reset\nnotices and periodic reports to Telegram (or to the log when "
                      "no bot is configured).\n\nCommands:\n";
+  std::size_t width = 0;
+  for (const auto& entry : commands())
+    width = std::max(width, entry.usage().size() + 2);
   for (const auto& entry : commands()) {
-    const auto words = entry.words.empty() ? std::string{"(none)"}
-                                           : fmt::format("{}", fmt::join(entry.words, " "));
+    const auto usage = entry.usage();
     std::string_view help = entry.help;
-    for (auto name = std::string_view{words}; !help.empty(); name = {}) {
+    for (auto name = std::string_view{usage}; !help.empty(); name = {}) {
       const auto line = help.substr(0, help.find('\n'));
-      text += fmt::format("  {:<16}{}\n", name, line);
+      text += fmt::format("  {:<{}}{}\n", name, width, line);
       help.remove_prefix(std::min(help.size(), line.size() + 1));
     }
   }
@@ -307,9 +339,14 @@ const command& longest_match(const std::vector<std::string>& args) {
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   const command& meant = longest_match(args);
-  if (meant.words.size() < args.size()) {
-    std::cerr << "unknown argument \"" << args[meant.words.size()]
-              << "\"; see traffic-monitor --help\n";
+  const std::size_t expected = meant.words.size() + meant.arguments();
+  if (args.size() < expected) {
+    std::cerr << fmt::format("\"{}\" needs an argument; see traffic-monitor --help\n",
+                             fmt::join(meant.words, " "));
+    return 2;
+  }
+  if (args.size() > expected) {
+    std::cerr << "unknown argument \"" << args[expected] << "\"; see traffic-monitor --help\n";
     return 2;
   }
   if (const auto* plain = std::get_if<int (*)()>(&meant.run))
@@ -322,5 +359,8 @@ int main(int argc, char** argv) {
     std::cerr << parsed.error << '\n';
     return 2;
   }
+  if (const auto* with_argument = std::get_if<int (*)(const config&, const std::string&)>(
+        &meant.run))
+    return (*with_argument)(*parsed, args.back());
   return std::get<int (*)(const config&)>(meant.run)(*parsed);
 }

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "actors/accounting/forecast.hpp"
 #include "actors/accounting/state_file.hpp"
 #include "actors/notifier/message_catalog.hpp"
 #include "common/enum_names.hpp"
@@ -75,8 +76,7 @@ struct status_figures {
   std::vector<std::array<std::string, 3>> differences;
   usage_figures usage;
   std::uint64_t remaining_bytes = 0;
-  std::uint64_t projected_bytes = 0;
-  std::int64_t days_left = 0;
+  cycle_outlook outlook;
   std::optional<std::chrono::seconds> last_sample_age;
 };
 
@@ -92,13 +92,13 @@ status_figures figures_of(const monitor_state& state, const status_context& cont
     if (!same)
       out.differences.push_back({setting.variable, monitors, here});
   }
-  out.usage = current_usage(state, ledger_rules_of(out.counted_with));
+  const ledger_rules rules = ledger_rules_of(out.counted_with);
+  out.usage = current_usage(state, rules);
   const auto& usage = out.usage;
   out.remaining_bytes = usage.counted_bytes < usage.quota_bytes
                           ? usage.quota_bytes - usage.counted_bytes
                           : 0;
-  out.projected_bytes = projected_usage(usage.counted_bytes, usage.cycle, context.now);
-  out.days_left = days_left(context.now, usage.cycle.end);
+  out.outlook = outlook_of(state, rules, context.now);
   if (state.last_sample_at != moment{})
     out.last_sample_age = context.now - state.last_sample_at;
   return out;
@@ -137,6 +137,7 @@ counting_settings counting_settings_of(const config& settings,
 std::string status_text(const monitor_state& state, const status_context& context) {
   const status_figures figures = figures_of(state, context);
   const auto& usage = figures.usage;
+  const auto& outlook = figures.outlook;
   const auto& unit = figures.counted_with.unit;
   std::ostringstream out;
   out << "cycle:      " << local_iso8601(usage.cycle.start) << " to "
@@ -150,11 +151,28 @@ std::string status_text(const monitor_state& state, const status_context& contex
       << "sent:       " << format_amount(usage.tx_bytes, unit) << " (" << usage.tx_bytes
       << " bytes)\n"
       << "remaining:  " << format_amount(figures.remaining_bytes, unit) << '\n'
-      << "days left:  " << figures.days_left << '\n'
-      << "projected:  " << amount_with_share(figures.projected_bytes, usage, unit)
-      << " at the cycle's end, if the average so far holds\n"
-      << "interfaces: " << join(figures.counted_with.interfaces, ",") << '\n'
-      << "alerted:    ";
+      << "days left:  " << outlook.days_left << " (today included)\n"
+      << "budget:     " << format_amount(outlook.daily_budget_bytes, unit)
+      << " a day to stay within the quota\n"
+      << "today:      " << format_amount(outlook.today_bytes, unit) << " (yesterday "
+      << format_amount(outlook.yesterday_bytes, unit) << ")\n";
+  if (outlook.full_days == 0) {
+    out << "forecast:   not enough data yet (less than one full day)\n";
+  } else {
+    out << "average:    " << format_amount(outlook.daily_average_bytes, unit) << " a day over the "
+        << outlook.full_days << " last full day(s)\n"
+        << "projected:  " << amount_with_share(outlook.projected_bytes, usage, unit)
+        << " at the cycle's end";
+    if (outlook.runs_out_at != moment{})
+      out << "; the quota runs out on " << local_date(outlook.runs_out_at) << " at this pace";
+    else
+      out << ", within quota";
+    out << '\n';
+  }
+  if (usage.adjustment_bytes != 0)
+    out << "calibrated: " << fmt::format("{:+}", usage.adjustment_bytes)
+        << " bytes added to the counted figure to match the provider's\n";
+  out << "interfaces: " << join(figures.counted_with.interfaces, ",") << '\n' << "alerted:    ";
   if (state.thresholds_alerted.empty())
     out << "none";
   out << joined_text(state.thresholds_alerted, ", ", "%");
@@ -204,9 +222,14 @@ std::string status_json(const monitor_state& state, const status_context& contex
                          ? nlohmann::json(local_iso8601(state.last_sample_at))
                          : nullptr},
     {"events_pending", state.outbox.size()},
-    {"days_left", figures.days_left},
+    {"adjustment_bytes", usage.adjustment_bytes},
+    {"days_left", figures.outlook.days_left},
     {"remaining_bytes", figures.remaining_bytes},
-    {"projected_bytes", figures.projected_bytes},
+    {"projected_bytes",
+     figures.outlook.full_days > 0 ? nlohmann::json(figures.outlook.projected_bytes) : nullptr},
+    {"daily_average_bytes",
+     figures.outlook.full_days > 0 ? nlohmann::json(figures.outlook.daily_average_bytes) : nullptr},
+    {"daily_budget_bytes", figures.outlook.daily_budget_bytes},
     {"last_sample_age_seconds",
      figures.last_sample_age ? nlohmann::json(figures.last_sample_age->count()) : nullptr},
     {"settings_recorded", figures.recorded},
@@ -283,26 +306,35 @@ int check_health(const config& settings, moment now, std::ostream& out) {
 
 int print_status(const status_context& context, bool as_json, std::ostream& out,
                  std::ostream& err) {
-  auto path = state_file_path(context.settings.data_dir);
-  // JSON readers get JSON even when there is nothing to show.
-  const auto fail = [&](const std::string& why) {
-    if (as_json)
-      out << nlohmann::json{{"error", why}}.dump() << '\n';
-    else
-      err << why << '\n';
-    return 1;
-  };
+  auto state = state_to_show(context.settings.data_dir);
+  if (!state)
+    return refuse_to_show(state.error, as_json, out, err);
+  out << (as_json ? status_json(*state, context) + "\n" : status_text(*state, context));
+  return 0;
+}
+
+outcome<monitor_state> state_to_show(const std::string& data_dir) {
+  auto path = state_file_path(data_dir);
   const auto text = read_file_if_present(path);
   if (!text)
-    return fail(text.error);
+    return outcome<monitor_state>::failure(text.error);
   if (!*text)
-    return fail("no state in " + path + " (" + std::generic_category().message(ENOENT)
-                + "): the monitor has not saved its first sample there yet");
+    return outcome<monitor_state>::failure(
+      "no state in " + path + " (" + std::generic_category().message(ENOENT)
+      + "): the monitor has not saved its first sample there yet");
   auto decoded = decode_state(**text);
   if (!decoded)
-    return fail(path + " cannot be read: " + decoded.error);
-  out << (as_json ? status_json(*decoded, context) + "\n" : status_text(*decoded, context));
-  return 0;
+    return outcome<monitor_state>::failure(path + " cannot be read: " + decoded.error);
+  return decoded;
+}
+
+int refuse_to_show(const std::string& why, bool as_json, std::ostream& out, std::ostream& err) {
+  // JSON readers get JSON even when there is nothing to show.
+  if (as_json)
+    out << nlohmann::json{{"error", why}}.dump() << '\n';
+  else
+    err << why << '\n';
+  return 1;
 }
 
 } // namespace tmon

@@ -34,9 +34,11 @@ struct status_context {
 std::string status_text(const monitor_state& state, const status_context& context);
 
 // One JSON object: cycle_start, cycle_end (ISO 8601 with offset), rx_bytes, tx_bytes,
-// counted_bytes, quota_bytes, percent, thresholds_alerted, direction, interfaces, unit,
-// last_sample_at, events_pending, days_left, remaining_bytes, projected_bytes,
-// last_sample_age_seconds (null before the first sample), settings_recorded (whether the
+// counted_bytes (with the calibration), quota_bytes, percent, thresholds_alerted, direction,
+// interfaces, unit, last_sample_at, events_pending, adjustment_bytes, days_left (today
+// included), remaining_bytes, projected_bytes and daily_average_bytes (null before one full
+// day of data), daily_budget_bytes, last_sample_age_seconds (null before the first sample),
+// settings_recorded (whether the
 // figures use the monitor's recorded settings) and settings_differ (the variables in which
 // the caller's environment differs from them).
 std::string status_json(const monitor_state& state, const status_context& context);
@@ -56,6 +58,14 @@ outcome<void> no_interface_missing(const monitor_state& state, moment now,
 // state file is fresh (fresh_state_file) and no configured interface has been missing for
 // long (no_interface_missing).
 int check_health(const config& settings, moment now, std::ostream& out);
+
+// The state file as `status` and `history` show it, read without changing it; a sentence
+// when there is none yet or it cannot be read.
+outcome<monitor_state> state_to_show(const std::string& data_dir);
+
+// Prints `why` there is nothing to show: as {"error": "..."} on `out` for JSON, else on
+// `err`. Returns the exit status, 1.
+int refuse_to_show(const std::string& why, bool as_json, std::ostream& out, std::ostream& err);
 
 // Reads the state file without changing it and prints it. Returns the exit status: 0, or 1
 // when there is no readable state yet (as {"error": "..."} on `out` for JSON).

@@ -35,6 +35,7 @@ CAF_ADD_TYPE_ID(tmon, (tmon::interface_counters))
 CAF_ADD_TYPE_ID(tmon, (tmon::sample))
 CAF_ADD_TYPE_ID(tmon, (tmon::cycle_bounds))
 CAF_ADD_TYPE_ID(tmon, (tmon::usage_figures))
+CAF_ADD_TYPE_ID(tmon, (tmon::cycle_outlook))
 CAF_ADD_TYPE_ID(tmon, (tmon::event))
 CAF_ADD_TYPE_ID(tmon, (tmon::http_request))
 CAF_ADD_TYPE_ID(tmon, (tmon::http_response))
@@ -71,7 +72,14 @@ typename Inspector::result_type inspect(Inspector& f, cycle_bounds& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, usage_figures& x) {
   return f(caf::meta::type_name("usage_figures"), x.cycle, x.rx_bytes, x.tx_bytes, x.counted_bytes,
-           x.quota_bytes);
+           x.quota_bytes, x.adjustment_bytes);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cycle_outlook& x) {
+  return f(caf::meta::type_name("cycle_outlook"), x.today_bytes, x.yesterday_bytes, x.full_days,
+           x.daily_average_bytes, x.projected_bytes, x.runs_out_at, x.days_left,
+           x.daily_budget_bytes, x.busiest_day, x.busiest_day_bytes);
 }
 
 template <class Inspector>

@@ -24,8 +24,19 @@ bool operator!=(const cycle_bounds& x, const cycle_bounds& y) {
 }
 
 bool operator==(const usage_figures& x, const usage_figures& y) {
-  return std::tie(x.cycle, x.rx_bytes, x.tx_bytes, x.counted_bytes, x.quota_bytes)
-         == std::tie(y.cycle, y.rx_bytes, y.tx_bytes, y.counted_bytes, y.quota_bytes);
+  return std::tie(x.cycle, x.rx_bytes, x.tx_bytes, x.counted_bytes, x.quota_bytes,
+                  x.adjustment_bytes)
+         == std::tie(y.cycle, y.rx_bytes, y.tx_bytes, y.counted_bytes, y.quota_bytes,
+                     y.adjustment_bytes);
+}
+
+bool operator==(const cycle_outlook& x, const cycle_outlook& y) {
+  return std::tie(x.today_bytes, x.yesterday_bytes, x.full_days, x.daily_average_bytes,
+                  x.projected_bytes, x.runs_out_at, x.days_left, x.daily_budget_bytes,
+                  x.busiest_day, x.busiest_day_bytes)
+         == std::tie(y.today_bytes, y.yesterday_bytes, y.full_days, y.daily_average_bytes,
+                     y.projected_bytes, y.runs_out_at, y.days_left, y.daily_budget_bytes,
+                     y.busiest_day, y.busiest_day_bytes);
 }
 
 bool operator==(const event& x, const event& y) {
@@ -45,6 +56,16 @@ double percent_of_quota(std::uint64_t counted_bytes, std::uint64_t quota_bytes) 
   if (quota_bytes == 0)
     return 0;
   return static_cast<double>(counted_bytes) * 100.0 / static_cast<double>(quota_bytes);
+}
+
+std::int64_t days_left(moment now, moment cycle_end) {
+  if (cycle_end <= now)
+    return 0;
+  constexpr std::uint64_t seconds_per_day = 86400;
+  // Unsigned so that even the widest span between two moments cannot overflow.
+  auto span = static_cast<std::uint64_t>(to_epoch_seconds(cycle_end))
+              - static_cast<std::uint64_t>(to_epoch_seconds(now));
+  return static_cast<std::int64_t>(span / seconds_per_day + (span % seconds_per_day != 0));
 }
 
 } // namespace tmon

@@ -81,11 +81,39 @@ struct usage_figures {
   cycle_bounds cycle;
   std::uint64_t rx_bytes = 0;
   std::uint64_t tx_bytes = 0;
+  // The direction's figure plus the adjustment, never below 0.
   std::uint64_t counted_bytes = 0;
   std::uint64_t quota_bytes = 0;
+  // Set by calibration so that the counted figure matches the provider's; 0 until then.
+  std::int64_t adjustment_bytes = 0;
 };
 
 bool operator==(const usage_figures& x, const usage_figures& y);
+
+// What the days of a cycle say about its end, at one moment. Amounts are counted bytes.
+struct cycle_outlook {
+  std::uint64_t today_bytes = 0;
+  std::uint64_t yesterday_bytes = 0;
+  // The full days the average is taken over: the last 7, or fewer early in the cycle; 0 (less
+  // than one full day of data) means there is no average and no projection.
+  std::uint64_t full_days = 0;
+  std::uint64_t daily_average_bytes = 0;
+  // Counted usage at the cycle's end at the average's pace; only when full_days > 0.
+  std::uint64_t projected_bytes = 0;
+  // When the projection exceeds the quota: when the quota runs out at that pace (now, when it
+  // already has); the epoch otherwise.
+  moment runs_out_at;
+  // Whole days until the cycle's end, today included.
+  std::int64_t days_left = 0;
+  // What may still be used per day, today included, to stay within the quota; 0 when over.
+  std::uint64_t daily_budget_bytes = 0;
+  // A closed cycle's busiest local day ("YYYY-MM-DD", empty when it has no days) and its
+  // counted bytes.
+  std::string busiest_day;
+  std::uint64_t busiest_day_bytes = 0;
+};
+
+bool operator==(const cycle_outlook& x, const cycle_outlook& y);
 
 enum class event_kind : std::uint8_t {
   monitor_started,
@@ -96,6 +124,10 @@ enum class event_kind : std::uint8_t {
   // The open cycle was given other bounds, keeping its totals: the time zone or the reset
   // day changed between runs, or the stored cycle was made by a wrong clock.
   cycle_changed,
+  // The owner set the counted usage to the provider's figure.
+  usage_calibrated,
+  // The projection at the cycle's end exceeds the quota.
+  forecast_exceeded,
 };
 
 // Something the owner is told about. Carries numbers only; the notifier owns the wording.
@@ -109,8 +141,9 @@ struct event {
   // cycle_closed: true when the close happened long after the cycle's end (the monitor was
   // not running at the reset).
   bool late = false;
-  // usage_report: counted bytes at cycle end if the cycle's average rate so far holds.
-  std::uint64_t projected_bytes = 0;
+  // usage_report, forecast_exceeded: the outlook of the open cycle; cycle_closed: the closed
+  // cycle's daily average and busiest day.
+  cycle_outlook outlook;
   // state_file_reset: where the unreadable state file was moved; empty when it could not be
   // moved aside (the log says why).
   std::string detail;
@@ -130,6 +163,8 @@ struct event {
   // cycle_closed, late: the counted bytes of the first reading after the stop, whose date
   // is unknown; they are counted in the new cycle, the safe side for a quota.
   std::uint64_t undated_bytes = 0;
+  // usage_calibrated: the counted bytes before the calibration (usage holds the new figures).
+  std::uint64_t calibrated_from_bytes = 0;
 };
 
 // An event's fields in declaration order, as references: the one list that operator== and
@@ -139,12 +174,12 @@ struct event {
 template <class Event>
 auto tie_fields(Event& e) {
   static_assert(std::is_same_v<std::remove_const_t<Event>, event>);
-  auto& [id, kind, raised_at, usage, threshold_percent, late, projected_bytes, detail, interfaces,
+  auto& [id, kind, raised_at, usage, threshold_percent, late, outlook, detail, interfaces,
          missing_interfaces, visible_interfaces, previous_cycle, wrong_clock, skipped_cycles,
-         skipped_span, undated_bytes] = e;
-  return std::tie(id, kind, raised_at, usage, threshold_percent, late, projected_bytes, detail,
-                  interfaces, missing_interfaces, visible_interfaces, previous_cycle, wrong_clock,
-                  skipped_cycles, skipped_span, undated_bytes);
+         skipped_span, undated_bytes, calibrated_from_bytes] = e;
+  return std::tie(id, kind, raised_at, usage, threshold_percent, late, outlook, detail, interfaces,
+                  missing_interfaces, visible_interfaces, previous_cycle, wrong_clock,
+                  skipped_cycles, skipped_span, undated_bytes, calibrated_from_bytes);
 }
 
 bool operator==(const event& x, const event& y);
@@ -174,6 +209,10 @@ bool operator==(const http_response& x, const http_response& y);
 
 // Performs one HTTP exchange; blocks until it is done.
 using http_transport = std::function<http_response(const http_request&)>;
+
+// Whole days from `now` until `cycle_end`, rounded up (the rest of today is a day); 0 once
+// the end has passed.
+std::int64_t days_left(moment now, moment cycle_end);
 
 // Percent of the quota that `counted_bytes` is; 0 for a zero quota.
 double percent_of_quota(std::uint64_t counted_bytes, std::uint64_t quota_bytes);

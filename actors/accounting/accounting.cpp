@@ -3,8 +3,12 @@
 #include <optional>
 #include <utility>
 
+#include <unistd.h>
+
 #include <caf/all.hpp>
 
+#include "actors/accounting/calibration_request.hpp"
+#include "actors/accounting/forecast.hpp"
 #include "actors/accounting/state_file.hpp"
 #include "common/local_time.hpp"
 
@@ -106,15 +110,73 @@ bool alert_if_crossed(accounting_state& state, moment now) {
   return alert || state.persisted.thresholds_alerted != alerted_before;
 }
 
+// Raises the cycle's forecast alert when it is due. Returns whether it did.
+bool forecast_if_due(accounting_state& state, moment now) {
+  auto forecast = forecast_if_exceeded(state.persisted, state.settings.rules, now);
+  if (!forecast)
+    return false;
+  state.settings.log->warn("the projection at the cycle's end, {} bytes, exceeds the quota of "
+                           "{} bytes",
+                           forecast->outlook.projected_bytes, forecast->usage.quota_bytes);
+  raise(state, std::move(*forecast));
+  return true;
+}
+
 void apply(self_pointer self, const sample& s) {
   auto& state = self->state;
   const bool counted = count(state, s);
   const auto next_id = state.persisted.next_event_id;
   const bool alerted = alert_if_crossed(state, s.taken_at);
-  if (counted || alerted)
+  const bool forecast = forecast_if_due(state, s.taken_at);
+  if (counted || alerted || forecast)
     save(state);
   if (state.persisted.next_event_id != next_id)
     deliver_outbox(self);
+}
+
+// Applies a calibration that `traffic-monitor calibrate` left for this monitor, once: its id
+// goes into the state in the same write as the adjustment, and the request is removed only
+// after that write, so a stop between the two finds it applied and only removes it.
+void calibrate_if_requested(self_pointer self) {
+  auto& state = self->state;
+  const auto& data_dir = state.settings.data_dir;
+  // The usual case, every check interval: one failed stat, no lock.
+  if (::access(calibration_request_path(data_dir).c_str(), F_OK) != 0)
+    return;
+  auto lock = calibration_lock::take(data_dir);
+  if (!lock) {
+    state.settings.log->error("a calibration is waiting, but {}", lock.error);
+    return;
+  }
+  auto pending = pending_calibration(data_dir);
+  if (!pending || !*pending) {
+    if (!pending) {
+      state.settings.log->error("{}; it is removed without being applied", pending.error);
+      withdraw_calibration(data_dir);
+    }
+    return;
+  }
+  const calibration_request& request = **pending;
+  if (request.id != state.persisted.last_calibration_id) {
+    const auto now = state.settings.now();
+    auto calibrated = calibrate(state.persisted, state.settings.rules, request.used_bytes,
+                                request.id, now);
+    state.settings.log->info("usage calibrated (request {}): the cycle's counted usage was {} "
+                             "bytes and is now {} bytes (adjustment {:+} bytes)",
+                             request.id, calibrated.calibrated_from_bytes,
+                             calibrated.usage.counted_bytes, calibrated.usage.adjustment_bytes);
+    raise(state, std::move(calibrated));
+    alert_if_crossed(state, now);
+    save(state);
+    deliver_outbox(self);
+  }
+  // Until the state holding it is on disk the request stays, for a monitor that restarts
+  // from the file; its id keeps this one from applying it again.
+  if (!state.save_error.empty())
+    return;
+  if (auto removed = withdraw_calibration(data_dir); !removed)
+    state.settings.log->error("{}; the calibration is applied and will not be applied again",
+                              removed.error);
 }
 
 // Closes the open cycle and opens `next`, counting in neither the traffic not yet read: the
@@ -282,7 +344,11 @@ accounting(accounting_actor::stateful_pointer<accounting_state> self,
     state.settings.log->info("no state file yet: counting starts from the first sample");
   }
   return {
-    [=](sample_atom, const sample& s) { apply(self, s); },
+    [=](sample_atom, const sample& s) {
+      apply(self, s);
+      if (self->state.sampling)
+        calibrate_if_requested(self);
+    },
     [=](cycle_atom, const cycle_bounds& current) {
       if (self->state.sampling)
         settle_cycle(self, current);

@@ -5,6 +5,7 @@
 #include <limits>
 #include <tuple>
 
+#include "actors/accounting/forecast.hpp"
 #include "common/local_time.hpp"
 
 namespace tmon {
@@ -44,6 +45,22 @@ void mark_alerted(monitor_state& state, percentage threshold) {
   alerted.insert(std::upper_bound(alerted.begin(), alerted.end(), threshold), threshold);
 }
 
+// Drops the oldest days beyond history_days_kept, the closed cycle's first.
+void keep_recent_days(monitor_state& state) {
+  std::size_t previous_days = state.previous_cycle ? state.previous_cycle->days.size() : 0;
+  std::size_t excess = previous_days + state.days.size();
+  excess = excess > history_days_kept ? excess - history_days_kept : 0;
+  if (excess == 0)
+    return;
+  const std::size_t from_previous = std::min(excess, previous_days);
+  if (from_previous > 0) {
+    auto& days = state.previous_cycle->days;
+    days.erase(days.begin(), days.begin() + static_cast<std::ptrdiff_t>(from_previous));
+  }
+  const std::size_t from_open = excess - from_previous;
+  state.days.erase(state.days.begin(), state.days.begin() + static_cast<std::ptrdiff_t>(from_open));
+}
+
 event event_of(event_kind kind, const usage_figures& usage, moment now) {
   event e;
   e.kind = kind;
@@ -56,6 +73,15 @@ event event_of(event_kind kind, const usage_figures& usage, moment now) {
 
 bool operator==(const counter_reading& x, const counter_reading& y) {
   return x.rx_bytes == y.rx_bytes && x.tx_bytes == y.tx_bytes;
+}
+
+bool operator==(const day_traffic& x, const day_traffic& y) {
+  return std::tie(x.date, x.rx_bytes, x.tx_bytes) == std::tie(y.date, y.rx_bytes, y.tx_bytes);
+}
+
+bool operator==(const cycle_record& x, const cycle_record& y) {
+  return std::tie(x.cycle, x.rx_bytes, x.tx_bytes, x.adjustment_bytes, x.days)
+         == std::tie(y.cycle, y.rx_bytes, y.tx_bytes, y.adjustment_bytes, y.days);
 }
 
 bool operator==(const counting_settings& x, const counting_settings& y) {
@@ -72,10 +98,13 @@ bool operator!=(const counting_settings& x, const counting_settings& y) {
 bool operator==(const monitor_state& x, const monitor_state& y) {
   return std::tie(x.boot_id, x.last_counters, x.last_sample_at, x.cycle, x.cycle_rx_bytes,
                   x.cycle_tx_bytes, x.thresholds_alerted, x.last_report_at, x.outbox,
-                  x.next_event_id, x.recorded_settings, x.missing_since)
+                  x.next_event_id, x.recorded_settings, x.missing_since, x.cycle_adjustment_bytes,
+                  x.days, x.days_since, x.previous_cycle, x.forecast_alerted, x.last_calibration_id)
          == std::tie(y.boot_id, y.last_counters, y.last_sample_at, y.cycle, y.cycle_rx_bytes,
                      y.cycle_tx_bytes, y.thresholds_alerted, y.last_report_at, y.outbox,
-                     y.next_event_id, y.recorded_settings, y.missing_since);
+                     y.next_event_id, y.recorded_settings, y.missing_since,
+                     y.cycle_adjustment_bytes, y.days, y.days_since, y.previous_cycle,
+                     y.forecast_alerted, y.last_calibration_id);
 }
 
 std::uint64_t counter_delta(std::uint64_t previous, std::uint64_t current, bool same_boot) {
@@ -99,14 +128,58 @@ std::uint64_t counted_bytes(std::uint64_t rx_bytes, std::uint64_t tx_bytes,
   return tx_bytes;
 }
 
+std::uint64_t adjusted(std::uint64_t figure, std::int64_t adjustment) {
+  if (adjustment >= 0)
+    return saturating_add(figure, static_cast<std::uint64_t>(adjustment));
+  // The magnitude of the most negative int64 is 2^63, which uint64 holds.
+  const std::uint64_t lowered = std::uint64_t{0} - static_cast<std::uint64_t>(adjustment);
+  return figure > lowered ? figure - lowered : 0;
+}
+
+std::int64_t adjustment_to_reach(std::uint64_t target, std::uint64_t figure) {
+  constexpr std::uint64_t int64_max = std::numeric_limits<std::int64_t>::max();
+  if (target >= figure)
+    return static_cast<std::int64_t>(std::min(target - figure, int64_max));
+  const std::uint64_t lowered = figure - target;
+  return lowered > int64_max ? std::numeric_limits<std::int64_t>::min()
+                             : -static_cast<std::int64_t>(lowered);
+}
+
 usage_figures current_usage(const monitor_state& state, const ledger_rules& rules) {
   usage_figures usage;
   usage.cycle = state.cycle;
   usage.rx_bytes = state.cycle_rx_bytes;
   usage.tx_bytes = state.cycle_tx_bytes;
-  usage.counted_bytes = counted_bytes(state.cycle_rx_bytes, state.cycle_tx_bytes, rules.direction);
+  usage.adjustment_bytes = state.cycle_adjustment_bytes;
+  usage.counted_bytes = adjusted(counted_bytes(state.cycle_rx_bytes, state.cycle_tx_bytes,
+                                               rules.direction),
+                                 state.cycle_adjustment_bytes);
   usage.quota_bytes = rules.quota_bytes;
   return usage;
+}
+
+event calibrate(monitor_state& state, const ledger_rules& rules, std::uint64_t used_bytes,
+                const std::string& request_id, moment now) {
+  const std::uint64_t before = current_usage(state, rules).counted_bytes;
+  state.cycle_adjustment_bytes = adjustment_to_reach(used_bytes, counted_bytes(state.cycle_rx_bytes,
+                                                                               state.cycle_tx_bytes,
+                                                                               rules.direction));
+  state.last_calibration_id = request_id;
+  event calibrated = event_of(event_kind::usage_calibrated, current_usage(state, rules), now);
+  calibrated.calibrated_from_bytes = before;
+  return calibrated;
+}
+
+void add_to_day(std::vector<day_traffic>& days, const std::string& date, std::uint64_t rx_bytes,
+                std::uint64_t tx_bytes) {
+  auto day = std::lower_bound(days.begin(), days.end(), date,
+                              [](const day_traffic& d, const std::string& key) {
+                                return d.date < key;
+                              });
+  if (day == days.end() || day->date != date)
+    day = days.insert(day, day_traffic{date, 0, 0});
+  day->rx_bytes = saturating_add(day->rx_bytes, rx_bytes);
+  day->tx_bytes = saturating_add(day->tx_bytes, tx_bytes);
 }
 
 std::optional<std::uint64_t> bytes_allowed(std::uint64_t max_bandwidth_mbit,
@@ -137,6 +210,8 @@ sample_effect apply_sample(monitor_state& state, const sample& s, const ledger_r
   const auto allowed = bytes_allowed(rules.max_bandwidth_mbit, elapsed);
 
   std::map<std::string, counter_reading> readings;
+  const auto rx_before = state.cycle_rx_bytes;
+  const auto tx_before = state.cycle_tx_bytes;
   for (const auto& counters : s.interfaces) {
     const counter_reading reading{counters.rx_bytes, counters.tx_bytes};
     readings[counters.name] = reading;
@@ -168,7 +243,18 @@ sample_effect apply_sample(monitor_state& state, const sample& s, const ledger_r
     missing_since[name] = known != state.missing_since.end() ? known->second : s.taken_at;
   }
 
-  effect.changed = first_ever || !same_boot || s.taken_at != state.last_sample_at
+  // Traffic lands on the day of the sample that counted it, also when it passed earlier.
+  const std::uint64_t rx_counted = state.cycle_rx_bytes - rx_before;
+  const std::uint64_t tx_counted = state.cycle_tx_bytes - tx_before;
+  if (rx_counted != 0 || tx_counted != 0) {
+    add_to_day(state.days, local_date(s.taken_at), rx_counted, tx_counted);
+    keep_recent_days(state);
+  }
+  const bool history_starts = state.days_since == moment{};
+  if (history_starts)
+    state.days_since = s.taken_at;
+
+  effect.changed = first_ever || history_starts || !same_boot || s.taken_at != state.last_sample_at
                    || readings != state.last_counters || missing_since != state.missing_since;
   // Only the interfaces of this reading keep a baseline, all of them of this boot.
   state.last_counters = std::move(readings);
@@ -224,10 +310,18 @@ event close_cycle(monitor_state& state, const ledger_rules& rules, const cycle_b
                   moment now) {
   event closed = event_of(event_kind::cycle_closed, current_usage(state, rules), now);
   closed.late = now > state.cycle.end + late_close_after;
+  closed.outlook = closed_outlook(state.cycle, state.days, closed.usage.counted_bytes,
+                                  rules.direction, state.days_since);
+  state.previous_cycle = cycle_record{state.cycle, state.cycle_rx_bytes, state.cycle_tx_bytes,
+                                      state.cycle_adjustment_bytes, std::move(state.days)};
   state.cycle = next;
   state.cycle_rx_bytes = 0;
   state.cycle_tx_bytes = 0;
+  state.cycle_adjustment_bytes = 0;
+  state.days.clear();
+  state.days_since = next.start;
   state.thresholds_alerted.clear();
+  state.forecast_alerted = false;
   return closed;
 }
 
@@ -238,18 +332,8 @@ std::optional<event> report_if_due(monitor_state& state, const ledger_rules& rul
     return std::nullopt;
   state.last_report_at = due_at;
   event report = event_of(event_kind::usage_report, current_usage(state, rules), now);
-  report.projected_bytes = projected_usage(report.usage.counted_bytes, state.cycle, now);
+  report.outlook = outlook_of(state, rules, now);
   return report;
-}
-
-std::uint64_t projected_usage(std::uint64_t counted, const cycle_bounds& cycle, moment now) {
-  if (now <= cycle.start || now >= cycle.end)
-    return counted;
-  // Differences taken in unsigned arithmetic cannot overflow, and both are positive here.
-  const auto start = static_cast<std::uint64_t>(to_epoch_seconds(cycle.start));
-  const std::uint64_t length = static_cast<std::uint64_t>(to_epoch_seconds(cycle.end)) - start;
-  const std::uint64_t elapsed = static_cast<std::uint64_t>(to_epoch_seconds(now)) - start;
-  return saturate(uint128{counted} * length / elapsed);
 }
 
 std::vector<std::uint64_t> superseded_events(const std::deque<event>& outbox) {

@@ -43,10 +43,36 @@ struct counting_settings {
 bool operator==(const counting_settings& x, const counting_settings& y);
 bool operator!=(const counting_settings& x, const counting_settings& y);
 
+// One local calendar day's traffic (in TZ), by the date of the samples that counted it.
+struct day_traffic {
+  // "YYYY-MM-DD".
+  std::string date;
+  std::uint64_t rx_bytes = 0;
+  std::uint64_t tx_bytes = 0;
+};
+
+bool operator==(const day_traffic& x, const day_traffic& y);
+
+// A cycle's totals and days, as `history` shows them.
+struct cycle_record {
+  cycle_bounds cycle;
+  std::uint64_t rx_bytes = 0;
+  std::uint64_t tx_bytes = 0;
+  std::int64_t adjustment_bytes = 0;
+  // Ascending by date.
+  std::vector<day_traffic> days;
+};
+
+bool operator==(const cycle_record& x, const cycle_record& y);
+
+// At most this many days of history are kept, the open cycle's and the closed one's together.
+constexpr std::size_t history_days_kept = 62;
+
 // Everything that survives a restart. Written whole and atomically by the accounting actor.
 struct monitor_state {
-  // 2 added `recorded_settings`; version 1 files are still read, without them.
-  static constexpr int current_schema_version = 2;
+  // 2 added `recorded_settings`, 3 the calibration, the daily history and the forecast alert;
+  // older files are still read, without them.
+  static constexpr int current_schema_version = 3;
 
   // Boot id of the last applied sample; empty before the first sample ever.
   std::string boot_id;
@@ -72,6 +98,19 @@ struct monitor_state {
   // reading in a row that lacked it. Such an interface has no baseline in last_counters: when
   // it appears it was created after that reading, and its whole counter is new traffic.
   std::map<std::string, moment> missing_since;
+  // Added to the direction's figure of the open cycle by calibration; 0 until then.
+  std::int64_t cycle_adjustment_bytes = 0;
+  // The open cycle's days, ascending by date.
+  std::vector<day_traffic> days;
+  // When the open cycle's days began to be recorded: its start, or the first sample when the
+  // monitor (or this version of it) started within it; the epoch until then.
+  moment days_since;
+  // The cycle closed last; absent before the first close.
+  std::optional<cycle_record> previous_cycle;
+  // Whether the open cycle's forecast alert was raised.
+  bool forecast_alerted = false;
+  // The id of the calibration request applied last, so that none is applied twice.
+  std::string last_calibration_id;
 };
 
 bool operator==(const monitor_state& x, const monitor_state& y);
@@ -85,6 +124,8 @@ struct ledger_rules {
   // The fastest rate the interfaces can move, in Mbit/s (10^6 bit/s); 0: no limit. A
   // counter that seems to have moved faster is a glitch and is not counted.
   std::uint64_t max_bandwidth_mbit = 0;
+  // FORECAST_ALERT: whether a projection over the quota raises an alert.
+  bool forecast_alert = true;
 };
 
 // Bytes that passed since `previous` was read, given the counter now reads `current`.
@@ -97,8 +138,24 @@ std::uint64_t counter_delta(std::uint64_t previous, std::uint64_t current, bool 
 std::uint64_t counted_bytes(std::uint64_t rx_bytes, std::uint64_t tx_bytes,
                             traffic_direction direction);
 
+// `figure` plus `adjustment`, never below 0 and saturating at the top.
+std::uint64_t adjusted(std::uint64_t figure, std::int64_t adjustment);
+
+// The adjustment that makes `figure` read `target`, within what 64 signed bits hold.
+std::int64_t adjustment_to_reach(std::uint64_t target, std::uint64_t figure);
+
 // The open cycle's figures.
 usage_figures current_usage(const monitor_state& state, const ledger_rules& rules);
+
+// Sets the open cycle's counted usage to `used_bytes` by its adjustment, records
+// `request_id` as the calibration applied last, and returns the usage_calibrated event (not
+// yet raised) with the figure before. Thresholds are then settled by newly_crossed_threshold.
+event calibrate(monitor_state& state, const ledger_rules& rules, std::uint64_t used_bytes,
+                const std::string& request_id, moment now);
+
+// Adds traffic to the day `date` of `days` (ascending), creating it in its place.
+void add_to_day(std::vector<day_traffic>& days, const std::string& date, std::uint64_t rx_bytes,
+                std::uint64_t tx_bytes);
 
 // The most bytes a counter can move in `elapsed` at `max_bandwidth_mbit`, with one
 // second to spare: two readings within the same second, or an uptime cut to whole seconds,
@@ -126,9 +183,9 @@ struct sample_effect {
   std::vector<rejected_jump> rejected;
 };
 
-// Adds the traffic of `s` to the open cycle and remembers its counters; `changed` tells
-// whether the state changed. The very first sample (no boot id yet) only sets the baseline.
-// Within one boot: an interface read before counts its growth (all of it when the counter
+// Adds the traffic of `s` to the open cycle and to its local day, and remembers its counters;
+// `changed` tells whether the state changed. The very first sample (no boot id yet) only sets the
+// baseline. Within one boot: an interface read before counts its growth (all of it when the counter
 // went down); one that was missing from the last reading counts its whole counter, since it
 // was created after that reading; one never looked for (NETWORK_INTERFACE changed) is
 // baselined. After a reboot every interface counts its whole counter, and no reading of the
@@ -158,19 +215,17 @@ std::optional<event> newly_crossed_threshold(monitor_state& state, const ledger_
 // A close later than this after the cycle's end is reported as late.
 constexpr std::chrono::seconds late_close_after{300};
 
-// Freezes the open cycle into a cycle_closed event (not yet raised), then opens `next`
-// with zero traffic and every threshold re-armed. The event is late when `now` is more than
-// late_close_after past the closed cycle's end.
+// Freezes the open cycle into a cycle_closed event (not yet raised) with its daily average
+// and busiest day, keeps it with its days as the previous cycle, then opens `next` with zero
+// traffic, no adjustment, no days, and every threshold and the forecast alert re-armed. The
+// event is late when `now` is more than late_close_after past the closed cycle's end.
 event close_cycle(monitor_state& state, const ledger_rules& rules, const cycle_bounds& next,
                   moment now);
 
-// A usage_report event (not yet raised) when `due_at` lies in the open cycle and is later
-// than the last report; records it as the last report.
+// A usage_report event (not yet raised) with the outlook at `now` when `due_at` lies in the
+// open cycle and is later than the last report; records it as the last report.
 std::optional<event> report_if_due(monitor_state& state, const ledger_rules& rules, moment due_at,
                                    moment now);
-
-// Counted bytes at the cycle's end if the cycle's average rate so far holds.
-std::uint64_t projected_usage(std::uint64_t counted, const cycle_bounds& cycle, moment now);
 
 // The ids of start-up notices and usage reports in `outbox` that a newer one of the same
 // kind makes pointless to send (after an outage only the latest figures matter), oldest

@@ -32,6 +32,15 @@ namespace tmon {
 namespace {
 
 // What a value is, for a complaint: scalars as written, objects and arrays by their type.
+bool is_iso_date(const std::string& text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-')
+    return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (text[i] < '0' || text[i] > '9')
+      return false;
+  return true;
+}
+
 std::string describe(const state_json& value) {
   return value.is_structured() ? fmt::format("an {}", value.type_name()) : value.dump();
 }
@@ -54,6 +63,18 @@ void read(const state_json& value, std::uint64_t& counter) {
     refuse(value,
            "a counter must be a non-negative integer of at most 64 bits, not " + describe(value));
   counter = value.get<std::uint64_t>();
+}
+
+// A signed count (an adjustment): get<std::int64_t>() cuts 1.5 to 1 and wraps 2^63.
+void read(const state_json& value, std::int64_t& count) {
+  const bool fits = value.is_number_integer()
+                    && (!value.is_number_unsigned()
+                        || value.get<std::uint64_t>() <= static_cast<std::uint64_t>(
+                             std::numeric_limits<std::int64_t>::max()));
+  if (!fits)
+    refuse(value, "an adjustment must be an integer of at most 64 bits with its sign, not "
+                    + describe(value));
+  count = value.get<std::int64_t>();
 }
 
 // A time: get<std::int64_t>() cuts 1.5 to 1 and wraps 2^63 to a negative number.
@@ -118,6 +139,8 @@ constexpr named_value<event_kind> event_kind_names[] = {
   {"usage_report", event_kind::usage_report},
   {"state_file_reset", event_kind::state_file_reset},
   {"cycle_changed", event_kind::cycle_changed},
+  {"usage_calibrated", event_kind::usage_calibrated},
+  {"forecast_exceeded", event_kind::forecast_exceeded},
 };
 
 constexpr named_value<traffic_direction> direction_names[] = {
@@ -230,7 +253,8 @@ void to_json(state_json& out, const usage_figures& usage) {
          {"rx_bytes", usage.rx_bytes},
          {"tx_bytes", usage.tx_bytes},
          {"counted_bytes", usage.counted_bytes},
-         {"quota_bytes", usage.quota_bytes}};
+         {"quota_bytes", usage.quota_bytes},
+         {"adjustment_bytes", usage.adjustment_bytes}};
 }
 
 void from_json(const state_json& in, usage_figures& usage) {
@@ -239,6 +263,34 @@ void from_json(const state_json& in, usage_figures& usage) {
   read_field(in, "tx_bytes", usage.tx_bytes);
   read_field(in, "counted_bytes", usage.counted_bytes);
   read_field(in, "quota_bytes", usage.quota_bytes);
+  // Absent before calibration existed.
+  read_optional_field(in, "adjustment_bytes", usage.adjustment_bytes);
+}
+
+void to_json(state_json& out, const cycle_outlook& outlook) {
+  out = {{"today_bytes", outlook.today_bytes},
+         {"yesterday_bytes", outlook.yesterday_bytes},
+         {"full_days", outlook.full_days},
+         {"daily_average_bytes", outlook.daily_average_bytes},
+         {"projected_bytes", outlook.projected_bytes},
+         {"runs_out_at", outlook.runs_out_at},
+         {"days_left", outlook.days_left},
+         {"daily_budget_bytes", outlook.daily_budget_bytes},
+         {"busiest_day", outlook.busiest_day},
+         {"busiest_day_bytes", outlook.busiest_day_bytes}};
+}
+
+void from_json(const state_json& in, cycle_outlook& outlook) {
+  read_field(in, "today_bytes", outlook.today_bytes);
+  read_field(in, "yesterday_bytes", outlook.yesterday_bytes);
+  read_field(in, "full_days", outlook.full_days);
+  read_field(in, "daily_average_bytes", outlook.daily_average_bytes);
+  read_field(in, "projected_bytes", outlook.projected_bytes);
+  read_field(in, "runs_out_at", outlook.runs_out_at);
+  read_field(in, "days_left", outlook.days_left);
+  read_field(in, "daily_budget_bytes", outlook.daily_budget_bytes);
+  read_field(in, "busiest_day", outlook.busiest_day);
+  read_field(in, "busiest_day_bytes", outlook.busiest_day_bytes);
 }
 
 void to_json(state_json& out, const event& e) {
@@ -248,7 +300,7 @@ void to_json(state_json& out, const event& e) {
          {"usage", e.usage},
          {"threshold_percent", e.threshold_percent},
          {"late", e.late},
-         {"projected_bytes", e.projected_bytes},
+         {"outlook", e.outlook},
          {"detail", e.detail},
          {"interfaces", e.interfaces},
          {"missing_interfaces", e.missing_interfaces},
@@ -257,7 +309,8 @@ void to_json(state_json& out, const event& e) {
          {"wrong_clock", e.wrong_clock},
          {"skipped_cycles", e.skipped_cycles},
          {"skipped_span", e.skipped_span},
-         {"undated_bytes", e.undated_bytes}};
+         {"undated_bytes", e.undated_bytes},
+         {"calibrated_from_bytes", e.calibrated_from_bytes}};
 }
 
 void from_json(const state_json& in, event& e) {
@@ -267,7 +320,6 @@ void from_json(const state_json& in, event& e) {
   read_field(in, "usage", e.usage);
   read_field(in, "threshold_percent", e.threshold_percent);
   read_field(in, "late", e.late);
-  read_field(in, "projected_bytes", e.projected_bytes);
   read_field(in, "detail", e.detail);
   // Added after the first files were written: events without them read as having none.
   read_optional_field(in, "interfaces", e.interfaces);
@@ -278,6 +330,10 @@ void from_json(const state_json& in, event& e) {
   read_optional_field(in, "skipped_cycles", e.skipped_cycles);
   read_optional_field(in, "skipped_span", e.skipped_span);
   read_optional_field(in, "undated_bytes", e.undated_bytes);
+  // Events of version 2 and before have a bare projection instead, which is not carried
+  // over: such a report shows no forecast.
+  read_optional_field(in, "outlook", e.outlook);
+  read_optional_field(in, "calibrated_from_bytes", e.calibrated_from_bytes);
 }
 
 void to_json(state_json& out, const counter_reading& reading) {
@@ -287,6 +343,45 @@ void to_json(state_json& out, const counter_reading& reading) {
 void from_json(const state_json& in, counter_reading& reading) {
   read_field(in, "rx_bytes", reading.rx_bytes);
   read_field(in, "tx_bytes", reading.tx_bytes);
+}
+
+void to_json(state_json& out, const day_traffic& day) {
+  out = {{"date", day.date}, {"rx_bytes", day.rx_bytes}, {"tx_bytes", day.tx_bytes}};
+}
+
+void from_json(const state_json& in, day_traffic& day) {
+  read_field(in, "date", day.date);
+  const auto& date = in.at("date");
+  if (!is_iso_date(day.date))
+    refuse(date, "a day must be a date written YYYY-MM-DD, not " + describe(date));
+  read_field(in, "rx_bytes", day.rx_bytes);
+  read_field(in, "tx_bytes", day.tx_bytes);
+}
+
+// The days of a cycle, which the history keeps in ascending order, each date once.
+void read(const state_json& value, std::vector<day_traffic>& days) {
+  value.get_to(days);
+  for (std::size_t i = 1; i < days.size(); ++i)
+    if (!(days[i - 1].date < days[i].date))
+      refuse(value[i], fmt::format("the days must be in ascending order, each once, but {} "
+                                   "follows {}",
+                                   days[i].date, days[i - 1].date));
+}
+
+void to_json(state_json& out, const cycle_record& closed) {
+  out = {{"cycle", closed.cycle},
+         {"rx_bytes", closed.rx_bytes},
+         {"tx_bytes", closed.tx_bytes},
+         {"adjustment_bytes", closed.adjustment_bytes},
+         {"days", closed.days}};
+}
+
+void from_json(const state_json& in, cycle_record& closed) {
+  read_field(in, "cycle", closed.cycle);
+  read_field(in, "rx_bytes", closed.rx_bytes);
+  read_field(in, "tx_bytes", closed.tx_bytes);
+  read_field(in, "adjustment_bytes", closed.adjustment_bytes);
+  read_field(in, "days", closed.days);
 }
 
 void to_json(state_json& out, const counting_settings& settings) {
@@ -326,6 +421,13 @@ void to_json(state_json& out, const monitor_state& state) {
   if (state.recorded_settings)
     out["settings"] = *state.recorded_settings;
   out["missing_since"] = state.missing_since;
+  out["cycle_adjustment_bytes"] = state.cycle_adjustment_bytes;
+  out["days"] = state.days;
+  out["days_since"] = state.days_since;
+  if (state.previous_cycle)
+    out["previous_cycle"] = *state.previous_cycle;
+  out["forecast_alerted"] = state.forecast_alerted;
+  out["last_calibration_id"] = state.last_calibration_id;
 }
 
 void from_json(const state_json& in, monitor_state& state) {
@@ -346,6 +448,14 @@ void from_json(const state_json& in, monitor_state& state) {
   read_optional_field(in, "settings", state.recorded_settings);
   // Absent in files written before it existed: then no interface is known to be missing.
   read_optional_field(in, "missing_since", state.missing_since);
+  // Absent before version 3: no calibration, no days recorded (they start with the next
+  // sample), no cycle closed with days, no forecast alert raised.
+  read_optional_field(in, "cycle_adjustment_bytes", state.cycle_adjustment_bytes);
+  read_optional_field(in, "days", state.days);
+  read_optional_field(in, "days_since", state.days_since);
+  read_optional_field(in, "previous_cycle", state.previous_cycle);
+  read_optional_field(in, "forecast_alerted", state.forecast_alerted);
+  read_optional_field(in, "last_calibration_id", state.last_calibration_id);
 }
 
 std::string encode_state(const monitor_state& state) {

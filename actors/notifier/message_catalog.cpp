@@ -27,16 +27,26 @@ enum class phrase : std::size_t {
   reset_title,
   report_title,
   state_reset_title,
-  host,         // {0}: host name
-  ipv4,         // {0}: address
-  counted,      // {0}: direction label
-  used,         // {0}: used, {1}: quota, {2}: percent
-  received,     // {0}: amount
-  sent,         // {0}: amount
-  cycle,        // {0}: first day, {1}: last day
-  closed_cycle, // {0}: first day, {1}: last day
-  days_left,    // {0}: days
-  projection,   // {0}: amount, {1}: percent of the quota
+  host,              // {0}: host name
+  ipv4,              // {0}: address
+  counted,           // {0}: direction label
+  used,              // {0}: used, {1}: quota, {2}: percent
+  received,          // {0}: amount
+  sent,              // {0}: amount
+  cycle,             // {0}: first day, {1}: last day
+  cycle_record,      // {0}: first day, {1}: last day
+  days_left,         // {0}: days
+  projection_within, // {0}: amount, {1}: percent of the quota
+  projection_over,   // {0}: amount, {1}: percent of the quota, {2}: date the quota runs out
+  no_projection,
+  today_and_yesterday, // {0}: today's amount, {1}: yesterday's
+  daily_average,       // {0}: amount, {1}: full days it is taken over
+  closed_average,      // {0}: amount
+  daily_budget,        // {0}: amount
+  busiest_day,         // {0}: date, {1}: amount
+  calibrated_title,
+  calibrated_change, // {0}: counted before, {1}: counted now
+  forecast_title,
   counting_restarted,
   late_notice,
   state_file_moved, // {0}: where the file went, and why
@@ -81,10 +91,23 @@ constexpr translation catalogue[] = {
   {phrase::received, "接收 (rx)：{0}", "Received (rx): {0}"},
   {phrase::sent, "发送 (tx)：{0}", "Sent (tx): {0}"},
   {phrase::cycle, "计费周期：{0} 至 {1}", "Billing cycle: {0} to {1}"},
-  {phrase::closed_cycle, "上一计费周期：{0} 至 {1}", "Closed cycle: {0} to {1}"},
+  {phrase::cycle_record, "上一计费周期：{0} 至 {1}", "Closed cycle: {0} to {1}"},
   {phrase::days_left, "剩余天数：{0} 天", "Days left: {0}"},
-  {phrase::projection, "预计周期结束时用量：{0}（额度的 {1}）",
-   "Projected at cycle end: {0} ({1} of the quota)"},
+  {phrase::projection_within, "预计周期结束时用量：{0}（额度的 {1}），在额度内",
+   "Projected at cycle end: {0} ({1} of the quota), within quota"},
+  {phrase::projection_over, "预计周期结束时用量：{0}（额度的 {1}），按当前速度额度将于 {2} 用完",
+   "Projected at cycle end: {0} ({1} of the quota); at this pace the quota runs out on {2}"},
+  {phrase::no_projection, "预测：数据不足（尚无完整的一天）", "Forecast: not enough data yet"},
+  {phrase::today_and_yesterday, "今日：{0}，昨日：{1}", "Today: {0}, yesterday: {1}"},
+  {phrase::daily_average, "日均：{0}（最近 {1} 个完整日）",
+   "Daily average: {0} (last {1} full days)"},
+  {phrase::closed_average, "日均：{0}", "Daily average: {0}"},
+  {phrase::daily_budget, "每日可用额度（含今日）：{0}", "Daily budget (today included): {0}"},
+  {phrase::busiest_day, "用量最高的一天：{0}（{1}）", "Busiest day: {0} ({1})"},
+  {phrase::calibrated_title, "🎯 用量已校准", "🎯 Usage calibrated"},
+  {phrase::calibrated_change, "校准前：{0}，校准后：{1}", "Before: {0}, now: {1}"},
+  {phrase::forecast_title, "📈 流量预测：本周期结束前将超出额度",
+   "📈 Traffic forecast: the quota will run out before the cycle ends"},
   {phrase::counting_restarted, "新周期的流量已从零开始重新统计。",
    "Counting restarted from zero for the new cycle."},
   {phrase::late_notice, "注意：本通知有延迟：重置时监控程序未在运行，或主机曾被挂起或时钟被调整。",
@@ -176,6 +199,7 @@ public:
 
   std::string amount(std::uint64_t bytes) const { return format_amount(bytes, context_.unit); }
 
+  // The share of the quota, as format_percent writes it.
   std::string percent(std::uint64_t bytes) const {
     return format_percent(percent_of_quota(bytes, e_.usage.quota_bytes));
   }
@@ -205,6 +229,21 @@ public:
 
   std::string remaining_days() const {
     return say(phrase::days_left, days_left(e_.raised_at, e_.usage.cycle.end));
+  }
+
+  // The average and the days it is taken over.
+  std::string daily_average() const {
+    return say(phrase::daily_average, amount(e_.outlook.daily_average_bytes), e_.outlook.full_days);
+  }
+
+  // The projection at the cycle's end, with the date the quota runs out when it does.
+  std::string projection() const {
+    const auto& outlook = e_.outlook;
+    if (outlook.projected_bytes <= e_.usage.quota_bytes)
+      return say(phrase::projection_within, amount(outlook.projected_bytes),
+                 percent(outlook.projected_bytes));
+    return say(phrase::projection_over, amount(outlook.projected_bytes),
+               percent(outlook.projected_bytes), local_date(outlook.runs_out_at));
   }
 
   std::string counted_direction() const {
@@ -245,9 +284,14 @@ std::string alert_message(const event& e, const message_builder& m) {
 }
 
 std::string reset_message(const event& e, const message_builder& m) {
-  std::vector<std::string> lines{m.say(phrase::reset_title),    m.identity(),
-                                 m.cycle(phrase::closed_cycle), m.used(),
-                                 m.received_and_sent(),         m.say(phrase::counting_restarted)};
+  std::vector<std::string> lines{m.say(phrase::reset_title), m.identity(),
+                                 m.cycle(phrase::cycle_record), m.used(), m.received_and_sent()};
+  if (!e.outlook.busiest_day.empty())
+    lines.push_back(
+      m.say(phrase::busiest_day, e.outlook.busiest_day, m.amount(e.outlook.busiest_day_bytes)));
+  if (e.outlook.full_days > 0)
+    lines.push_back(m.say(phrase::closed_average, m.amount(e.outlook.daily_average_bytes)));
+  lines.push_back(m.say(phrase::counting_restarted));
   if (e.skipped_cycles > 0)
     lines.push_back(m.say(phrase::skipped_cycles, e.skipped_cycles,
                           local_date(e.skipped_span.start),
@@ -260,10 +304,35 @@ std::string reset_message(const event& e, const message_builder& m) {
 }
 
 std::string report_message(const event& e, const message_builder& m) {
-  return joined_lines(
-    {m.say(phrase::report_title), m.identity(), m.used(), m.received_and_sent(),
-     m.cycle(phrase::cycle), m.remaining_days(),
-     m.say(phrase::projection, m.amount(e.projected_bytes), m.percent(e.projected_bytes))});
+  const auto& outlook = e.outlook;
+  std::vector<std::string> lines{m.say(phrase::report_title), m.identity(), m.used(),
+                                 m.received_and_sent(),
+                                 m.say(phrase::today_and_yesterday, m.amount(outlook.today_bytes),
+                                       m.amount(outlook.yesterday_bytes))};
+  if (outlook.full_days == 0) {
+    lines.push_back(m.say(phrase::no_projection));
+  } else {
+    lines.push_back(m.daily_average());
+    lines.push_back(m.projection());
+  }
+  lines.insert(lines.end(), {m.say(phrase::daily_budget, m.amount(outlook.daily_budget_bytes)),
+                             m.remaining_days(), m.cycle(phrase::cycle)});
+  return joined_lines(lines);
+}
+
+std::string forecast_message(const event& e, const message_builder& m) {
+  return joined_lines({m.say(phrase::forecast_title), m.identity(), m.projection(), m.used(),
+                       m.daily_average(),
+                       m.say(phrase::daily_budget, m.amount(e.outlook.daily_budget_bytes)),
+                       m.remaining_days(), m.cycle(phrase::cycle)});
+}
+
+std::string calibrated_message(const event& e, const message_builder& m) {
+  return joined_lines({m.say(phrase::calibrated_title), m.identity(),
+                       m.say(phrase::calibrated_change, m.amount(e.calibrated_from_bytes),
+                             m.amount(e.usage.counted_bytes)),
+                       m.used(), m.received_and_sent(), m.cycle(phrase::cycle),
+                       m.remaining_days()});
 }
 
 std::string changed_message(const event& e, const message_builder& m) {
@@ -301,6 +370,10 @@ std::string format_message(const event& e, const message_context& context) {
       return state_reset_message(e, m);
     case event_kind::cycle_changed:
       return changed_message(e, m);
+    case event_kind::usage_calibrated:
+      return calibrated_message(e, m);
+    case event_kind::forecast_exceeded:
+      return forecast_message(e, m);
   }
   // Only a corrupted kind gets here; a report at least tells the owner something.
   return report_message(e, m);
@@ -332,16 +405,6 @@ std::string format_percent(double percent) {
   // Truncated, never rounded: 99.95 % used must not read as the 100 % not yet reached.
   auto tenths = std::floor(static_cast<long double>(percent) * 10);
   return fmt::format("{:.1f}%", tenths / 10);
-}
-
-std::int64_t days_left(moment now, moment cycle_end) {
-  if (cycle_end <= now)
-    return 0;
-  constexpr std::uint64_t seconds_per_day = 86400;
-  // Unsigned so that even the widest span between two moments cannot overflow.
-  auto span = static_cast<std::uint64_t>(to_epoch_seconds(cycle_end))
-              - static_cast<std::uint64_t>(to_epoch_seconds(now));
-  return static_cast<std::int64_t>(span / seconds_per_day + (span % seconds_per_day != 0));
 }
 
 std::string direction_label(traffic_direction direction, message_language language) {

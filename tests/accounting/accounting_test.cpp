@@ -7,8 +7,10 @@
 #include <map>
 
 #include "actors/accounting/accounting.hpp"
+#include "actors/accounting/calibration_request.hpp"
 #include "actors/accounting/state_file.hpp"
 #include "actors/sampler/sampler.hpp"
+#include "common/local_time.hpp"
 
 using namespace tmon;
 using namespace std::chrono_literals;
@@ -119,6 +121,24 @@ struct fixture : test::actor_fixture {
       if (e.kind == kind)
         return e;
     CAF_FAIL("no event of that kind was delivered");
+  }
+
+  std::size_t delivered_count(event_kind kind) {
+    return static_cast<std::size_t>(
+      std::count_if(delivered->begin(), delivered->end(),
+                    [kind](const event& e) { return e.kind == kind; }));
+  }
+
+  // Stops accounting and its neighbours as a killed process would, and starts them again from
+  // the state file.
+  void restart() {
+    for (auto handle :
+         {caf::actor_cast<caf::actor>(subject), caf::actor_cast<caf::actor>(sampler_handle),
+          caf::actor_cast<caf::actor>(notifier_handle), periodic})
+      self->send_exit(handle, caf::exit_reason::kill);
+    sched.run();
+    periodic = nullptr;
+    start();
   }
 
   std::vector<event_kind> delivered_kinds() {
@@ -461,6 +481,131 @@ CAF_TEST(a missing interface is recorded in the state with the time it went miss
   const auto went_missing = now();
   pass(120s);
   CAF_CHECK_EQUAL(on_disk().missing_since, (std::map<std::string, moment>{{"wg0", went_missing}}));
+}
+
+CAF_TEST(a calibration request is applied once with thresholds re - armed and crossed) {
+  start();
+  tell_cycle(february);
+  proc.set_counters({{"eth0", 1000, 5000 + 8500}});
+  pass(60s);
+  CAF_REQUIRE_EQUAL(on_disk().thresholds_alerted,
+                    (std::vector<percentage>{50_percent, 80_percent}));
+
+  CAF_REQUIRE(submit_calibration(data.path(), {"lower", 3000, now()}));
+  pass(60s);
+  const auto& lowered = delivered_of_kind(event_kind::usage_calibrated);
+  CAF_CHECK_EQUAL(lowered.calibrated_from_bytes, 8500u);
+  CAF_CHECK_EQUAL(lowered.usage.counted_bytes, 3000u);
+  CAF_CHECK_EQUAL(lowered.usage.adjustment_bytes, -5500);
+  auto state = on_disk();
+  CAF_CHECK_EQUAL(state.last_calibration_id, "lower");
+  CAF_CHECK_EQUAL(state.cycle_adjustment_bytes, -5500);
+  CAF_CHECK(state.thresholds_alerted.empty());
+  CAF_CHECK(!test::file_exists(calibration_request_path(data.path())));
+  CAF_CHECK_EQUAL(lines_containing("usage calibrated (request lower): the cycle's counted usage "
+                                   "was 8500 bytes and is now 3000 bytes"),
+                  1u);
+  pass(60s);
+  CAF_CHECK_EQUAL(delivered_count(event_kind::usage_calibrated), 1u);
+
+  // Raised to beyond both thresholds: one alert, naming the higher.
+  CAF_REQUIRE(submit_calibration(data.path(), {"higher", 9000, now()}));
+  pass(60s);
+  CAF_REQUIRE_GREATER_OR_EQUAL(delivered->size(), 2u);
+  CAF_CHECK_EQUAL(delivered->at(delivered->size() - 2).kind, event_kind::usage_calibrated);
+  CAF_CHECK_EQUAL(delivered->back().kind, event_kind::threshold_crossed);
+  CAF_CHECK_EQUAL(delivered->back().threshold_percent, 80_percent);
+  CAF_CHECK_EQUAL(delivered->back().usage.counted_bytes, 9000u);
+  // Later traffic adds to the calibrated figure.
+  proc.set_counters({{"eth0", 1000, 5000 + 8600}});
+  pass(60s);
+  state = on_disk();
+  CAF_CHECK_EQUAL(current_usage(state, rules()).counted_bytes, 9100u);
+  CAF_CHECK_EQUAL(state.cycle_tx_bytes, 8600u);
+}
+
+CAF_TEST(a request applied before a stop is removed and not applied again) {
+  saved_earlier(february, 2000);
+  auto earlier = on_disk();
+  earlier.last_calibration_id = "applied";
+  earlier.cycle_adjustment_bytes = 1000;
+  CAF_REQUIRE(save_state(data.path(), earlier));
+  // The monitor stopped after saving the state and before removing the request.
+  CAF_REQUIRE(submit_calibration(data.path(), {"applied", 7777, now()}));
+  start();
+  tell_cycle(february);
+  pass(60s);
+  CAF_CHECK_EQUAL(delivered_count(event_kind::usage_calibrated), 0u);
+  CAF_CHECK(!test::file_exists(calibration_request_path(data.path())));
+  CAF_CHECK_EQUAL(on_disk().cycle_adjustment_bytes, 1000);
+}
+
+CAF_TEST(a request left while the monitor was stopped is applied after the start) {
+  saved_earlier(february, 2000);
+  CAF_REQUIRE(submit_calibration(data.path(), {"waiting", 7777, now()}));
+  start();
+  tell_cycle(february);
+  pass(60s);
+  CAF_CHECK_EQUAL(delivered_count(event_kind::usage_calibrated), 1u);
+  CAF_CHECK_EQUAL(current_usage(on_disk(), rules()).counted_bytes, 7777u);
+  restart();
+  tell_cycle(february);
+  pass(60s);
+  CAF_CHECK_EQUAL(delivered_count(event_kind::usage_calibrated), 1u);
+  CAF_CHECK_EQUAL(current_usage(on_disk(), rules()).counted_bytes, 7777u);
+}
+
+CAF_TEST(an invalid request is logged and removed) {
+  start();
+  tell_cycle(february);
+  test::write_file(calibration_request_path(data.path()), "{\"id\": 5}");
+  pass(60s);
+  CAF_CHECK_EQUAL(lines_containing("the calibration request is invalid"), 1u);
+  CAF_CHECK(!test::file_exists(calibration_request_path(data.path())));
+  CAF_CHECK_EQUAL(on_disk().cycle_adjustment_bytes, 0);
+}
+
+CAF_TEST(the forecast alert comes once per cycle and the history rolls at the reset) {
+  test::scoped_time_zone zone{"UTC"};
+  start();
+  tell_cycle(february);
+  pass(10s); // 28 Feb 00:00
+  tell_cycle(march);
+  proc.set_counters({{"eth0", 1000, 5000 + 1000}});
+  pass(60s);
+  CAF_CHECK_EQUAL(on_disk().days, (std::vector<day_traffic>{{"2026-02-28", 0, 1000}}));
+  CAF_CHECK_EQUAL(delivered_count(event_kind::forecast_exceeded), 0u);
+  // 1 March: one full day at 1000 bytes projects 28,000 of 10,000.
+  pass(24h);
+  CAF_REQUIRE_EQUAL(delivered_count(event_kind::forecast_exceeded), 1u);
+  const auto forecast = delivered_of_kind(event_kind::forecast_exceeded);
+  CAF_CHECK_EQUAL(forecast.outlook.full_days, 1u);
+  CAF_CHECK_EQUAL(forecast.outlook.daily_average_bytes, 1000u);
+  CAF_CHECK_GREATER(forecast.outlook.projected_bytes, 27'000u);
+  // 9000 bytes left at 1000 a day.
+  CAF_CHECK_EQUAL(local_date(forecast.outlook.runs_out_at), "2026-03-10");
+  CAF_CHECK(on_disk().forecast_alerted);
+  pass(60s);
+  restart();
+  tell_cycle(march);
+  pass(60s);
+  CAF_CHECK_EQUAL(delivered_count(event_kind::forecast_exceeded), 1u);
+
+  pass(27 * 24h); // 28 March: the reset
+  const cycle_bounds april{test::utc(2026, 3, 28), test::utc(2026, 4, 28)};
+  tell_cycle(april);
+  CAF_REQUIRE_EQUAL(delivered->back().kind, event_kind::cycle_closed);
+  const auto reset = delivered->back();
+  CAF_CHECK_EQUAL(reset.outlook.busiest_day, "2026-02-28");
+  CAF_CHECK_EQUAL(reset.outlook.busiest_day_bytes, 1000u);
+  CAF_CHECK_EQUAL(reset.outlook.full_days, 28u);
+  const auto state = on_disk();
+  CAF_REQUIRE(state.previous_cycle);
+  CAF_CHECK_EQUAL(state.previous_cycle->cycle, march);
+  CAF_CHECK_EQUAL(state.previous_cycle->days, (std::vector<day_traffic>{{"2026-02-28", 0, 1000}}));
+  CAF_CHECK(state.days.empty());
+  CAF_CHECK(!state.forecast_alerted);
+  CAF_CHECK_EQUAL(state.days_since, april.start);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

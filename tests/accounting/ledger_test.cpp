@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/accounting/forecast.hpp"
 #include "actors/accounting/ledger.hpp"
 #include "actors/scheduler/calendar.hpp"
 #include "messages/messages.hpp"
@@ -720,10 +721,10 @@ CAF_TEST(raised events get consecutive ids) {
   std::vector<event> dropped;
   auto report = event_of_kind(event_kind::usage_report, march.start + 5s);
   report.id = 99;
-  report.projected_bytes = 1234;
+  report.outlook.projected_bytes = 1234;
   const auto first = raise_event(state, report, 10, dropped);
   CAF_CHECK_EQUAL(first.id, 1u);
-  CAF_CHECK_EQUAL(first.projected_bytes, 1234u);
+  CAF_CHECK_EQUAL(first.outlook.projected_bytes, 1234u);
   CAF_CHECK_EQUAL(first.raised_at, march.start + 5s);
   const auto second = raise_event(state, event_of_kind(event_kind::cycle_closed), 10, dropped);
   CAF_CHECK_EQUAL(second.id, 2u);
@@ -810,6 +811,8 @@ CAF_TEST(closing a cycle freezes its figures and opens the next one empty) {
   expected.cycle_rx_bytes = 0;
   expected.cycle_tx_bytes = 0;
   expected.thresholds_alerted.clear();
+  expected.previous_cycle = cycle_record{march, 400, 450, 0, {}};
+  expected.days_since = april.start;
 
   const auto closed = close_cycle(state, rules, april, april.start + 2s);
   CAF_CHECK_EQUAL(closed.kind, event_kind::cycle_closed);
@@ -1024,9 +1027,7 @@ CAF_TEST(a report inside the cycle is due) {
   CAF_CHECK_EQUAL(report->kind, event_kind::usage_report);
   CAF_CHECK_EQUAL(report->raised_at, due_at + 30s);
   CAF_CHECK_EQUAL(report->usage, current_usage(state, rules));
-  CAF_CHECK_EQUAL(report->projected_bytes,
-                  static_cast<std::uint64_t>(100 * (march.end - march.start)
-                                             / (due_at + 30s - march.start)));
+  CAF_CHECK_EQUAL(report->outlook, outlook_of(state, rules, due_at + 30s));
   CAF_CHECK_EQUAL(report->id, 0u);
   CAF_CHECK_EQUAL(state.last_report_at, due_at);
 }
@@ -1075,38 +1076,6 @@ CAF_TEST(a report of the last cycle does not hold back the next one) {
   const auto report = report_if_due(state, rules, april.start, april.start + 5s);
   CAF_REQUIRE(report);
   CAF_CHECK_EQUAL(report->usage.cycle, april);
-}
-
-// --- projected_usage ---
-
-CAF_TEST(half the cycle gone projects double) {
-  const cycle_bounds cycle{at(1000), at(3000)};
-  CAF_CHECK_EQUAL(projected_usage(700, cycle, at(2000)), 1400u);
-  CAF_CHECK_EQUAL(projected_usage(700, march, march.start + (march.end - march.start) / 2), 1400u);
-}
-
-CAF_TEST(a third of the cycle gone projects triple) {
-  CAF_CHECK_EQUAL(projected_usage(700, cycle_bounds{at(0), at(3000)}, at(1000)), 2100u);
-}
-
-CAF_TEST(projections round down to whole bytes) {
-  CAF_CHECK_EQUAL(projected_usage(7, cycle_bounds{at(0), at(3)}, at(2)), 10u);
-}
-
-CAF_TEST(outside the cycle the projection is what was counted) {
-  const cycle_bounds cycle{at(1000), at(3000)};
-  CAF_CHECK_EQUAL(projected_usage(700, cycle, at(999)), 700u);
-  CAF_CHECK_EQUAL(projected_usage(700, cycle, at(1000)), 700u);
-  CAF_CHECK_EQUAL(projected_usage(700, cycle, at(3000)), 700u);
-  CAF_CHECK_EQUAL(projected_usage(700, cycle, at(5000)), 700u);
-}
-
-CAF_TEST(projections of huge counts stay exact or saturate) {
-  const cycle_bounds cycle{at(0), at(4)};
-  const std::uint64_t two_to_the_60 = std::uint64_t{1} << 60;
-  CAF_CHECK_EQUAL(projected_usage(3 * two_to_the_60, cycle, at(2)), 6 * two_to_the_60);
-  CAF_CHECK_EQUAL(projected_usage(4 * two_to_the_60, cycle, at(1)), uint64_max);
-  CAF_CHECK_EQUAL(projected_usage(uint64_max, cycle, at(3)), uint64_max);
 }
 
 // --- acknowledge_event ---
@@ -1164,7 +1133,15 @@ CAF_TEST(monitor states differ when any field does) {
     [](monitor_state& x) { x.cycle_tx_bytes = 7; },
     [](monitor_state& x) { x.thresholds_alerted.push_back(90_percent); },
     [](monitor_state& x) { x.last_report_at = at(7); },
-    [](monitor_state& x) { x.outbox.front().projected_bytes = 7; },
+    [](monitor_state& x) { x.outbox.front().outlook.projected_bytes = 7; },
+    [](monitor_state& x) { x.cycle_adjustment_bytes = -7; },
+    [](monitor_state& x) {
+      x.days.push_back({"2026-03-02", 1, 2});
+    },
+    [](monitor_state& x) { x.days_since = at(7); },
+    [](monitor_state& x) { x.previous_cycle = cycle_record{}; },
+    [](monitor_state& x) { x.forecast_alerted = true; },
+    [](monitor_state& x) { x.last_calibration_id = "7"; },
     [](monitor_state& x) { x.next_event_id = 7; },
     [](monitor_state& x) { x.recorded_settings = counting_settings{}; },
     [](monitor_state& x) { x.missing_since["wg0"] = at(7); },

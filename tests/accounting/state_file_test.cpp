@@ -49,13 +49,15 @@ event some_event(std::uint64_t id, event_kind kind) {
   e.usage = some_usage(id * 1000);
   e.threshold_percent = 92.5_percent;
   e.late = true;
-  e.projected_bytes = beyond_double + id;
+  e.outlook = {beyond_double, 1, 2, 3, beyond_double + id, test::utc(2026, 3, 20), 4, 5,
+               "2026-03-09",  6};
   e.detail = "moved to /var/lib/x \"quoted\"\n\u00e9tat";
   e.previous_cycle = {test::utc(2026, 2, 1), test::utc(2026, 3, 1)};
   e.wrong_clock = true;
   e.skipped_cycles = 3;
   e.skipped_span = {test::utc(2025, 11, 1), test::utc(2026, 2, 1)};
   e.undated_bytes = beyond_double + 2 * id;
+  e.calibrated_from_bytes = beyond_double + 3 * id;
   return e;
 }
 
@@ -88,15 +90,27 @@ monitor_state rich_state() {
                   some_event(3, event_kind::cycle_closed),
                   some_event(4, event_kind::usage_report),
                   some_event(5, event_kind::state_file_reset),
-                  some_event(6, event_kind::cycle_changed)};
+                  some_event(6, event_kind::cycle_changed),
+                  some_event(7, event_kind::usage_calibrated),
+                  some_event(8, event_kind::forecast_exceeded)};
   state.outbox[2].late = false;
   state.outbox[3].threshold_percent = 0_percent;
-  state.next_event_id = 7;
+  state.next_event_id = 9;
   state.recorded_settings = recorded_settings();
   state.outbox[0].interfaces = {"eth0"};
   state.outbox[0].missing_interfaces = {"eht0"};
   state.outbox[0].visible_interfaces = {"lo", "eth0"};
   state.missing_since = {{"eht0", test::utc(2026, 3, 14, 15, 8)}, {"wg0", moment{}}};
+  state.cycle_adjustment_bytes = std::numeric_limits<std::int64_t>::min();
+  state.days = {{"2026-03-13", max_counter, 1}, {"2026-03-14", beyond_double, 0}};
+  state.days_since = test::utc(2026, 3, 1);
+  state.previous_cycle = cycle_record{{test::utc(2026, 2, 1), test::utc(2026, 3, 1)},
+                                      beyond_double,
+                                      7,
+                                      std::numeric_limits<std::int64_t>::max(),
+                                      {{"2026-02-27", 5, 6}, {"2026-02-28", 7, beyond_double}}};
+  state.forecast_alerted = true;
+  state.last_calibration_id = "0123456789abcdef0123456789abcdef";
   return state;
 }
 
@@ -190,7 +204,7 @@ CAF_TEST(fresh_state_round_trips) {
 
 CAF_TEST(encoding_follows_the_documented_layout) {
   const std::string text = encode_state(rich_state());
-  CAF_CHECK_EQUAL(text.rfind("{\n  \"schema_version\": 2,\n  \"boot_id\": ", 0), 0u);
+  CAF_CHECK_EQUAL(text.rfind("{\n  \"schema_version\": 3,\n  \"boot_id\": ", 0), 0u);
   CAF_CHECK_EQUAL(text.back(), '\n');
   check_mentions(text, "\"cycle_rx_bytes\": 18446744073709551615");
   check_mentions(text, "\"cycle_tx_bytes\": 9007199254740993");
@@ -200,8 +214,9 @@ CAF_TEST(encoding_follows_the_documented_layout) {
   CAF_CHECK_EQUAL(document["cycle"]["start"].get<std::int64_t>(),
                   to_epoch_seconds(test::utc(2026, 3, 1)));
   CAF_CHECK_EQUAL(document["thresholds_alerted"][2].get<double>(), 92.5);
-  const std::vector<std::string> kinds = {"monitor_started", "threshold_crossed", "cycle_closed",
-                                          "usage_report",    "state_file_reset",  "cycle_changed"};
+  const std::vector<std::string> kinds = {"monitor_started",  "threshold_crossed", "cycle_closed",
+                                          "usage_report",     "state_file_reset",  "cycle_changed",
+                                          "usage_calibrated", "forecast_exceeded"};
   CAF_REQUIRE_EQUAL(document["outbox"].size(), kinds.size());
   for (std::size_t i = 0; i < kinds.size(); ++i)
     CAF_CHECK_EQUAL(document["outbox"][i]["kind"].get<std::string>(), kinds[i]);
@@ -236,8 +251,8 @@ CAF_TEST(decode_rejects_a_missing_schema_version) {
 }
 
 CAF_TEST(decode_rejects_a_newer_schema_version) {
-  const std::string error = decode_error(set_at("/schema_version", 3));
-  check_mentions(error, "schema_version 3");
+  const std::string error = decode_error(set_at("/schema_version", 4));
+  check_mentions(error, "schema_version 4");
   check_mentions(error, "newer version");
 }
 
@@ -265,8 +280,8 @@ CAF_TEST(decode_requires_every_nested_field) {
                  "at /last_counters/eth0: the field \"tx_bytes\" is missing");
   check_mentions(decode_error(erased_at("/outbox/1/usage/cycle", "start")),
                  "at /outbox/1/usage/cycle: the field \"start\" is missing");
-  for (const char* key : {"id", "kind", "raised_at", "usage", "threshold_percent", "late",
-                          "projected_bytes", "detail"}) {
+  for (const char* key :
+       {"id", "kind", "raised_at", "usage", "threshold_percent", "late", "detail"}) {
     CAF_MESSAGE("event without " << key);
     check_mentions(decode_error(erased_at("/outbox/3", key)),
                    std::string("at /outbox/3: the field \"") + key + "\" is missing");
@@ -324,6 +339,43 @@ CAF_TEST(decode_reads_events_written_before_the_calendar_fields_as_without_them)
   CAF_CHECK(*decoded == expected);
 }
 
+CAF_TEST(a_version_2_file_is_read_without_calibration_history_or_forecast) {
+  monitor_state expected = rich_state();
+  expected.cycle_adjustment_bytes = 0;
+  expected.days.clear();
+  expected.days_since = moment{};
+  expected.previous_cycle.reset();
+  expected.forecast_alerted = false;
+  expected.last_calibration_id.clear();
+  for (auto& e : expected.outbox) {
+    e.outlook = {};
+    e.usage.adjustment_bytes = 0;
+    e.calibrated_from_bytes = 0;
+  }
+  const auto decoded = decode_state(edited([](json& document) {
+    document["schema_version"] = 2;
+    for (const char* key : {"cycle_adjustment_bytes", "days", "days_since", "previous_cycle",
+                            "forecast_alerted", "last_calibration_id"})
+      document.erase(key);
+    for (auto& e : document["outbox"]) {
+      e.erase("outlook");
+      e.erase("calibrated_from_bytes");
+      e["usage"].erase("adjustment_bytes");
+      // What version 2 wrote instead of the outlook.
+      e["projected_bytes"] = 5;
+    }
+  }));
+  CAF_REQUIRE(decoded);
+  CAF_CHECK(*decoded == expected);
+}
+
+CAF_TEST(decode_rejects_days_out_of_order_or_repeated) {
+  check_mentions(decode_error(set_at("/days/1/date", "2026-03-12")),
+                 "at /days/1: the days must be in ascending order, each once");
+  check_mentions(decode_error(set_at("/previous_cycle/days/1/date", "2026-02-27")),
+                 "at /previous_cycle/days/1:");
+}
+
 CAF_TEST(decode_rejects_mistyped_missing_interfaces_naming_them) {
   check_mentions(decode_error(edited([](json& d) { d["missing_since"]["eht0"] = "soon"; })),
                  "at /missing_since/eht0:");
@@ -363,7 +415,23 @@ CAF_TEST(decode_rejects_mistyped_fields_naming_them) {
     {"/outbox/0/usage/cycle/end", "x"},
     {"/outbox/0/threshold_percent", "92.5"},
     {"/outbox/0/late", 1},
-    {"/outbox/0/projected_bytes", 2.5},
+    {"/outbox/0/outlook/projected_bytes", 2.5},
+    {"/outbox/0/outlook/runs_out_at", 1.5},
+    {"/outbox/0/outlook/busiest_day", 3},
+    {"/outbox/0/usage/adjustment_bytes", 1.5},
+    {"/outbox/0/usage/adjustment_bytes", 9223372036854775808.0},
+    {"/outbox/6/calibrated_from_bytes", -1},
+    {"/cycle_adjustment_bytes", "5"},
+    {"/cycle_adjustment_bytes", 9223372036854775808u},
+    {"/days", json::object()},
+    {"/days/0/date", "13 March"},
+    {"/days/0/date", "2026-3-13"},
+    {"/days/1/tx_bytes", -1},
+    {"/days_since", "yesterday"},
+    {"/previous_cycle/days/1/rx_bytes", 0.5},
+    {"/previous_cycle/adjustment_bytes", "x"},
+    {"/forecast_alerted", 1},
+    {"/last_calibration_id", 5},
     {"/outbox/0/detail", nullptr},
     {"/outbox/5/previous_cycle/start", "x"},
     {"/outbox/5/wrong_clock", "yes"},
@@ -416,6 +484,7 @@ CAF_TEST(a stored decimal threshold reads back exactly and counts as already ale
   rules.thresholds = {92.5_percent};
   state->cycle_rx_bytes = 0;
   state->cycle_tx_bytes = 930;
+  state->cycle_adjustment_bytes = 0;
   CAF_CHECK(!newly_crossed_threshold(*state, rules, state->cycle.start));
   CAF_CHECK_EQUAL(state->thresholds_alerted, std::vector<percentage>{92.5_percent});
   check_mentions(encode_state(*state), "\"thresholds_alerted\": [\n    92.5\n  ]");
@@ -589,13 +658,13 @@ CAF_TEST(an_empty_file_is_moved_aside) {
 }
 
 CAF_TEST(a_file_from_a_newer_version_stops_the_load_and_stays_untouched) {
-  const std::string newer = set_at("/schema_version", 3);
+  const std::string newer = set_at("/schema_version", 4);
   test::write_file(path, newer);
   const loaded_state loaded = load_state(dir, now);
   CAF_CHECK(loaded.status == state_file_status::unusable);
   CAF_CHECK(!loaded.set_aside_to);
   check_mentions(loaded.problem, path);
-  check_mentions(loaded.problem, "schema_version 3");
+  check_mentions(loaded.problem, "schema_version 4");
   check_mentions(loaded.problem, "upgrade, or restore a backup");
   CAF_CHECK_EQUAL(test::read_file(path), newer);
   CAF_CHECK(entries_of(dir) == std::set<std::string>{"state.json"});

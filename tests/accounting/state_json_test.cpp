@@ -18,10 +18,13 @@ event every_field_set() {
   e.id = 7;
   e.kind = event_kind::cycle_changed;
   e.raised_at = from_epoch_seconds(1'773'100'800);
-  e.usage = {{from_epoch_seconds(1'772'323'200), from_epoch_seconds(1'775'001'600)}, 1, 2, 3, 4};
+  e.usage =
+    {{from_epoch_seconds(1'772'323'200), from_epoch_seconds(1'775'001'600)}, 1, 2, 3, 4, -5};
   e.threshold_percent = 92.5_percent;
   e.late = true;
-  e.projected_bytes = (std::uint64_t{1} << 53) + 1;
+  e.outlook = {
+    1, 2, 3, (std::uint64_t{1} << 53) + 1, 5, from_epoch_seconds(1'774'000'000), 6, 7, "2026-03-05",
+    8};
   e.detail = "moved aside";
   e.interfaces = {"eth0"};
   e.missing_interfaces = {"eht0"};
@@ -31,6 +34,7 @@ event every_field_set() {
   e.skipped_cycles = 3;
   e.skipped_span = {from_epoch_seconds(1'761'955'200), from_epoch_seconds(1'769'904'000)};
   e.undated_bytes = 5;
+  e.calibrated_from_bytes = 9;
   return e;
 }
 

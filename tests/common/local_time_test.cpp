@@ -78,3 +78,38 @@ CAF_TEST(months between counts local calendar months) {
   // 2026-01-31 16:00 UTC is already February 1st in Shanghai.
   CAF_CHECK_EQUAL(local_months_between(utc(2026, 1, 31, 15, 59, 59), utc(2026, 1, 31, 16)), 1);
 }
+
+CAF_TEST(dates after and before follow the calendar across months years and clock changes) {
+  test::scoped_time_zone zone{"Europe/Berlin"};
+  const auto eve = test::local(2026, 12, 31, 23, 59, 59);
+  CAF_CHECK_EQUAL(local_date_after(eve, 0), "2026-12-31");
+  CAF_CHECK_EQUAL(local_date_after(eve, 1), "2027-01-01");
+  CAF_CHECK_EQUAL(local_date_after(test::local(2026, 3, 1, 0, 30), -1), "2026-02-28");
+  CAF_CHECK_EQUAL(local_date_after(test::local(2028, 3, 1, 0, 30), -1), "2028-02-29");
+  // Across the 23-hour 29 March and the 25-hour 25 October, at the edges of the day.
+  CAF_CHECK_EQUAL(local_date_after(test::local(2026, 3, 30, 0, 0, 1), -1), "2026-03-29");
+  CAF_CHECK_EQUAL(local_date_after(test::local(2026, 3, 28, 23, 59, 59), 1), "2026-03-29");
+  CAF_CHECK_EQUAL(local_date_after(test::local(2026, 10, 26, 0, 0, 0), -1), "2026-10-25");
+  CAF_CHECK_EQUAL(local_date_after(test::local(2026, 10, 25, 23, 59, 59), 1), "2026-10-26");
+  CAF_CHECK_EQUAL(local_date_after(test::local(2026, 11, 8, 6), -7), "2026-11-01");
+}
+
+CAF_TEST(the day starts at local midnight whatever its length) {
+  test::scoped_time_zone zone{"Europe/Berlin"};
+  CAF_CHECK_EQUAL(local_day_start(test::local(2026, 3, 29, 23, 30)), test::local(2026, 3, 29));
+  CAF_CHECK_EQUAL(local_day_start(test::local(2026, 10, 25, 23, 30)), test::local(2026, 10, 25));
+  CAF_CHECK_EQUAL(local_day_start(test::local(2026, 11, 1)), test::local(2026, 11, 1));
+  test::scoped_time_zone shanghai{"Asia/Shanghai"};
+  CAF_CHECK_EQUAL(local_day_start(test::utc(2026, 11, 30, 15, 59, 59)),
+                  test::utc(2026, 11, 29, 16));
+  CAF_CHECK_EQUAL(local_day_start(test::utc(2026, 11, 30, 16)), test::utc(2026, 11, 30, 16));
+}
+
+CAF_TEST(a day that begins at one in the morning starts then) {
+  // Santiago moves its clocks forward at midnight: 6 September 2026 has no 00:00.
+  test::scoped_time_zone zone{"America/Santiago"};
+  const auto noon = test::local(2026, 9, 6, 12);
+  const auto start = local_day_start(noon);
+  CAF_CHECK_EQUAL(local_date(start), "2026-09-06");
+  CAF_CHECK_EQUAL(local_date(start - std::chrono::seconds{1}), "2026-09-05");
+}

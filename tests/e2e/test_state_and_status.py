@@ -44,10 +44,10 @@ class UnusableStateFile(MonitorTestCase):
 
     def test_a_state_file_from_a_newer_version(self):
         os.makedirs(self.data_dir)
-        newer = json.dumps({"schema_version": 3, "cycle_tx_bytes": 123})
+        newer = json.dumps({"schema_version": 4, "cycle_tx_bytes": 123})
         with open(self.state_path(), "w") as state:
             state.write(newer)
-        line = self.assert_stops_naming_the_file("schema_version 3")
+        line = self.assert_stops_naming_the_file("schema_version 4")
         self.assertIn("upgrade, or restore a backup", line)
         with open(self.state_path()) as state:
             self.assertEqual(state.read(), newer)

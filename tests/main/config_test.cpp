@@ -95,6 +95,7 @@ const std::string default_description = "TELEGRAM_BOT_TOKEN=(none)\n"
                                         "MONTHLY_TRAFFIC_GB=1024\n"
                                         "RESET_DAY=1\n"
                                         "THRESHOLDS=80,90,95\n"
+                                        "FORECAST_ALERT=on\n"
                                         "CHECK_INTERVAL_SECONDS=60\n"
                                         "NETWORK_INTERFACE=(default route)\n"
                                         "REPORT_INTERVAL_DAYS=7\n"
@@ -129,6 +130,7 @@ CAF_TEST(defaults apply when nothing is set) {
   CAF_CHECK_EQUAL(settings.reset_day, 1);
   CAF_CHECK_EQUAL(settings.thresholds,
                   std::vector<percentage>({80_percent, 90_percent, 95_percent}));
+  CAF_CHECK(settings.forecast_alert);
   CAF_CHECK_EQUAL(settings.check_interval.count(), 60);
   CAF_CHECK(settings.interfaces.empty());
   CAF_CHECK_EQUAL(settings.report_interval.count(), 7);
@@ -168,6 +170,18 @@ CAF_TEST(the bandwidth limit is a whole number of Mbit / s up to a million and 0
   CAF_CHECK(describe_config(parsed({{"MAX_BANDWIDTH_MBIT", "0"}}), test::at(0))
               .find("MAX_BANDWIDTH_MBIT=0\n")
             != std::string::npos);
+}
+
+CAF_TEST(the forecast alert is on or off) {
+  CAF_CHECK(!parsed({{"FORECAST_ALERT", "off"}}).forecast_alert);
+  CAF_CHECK(!parsed({{"FORECAST_ALERT", "OFF"}}).forecast_alert);
+  CAF_CHECK(parsed({{"FORECAST_ALERT", "On"}}).forecast_alert);
+  check_refused_all("FORECAST_ALERT", {"yes", "0", "1", "true", "of"});
+  CAF_CHECK_EQUAL(refusal("FORECAST_ALERT", "yes"),
+                  "FORECAST_ALERT=\"yes\" is not valid: expected on or off.");
+  CAF_CHECK(
+    describe_config(parsed({{"FORECAST_ALERT", "OFF"}}), test::at(0)).find("FORECAST_ALERT=off\n")
+    != std::string::npos);
 }
 
 // ---- strict numbers ------------------------------------------------------------------------
@@ -871,6 +885,7 @@ CAF_TEST(description shows effective values) {
                           {"MONTHLY_TRAFFIC_GB", "200.50"},
                           {"RESET_DAY", "15"},
                           {"THRESHOLDS", "99.5,50"},
+                          {"FORECAST_ALERT", "off"},
                           {"CHECK_INTERVAL_SECONDS", "30"},
                           {"NETWORK_INTERFACE", "eth0,wg0"},
                           {"REPORT_INTERVAL_DAYS", "0"},
@@ -895,6 +910,7 @@ CAF_TEST(description shows effective values) {
                   "MONTHLY_TRAFFIC_GB=200.5\n"
                   "RESET_DAY=15\n"
                   "THRESHOLDS=50,99.5\n"
+                  "FORECAST_ALERT=off\n"
                   "CHECK_INTERVAL_SECONDS=30\n"
                   "NETWORK_INTERFACE=eth0,wg0\n"
                   "REPORT_INTERVAL_DAYS=0\n"

@@ -1,6 +1,7 @@
 #define CAF_SUITE status
 #include <caf/test/unit_test.hpp>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "main/status.hpp"
@@ -108,15 +109,41 @@ CAF_TEST(the text status shows amounts and exact bytes) {
 }
 
 CAF_TEST(the JSON status adds days left remaining quota projection and sample age) {
+  state.days_since = state.cycle.start;
+  for (int day = 21; day <= 27; ++day)
+    add_to_day(state.days, fmt::format("2026-11-{}", day), 3, 10);
+  add_to_day(state.days, "2026-11-28", 1, 5);
   auto status = nlohmann::json::parse(status_json(state, context({"eth0"})));
   CAF_CHECK_EQUAL(status["days_left"].get<int>(), 3);
   CAF_CHECK_EQUAL(status["remaining_bytes"].get<std::uint64_t>(), 550u);
-  // 450 bytes in 27 days 20 h of 30 days.
-  CAF_CHECK_EQUAL(status["projected_bytes"].get<std::uint64_t>(),
-                  projected_usage(450, state.cycle, now));
-  CAF_CHECK_EQUAL(status["projected_bytes"].get<std::uint64_t>(), 485u);
+  CAF_CHECK_EQUAL(status["daily_average_bytes"].get<std::uint64_t>(), 10u);
+  // 450 bytes and 10 a day for the 2 days 3 h 59 min 30 s left: 471.66.
+  CAF_CHECK_EQUAL(status["projected_bytes"].get<std::uint64_t>(), 471u);
+  CAF_CHECK_EQUAL(status["daily_budget_bytes"].get<std::uint64_t>(), 550u / 3);
+  CAF_CHECK_EQUAL(status["adjustment_bytes"].get<std::int64_t>(), 0);
   CAF_CHECK_EQUAL(status["last_sample_age_seconds"].get<std::int64_t>(), 30);
   CAF_CHECK_EQUAL(status["settings_recorded"].get<bool>(), false);
+}
+
+CAF_TEST(the JSON status has no projection without a full day of data) {
+  state.days_since = test::utc(2026, 11, 28, 1);
+  add_to_day(state.days, "2026-11-28", 1, 5);
+  auto status = nlohmann::json::parse(status_json(state, context({"eth0"})));
+  CAF_CHECK(status["projected_bytes"].is_null());
+  CAF_CHECK(status["daily_average_bytes"].is_null());
+  CAF_CHECK_EQUAL(status["daily_budget_bytes"].get<std::uint64_t>(), 550u / 3);
+  CAF_CHECK(status_text(state, context({"eth0"})).find("not enough data yet") != std::string::npos);
+}
+
+CAF_TEST(the status counts the calibration in every figure) {
+  state.cycle_adjustment_bytes = -400;
+  auto status = nlohmann::json::parse(status_json(state, context({"eth0"})));
+  CAF_CHECK_EQUAL(status["adjustment_bytes"].get<std::int64_t>(), -400);
+  CAF_CHECK_EQUAL(status["counted_bytes"].get<std::uint64_t>(), 50u);
+  CAF_CHECK_EQUAL(status["remaining_bytes"].get<std::uint64_t>(), 950u);
+  CAF_CHECK_EQUAL(status["percent"].get<double>(), 5.0);
+  CAF_CHECK(status_text(state, context({"eth0"})).find("calibrated: -400 bytes")
+            != std::string::npos);
 }
 
 CAF_TEST(the remaining quota is zero once it is used up) {
@@ -133,10 +160,15 @@ CAF_TEST(a state never sampled has no sample age) {
 }
 
 CAF_TEST(the text status adds days left remaining quota projection and sample age) {
+  state.days_since = state.cycle.start;
+  add_to_day(state.days, "2026-11-27", 3, 406);
   auto text = status_text(state, context({"eth0"}));
-  CAF_CHECK(text.find("days left:  3\n") != std::string::npos);
+  CAF_MESSAGE(text);
+  CAF_CHECK(text.find("days left:  3 (today included)\n") != std::string::npos);
   CAF_CHECK(text.find("remaining:  ") != std::string::npos);
-  CAF_CHECK(text.find("projected:  ") != std::string::npos);
+  // 406 bytes over 7 full days is 58 a day; 450 + 58 * 187170 / 86400 = 575.
+  CAF_CHECK(text.find("projected:  0.00 GiB (57.5%) at the cycle's end, within quota")
+            != std::string::npos);
   CAF_CHECK(text.find("(30 s ago)") != std::string::npos);
 }
 

@@ -1,6 +1,7 @@
 #define CAF_SUITE message_catalog
 #include <caf/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <set>
@@ -338,6 +339,24 @@ CAF_TEST(cycle reset in english) {
   CAF_CHECK(has_line(text, "Sent (tx): 80.00 GiB"));
   CAF_CHECK(has_line(text, "Counting restarted from zero for the new cycle."));
   CAF_CHECK(!contains(text, "late"));
+  // Without days recorded there is neither a busiest day nor an average.
+  CAF_CHECK(!contains(text, "Busiest"));
+  CAF_CHECK(!contains(text, "Daily average"));
+}
+
+CAF_TEST(a reset notice gives the busiest day and daily average of the closed cycle) {
+  auto e = make_event(event_kind::cycle_closed);
+  e.raised_at = utc(2026, 3, 1);
+  e.outlook.busiest_day = "2026-02-10";
+  e.outlook.busiest_day_bytes = 9 * gib + gib / 4;
+  e.outlook.full_days = 28;
+  e.outlook.daily_average_bytes = 80 * gib / 28;
+  auto en = message(e, message_language::en);
+  CAF_CHECK(has_line(en, "Busiest day: 2026-02-10 (9.25 GiB)"));
+  CAF_CHECK(has_line(en, "Daily average: 2.86 GiB"));
+  auto zh = message(e, message_language::zh);
+  CAF_CHECK(has_line(zh, "用量最高的一天：2026-02-10（9.25 GiB）"));
+  CAF_CHECK(has_line(zh, "日均：2.86 GiB"));
 }
 
 CAF_TEST(cycle reset in chinese) {
@@ -371,9 +390,28 @@ CAF_TEST(a late reset says why it is late) {
 
 // -- usage_report -------------------------------------------------------------------------
 
+// The report's outlook: 2 GiB today, 5 GiB yesterday, 4 GiB a day over 7 days, 126 GiB
+// projected, the quota running out on the 22nd, 1.66 GiB a day left to spend.
+cycle_outlook over_quota_outlook() {
+  cycle_outlook outlook;
+  outlook.today_bytes = 2 * gib;
+  outlook.yesterday_bytes = 5 * gib;
+  outlook.full_days = 7;
+  outlook.daily_average_bytes = 4 * gib;
+  outlook.projected_bytes = 126 * gib;
+  outlook.runs_out_at = utc(2026, 2, 22, 12);
+  outlook.days_left = 12;
+  outlook.daily_budget_bytes = 20 * gib / 12;
+  return outlook;
+}
+
+std::size_t line_count(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+}
+
 CAF_TEST(usage report in english) {
   auto e = make_event(event_kind::usage_report);
-  e.projected_bytes = 150 * gib;
+  e.outlook = over_quota_outlook();
   auto text = message(e, message_language::en);
   CAF_MESSAGE(text);
   CAF_CHECK_EQUAL(first_line(text), "📊 Traffic report");
@@ -382,14 +420,19 @@ CAF_TEST(usage report in english) {
   CAF_CHECK(has_line(text, "Used / quota: 80.00 GiB / 100.00 GiB (80.0%)"));
   CAF_CHECK(has_line(text, "Received (rx): 12.50 GiB"));
   CAF_CHECK(has_line(text, "Sent (tx): 80.00 GiB"));
+  CAF_CHECK(has_line(text, "Today: 2.00 GiB, yesterday: 5.00 GiB"));
+  CAF_CHECK(has_line(text, "Daily average: 4.00 GiB (last 7 full days)"));
+  CAF_CHECK(has_line(text, "Projected at cycle end: 126.00 GiB (126.0% of the quota); at this "
+                           "pace the quota runs out on 2026-02-22"));
+  CAF_CHECK(has_line(text, "Daily budget (today included): 1.67 GiB"));
   CAF_CHECK(has_line(text, "Billing cycle: 2026-02-01 to 2026-02-28"));
   CAF_CHECK(has_line(text, "Days left: 12"));
-  CAF_CHECK(has_line(text, "Projected at cycle end: 150.00 GiB (150.0% of the quota)"));
+  CAF_CHECK_LESS(line_count(text), 15u);
 }
 
 CAF_TEST(usage report in chinese) {
   auto e = make_event(event_kind::usage_report);
-  e.projected_bytes = 150 * gib;
+  e.outlook = over_quota_outlook();
   auto text = message(e, message_language::zh);
   CAF_MESSAGE(text);
   CAF_CHECK_EQUAL(first_line(text), "📊 流量使用报告");
@@ -398,19 +441,102 @@ CAF_TEST(usage report in chinese) {
   CAF_CHECK(has_line(text, "已用 / 额度：80.00 GiB / 100.00 GiB（80.0%）"));
   CAF_CHECK(has_line(text, "接收 (rx)：12.50 GiB"));
   CAF_CHECK(has_line(text, "发送 (tx)：80.00 GiB"));
+  CAF_CHECK(has_line(text, "今日：2.00 GiB，昨日：5.00 GiB"));
+  CAF_CHECK(has_line(text, "日均：4.00 GiB（最近 7 个完整日）"));
+  CAF_CHECK(has_line(text, "预计周期结束时用量：126.00 GiB（额度的 126.0%），按当前速度额度将于 "
+                           "2026-02-22 用完"));
+  CAF_CHECK(has_line(text, "每日可用额度（含今日）：1.67 GiB"));
   CAF_CHECK(has_line(text, "计费周期：2026-02-01 至 2026-02-28"));
   CAF_CHECK(has_line(text, "剩余天数：12 天"));
-  CAF_CHECK(has_line(text, "预计周期结束时用量：150.00 GiB（额度的 150.0%）"));
+  CAF_CHECK_LESS(line_count(text), 15u);
+}
+
+CAF_TEST(a report within the quota says so and names no date) {
+  auto e = make_event(event_kind::usage_report);
+  e.outlook = over_quota_outlook();
+  e.outlook.projected_bytes = 95 * gib;
+  e.outlook.runs_out_at = moment{};
+  CAF_CHECK(has_line(message(e, message_language::en),
+                     "Projected at cycle end: 95.00 GiB (95.0% of the quota), within quota"));
+  CAF_CHECK(has_line(message(e, message_language::zh),
+                     "预计周期结束时用量：95.00 GiB（额度的 95.0%），在额度内"));
+}
+
+CAF_TEST(a report without a full day of data has no average nor projection) {
+  auto e = make_event(event_kind::usage_report);
+  e.outlook.today_bytes = gib;
+  auto en = message(e, message_language::en);
+  CAF_CHECK(has_line(en, "Forecast: not enough data yet"));
+  CAF_CHECK(!contains(en, "Projected"));
+  CAF_CHECK(!contains(en, "Daily average"));
+  CAF_CHECK(has_line(message(e, message_language::zh), "预测：数据不足（尚无完整的一天）"));
 }
 
 CAF_TEST(a report with a zero quota shows no nan) {
   auto e = make_event(event_kind::usage_report);
   e.usage.quota_bytes = 0;
-  e.projected_bytes = 3 * gib;
+  e.outlook = over_quota_outlook();
+  e.outlook.projected_bytes = 3 * gib;
   auto text = message(e, message_language::en);
   CAF_CHECK(has_line(text, "Used / quota: 80.00 GiB / 0.00 GiB (0.0%)"));
-  CAF_CHECK(has_line(text, "Projected at cycle end: 3.00 GiB (0.0% of the quota)"));
+  CAF_CHECK(contains(text, "Projected at cycle end: 3.00 GiB (0.0% of the quota)"));
   CAF_CHECK(!contains(text, "nan"));
+}
+
+// -- forecast_exceeded and usage_calibrated ------------------------------------------------
+
+CAF_TEST(a forecast alert names the projection and the quota and the date) {
+  auto e = make_event(event_kind::forecast_exceeded);
+  e.outlook = over_quota_outlook();
+  auto en = message(e, message_language::en);
+  CAF_MESSAGE(en);
+  CAF_CHECK_EQUAL(first_line(en), "📈 Traffic forecast: the quota will run out before the cycle "
+                                  "ends");
+  CAF_CHECK(has_line(en, "Projected at cycle end: 126.00 GiB (126.0% of the quota); at this "
+                         "pace the quota runs out on 2026-02-22"));
+  CAF_CHECK(has_line(en, "Used / quota: 80.00 GiB / 100.00 GiB (80.0%)"));
+  CAF_CHECK(has_line(en, "Daily average: 4.00 GiB (last 7 full days)"));
+  CAF_CHECK(has_line(en, "Host: vps-tokyo-1"));
+  CAF_CHECK_LESS(line_count(en), 15u);
+  auto zh = message(e, message_language::zh);
+  CAF_CHECK_EQUAL(first_line(zh), "📈 流量预测：本周期结束前将超出额度");
+  CAF_CHECK(contains(zh, "2026-02-22 用完"));
+}
+
+CAF_TEST(a calibration gives the figure before and after) {
+  auto e = make_event(event_kind::usage_calibrated);
+  e.calibrated_from_bytes = 70 * gib;
+  auto en = message(e, message_language::en);
+  CAF_MESSAGE(en);
+  CAF_CHECK_EQUAL(first_line(en), "🎯 Usage calibrated");
+  CAF_CHECK(has_line(en, "Before: 70.00 GiB, now: 80.00 GiB"));
+  CAF_CHECK(has_line(en, "Used / quota: 80.00 GiB / 100.00 GiB (80.0%)"));
+  CAF_CHECK(has_line(en, "Public IPv4: 203.0.113.7"));
+  auto zh = message(e, message_language::zh);
+  CAF_CHECK_EQUAL(first_line(zh), "🎯 用量已校准");
+  CAF_CHECK(has_line(zh, "校准前：70.00 GiB，校准后：80.00 GiB"));
+}
+
+CAF_TEST(no message has 15 lines or more) {
+  for (auto kind :
+       {event_kind::monitor_started, event_kind::threshold_crossed, event_kind::cycle_closed,
+        event_kind::usage_report, event_kind::state_file_reset, event_kind::cycle_changed,
+        event_kind::usage_calibrated, event_kind::forecast_exceeded}) {
+    // Every optional line present.
+    auto e = make_event(kind);
+    e.outlook = over_quota_outlook();
+    e.outlook.busiest_day = "2026-02-10";
+    e.late = true;
+    e.skipped_cycles = 2;
+    e.skipped_span = {utc(2025, 12, 1), utc(2026, 2, 1)};
+    e.interfaces = {"eth0"};
+    e.missing_interfaces = {"eth1"};
+    for (auto language : {message_language::en, message_language::zh}) {
+      const auto text = message(e, language);
+      CAF_MESSAGE(static_cast<int>(kind) << ": " << line_count(text) << " lines");
+      CAF_CHECK_LESS(line_count(text), 15u);
+    }
+  }
 }
 
 CAF_TEST(a report after the cycle end has no days left) {
