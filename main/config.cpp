@@ -172,6 +172,14 @@ outcome<void> read_thresholds(const setting& s, config& settings) {
   return outcome<void>::success();
 }
 
+outcome<void> read_limit(const setting& s, config& settings) {
+  if (!is_threshold(s.value))
+    return invalid(s, "a percentage above 0 and at most 100000 with at most 10 decimals, such as "
+                      "95 or 99.5");
+  settings.limit_percent = percentage::parse(s.value);
+  return outcome<void>::success();
+}
+
 outcome<void> read_report_time(const setting& s, config& settings) {
   auto time = parse_time_of_day(s.value);
   if (!time)
@@ -289,6 +297,10 @@ const std::vector<variable>& variables() {
     plain("THRESHOLDS", read_thresholds,
           [](const config& s) { return joined_text(s.thresholds, ","); }),
     keyword("FORECAST_ALERT", &config::forecast_alert, switches),
+    plain(
+      "LIMIT_PERCENT", read_limit,
+      [](const config& s) { return s.limit_percent ? s.limit_percent->text() : std::string{}; },
+      "(none)"),
     whole_number("CHECK_INTERVAL_SECONDS", &config::check_interval, 1, 86400),
     distinct_list("NETWORK_INTERFACE", &config::interfaces, is_interface_name, nullptr,
                   "a comma-separated list of distinct interface names, each 1 to 15 characters "

@@ -40,6 +40,8 @@ struct config {
   std::vector<percentage> thresholds{80_percent, 90_percent, 95_percent};
   // Whether a projection over the quota alerts, once per cycle.
   bool forecast_alert = true;
+  // The share of the quota at which DATA_DIR/over-limit is created; none: no limit action.
+  std::optional<percentage> limit_percent;
   std::chrono::seconds check_interval{60};
   // Empty: the interface of the default route, resolved at start.
   std::vector<std::string> interfaces;

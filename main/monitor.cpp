@@ -117,6 +117,7 @@ monitor_handles spawn_monitor(caf::actor_system& system, const config& settings,
   accounts.rules = ledger_rules_of(accounts.counted_with,
                                    static_cast<std::uint64_t>(settings.max_bandwidth_mbit));
   accounts.rules.forecast_alert = settings.forecast_alert;
+  accounts.rules.limit = settings.limit_percent;
   accounts.now = dependencies.now;
   accounts.log = dependencies.logger("accounting");
   accounts.sampler = handles.sampler;

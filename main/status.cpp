@@ -328,6 +328,23 @@ outcome<monitor_state> state_to_show(const std::string& data_dir) {
   return decoded;
 }
 
+int check_over_limit(const std::string& data_dir, moment now, std::ostream& out) {
+  const auto state = state_to_show(data_dir);
+  if (!state) {
+    out << "not over the limit: " << state.error << '\n';
+    return 1;
+  }
+  const auto since = state->over_limit_since;
+  if (since == moment{} || now >= state->cycle.end) {
+    out << "not over the limit in the cycle " << local_iso8601(state->cycle.start) << " to "
+        << local_iso8601(state->cycle.end) << '\n';
+    return 1;
+  }
+  out << "over the limit since " << local_iso8601(since) << ", until "
+      << local_iso8601(state->cycle.end) << " at the latest\n";
+  return 0;
+}
+
 int refuse_to_show(const std::string& why, bool as_json, std::ostream& out, std::ostream& err) {
   // JSON readers get JSON even when there is nothing to show.
   if (as_json)

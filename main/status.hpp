@@ -67,6 +67,10 @@ outcome<monitor_state> state_to_show(const std::string& data_dir);
 // `err`. Returns the exit status, 1.
 int refuse_to_show(const std::string& why, bool as_json, std::ostream& out, std::ostream& err);
 
+// `traffic-monitor over-limit`: 0 while the state says the current cycle is over
+// LIMIT_PERCENT (as the running monitor judged it), else 1; prints one line saying which.
+int check_over_limit(const std::string& data_dir, moment now, std::ostream& out);
+
 // Reads the state file without changing it and prints it. Returns the exit status: 0, or 1
 // when there is no readable state yet (as {"error": "..."} on `out` for JSON).
 int print_status(const status_context& context, bool as_json, std::ostream& out, std::ostream& err);

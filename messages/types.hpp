@@ -128,6 +128,10 @@ enum class event_kind : std::uint8_t {
   usage_calibrated,
   // The projection at the cycle's end exceeds the quota.
   forecast_exceeded,
+  // The counted usage reached LIMIT_PERCENT: the host side should now act.
+  limit_reached,
+  // The counted usage is below LIMIT_PERCENT again (a reset, a calibration).
+  limit_lifted,
 };
 
 // Something the owner is told about. Carries numbers only; the notifier owns the wording.
@@ -136,7 +140,8 @@ struct event {
   event_kind kind = event_kind::monitor_started;
   moment raised_at;
   usage_figures usage;
-  // threshold_crossed: the highest threshold the sample reached.
+  // threshold_crossed: the highest threshold the sample reached; limit_reached and
+  // limit_lifted: LIMIT_PERCENT.
   percentage threshold_percent;
   // cycle_closed: true when the close happened long after the cycle's end (the monitor was
   // not running at the reset).

@@ -9,6 +9,7 @@
 
 #include "actors/accounting/calibration_request.hpp"
 #include "actors/accounting/forecast.hpp"
+#include "actors/accounting/limit_flag.hpp"
 #include "actors/accounting/state_file.hpp"
 #include "common/local_time.hpp"
 
@@ -18,12 +19,33 @@ namespace {
 
 using self_pointer = accounting_actor::stateful_pointer<accounting_state>;
 
+// Makes the flag file say what the saved state says. Written after the state, so that a stop
+// in between leaves a state that the next start's first save makes the flag follow.
+void follow_with_limit_flag(accounting_state& state) {
+  const auto since = state.persisted.over_limit_since;
+  const bool over = since != moment{};
+  if (state.limit_flag == over)
+    return;
+  const auto& data_dir = state.settings.data_dir;
+  const auto done = over ? raise_limit_flag(data_dir,
+                                            current_usage(state.persisted, state.settings.rules),
+                                            since)
+                         : lower_limit_flag(data_dir);
+  if (!done) {
+    state.settings.log->error("{}; tried again with the next save", done.error);
+    state.limit_flag.reset();
+    return;
+  }
+  state.limit_flag = over;
+}
+
 void save(accounting_state& state) {
   auto saved = save_state(state.settings.data_dir, state.persisted);
   if (saved) {
     if (!state.save_error.empty())
       state.settings.log->info("the state file is written again");
     state.save_error.clear();
+    follow_with_limit_flag(state);
     return;
   }
   // Counting goes on in memory; every later change tries the write again.
@@ -100,14 +122,29 @@ bool count(accounting_state& state, const sample& s) {
   return effect.changed;
 }
 
-// Raises an alert for a threshold the total has newly reached. Returns whether the state
-// changed: an alert raised, or thresholds re-armed.
-bool alert_if_crossed(accounting_state& state, moment now) {
+// Raises an alert for a threshold the total has newly reached, and the limit's crossing in
+// either direction. Returns whether the state changed: an event raised, or thresholds
+// re-armed.
+bool alert_on_usage(accounting_state& state, moment now) {
   const auto alerted_before = state.persisted.thresholds_alerted;
   auto alert = newly_crossed_threshold(state.persisted, state.settings.rules, now);
   if (alert)
     raise(state, std::move(*alert));
-  return alert || state.persisted.thresholds_alerted != alerted_before;
+  auto crossing = limit_crossing(state.persisted, state.settings.rules, now);
+  if (crossing) {
+    if (crossing->kind == event_kind::limit_reached)
+      state.settings.log->warn("the counted usage, {} bytes, reached LIMIT_PERCENT={}%: {} is "
+                               "created for the host to act on",
+                               crossing->usage.counted_bytes, crossing->threshold_percent.text(),
+                               over_limit_path(state.settings.data_dir));
+    else
+      state.settings.log->info("the counted usage, {} bytes, is below the limit again: {} is "
+                               "removed",
+                               crossing->usage.counted_bytes,
+                               over_limit_path(state.settings.data_dir));
+    raise(state, std::move(*crossing));
+  }
+  return alert || crossing || state.persisted.thresholds_alerted != alerted_before;
 }
 
 // Raises the cycle's forecast alert when it is due. Returns whether it did.
@@ -126,7 +163,7 @@ void apply(self_pointer self, const sample& s) {
   auto& state = self->state;
   const bool counted = count(state, s);
   const auto next_id = state.persisted.next_event_id;
-  const bool alerted = alert_if_crossed(state, s.taken_at);
+  const bool alerted = alert_on_usage(state, s.taken_at);
   const bool forecast = forecast_if_due(state, s.taken_at);
   if (counted || alerted || forecast)
     save(state);
@@ -166,7 +203,7 @@ void calibrate_if_requested(self_pointer self) {
                              request.id, calibrated.calibrated_from_bytes,
                              calibrated.usage.counted_bytes, calibrated.usage.adjustment_bytes);
     raise(state, std::move(calibrated));
-    alert_if_crossed(state, now);
+    alert_on_usage(state, now);
     save(state);
     deliver_outbox(self);
   }
@@ -260,7 +297,7 @@ void start_up(self_pointer self, const cycle_bounds& named, const sample* readin
   if (reading != nullptr)
     describe_interfaces(started, *reading);
   raise(state, std::move(started));
-  alert_if_crossed(state, now);
+  alert_on_usage(state, now);
   save(state);
   deliver_outbox(self);
   state.sampling = true;
@@ -290,7 +327,7 @@ void settle_cycle(self_pointer self, const cycle_bounds& named) {
       auto changed = rebound(state, named, decision.transition == cycle_transition::wrong_clock);
       correct_future_report(state);
       raise(state, std::move(changed));
-      alert_if_crossed(state, state.settings.now());
+      alert_on_usage(state, state.settings.now());
       save(state);
       deliver_outbox(self);
       return;
@@ -303,6 +340,7 @@ void settle_cycle(self_pointer self, const cycle_bounds& named) {
   auto close_and_announce = [=] {
     auto& state = self->state;
     raise(state, close(state, named, decision));
+    alert_on_usage(state, state.settings.now());
     save(state);
     deliver_outbox(self);
   };

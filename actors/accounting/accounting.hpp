@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -45,6 +46,9 @@ struct accounting_state {
   std::string save_error;
   // Events with a lower id were raised by an earlier run.
   std::uint64_t first_event_id_of_run = 1;
+  // Whether the flag file DATA_DIR/over-limit is known to exist; unknown at start and after
+  // a failed write.
+  std::optional<bool> limit_flag;
 };
 
 accounting_actor::behavior_type

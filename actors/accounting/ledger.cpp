@@ -99,12 +99,13 @@ bool operator==(const monitor_state& x, const monitor_state& y) {
   return std::tie(x.boot_id, x.last_counters, x.last_sample_at, x.cycle, x.cycle_rx_bytes,
                   x.cycle_tx_bytes, x.thresholds_alerted, x.last_report_at, x.outbox,
                   x.next_event_id, x.recorded_settings, x.missing_since, x.cycle_adjustment_bytes,
-                  x.days, x.days_since, x.previous_cycle, x.forecast_alerted, x.last_calibration_id)
+                  x.days, x.days_since, x.previous_cycle, x.forecast_alerted, x.last_calibration_id,
+                  x.over_limit_since)
          == std::tie(y.boot_id, y.last_counters, y.last_sample_at, y.cycle, y.cycle_rx_bytes,
                      y.cycle_tx_bytes, y.thresholds_alerted, y.last_report_at, y.outbox,
                      y.next_event_id, y.recorded_settings, y.missing_since,
                      y.cycle_adjustment_bytes, y.days, y.days_since, y.previous_cycle,
-                     y.forecast_alerted, y.last_calibration_id);
+                     y.forecast_alerted, y.last_calibration_id, y.over_limit_since);
 }
 
 std::uint64_t counter_delta(std::uint64_t previous, std::uint64_t current, bool same_boot) {
@@ -303,6 +304,18 @@ std::optional<event> newly_crossed_threshold(monitor_state& state, const ledger_
     return std::nullopt;
   event crossed = event_of(event_kind::threshold_crossed, usage, now);
   crossed.threshold_percent = *highest;
+  return crossed;
+}
+
+std::optional<event> limit_crossing(monitor_state& state, const ledger_rules& rules, moment now) {
+  const usage_figures usage = current_usage(state, rules);
+  const bool over = rules.limit
+                    && threshold_reached(usage.counted_bytes, usage.quota_bytes, *rules.limit);
+  if (over == (state.over_limit_since != moment{}))
+    return std::nullopt;
+  state.over_limit_since = over ? now : moment{};
+  event crossed = event_of(over ? event_kind::limit_reached : event_kind::limit_lifted, usage, now);
+  crossed.threshold_percent = rules.limit.value_or(percentage{});
   return crossed;
 }
 

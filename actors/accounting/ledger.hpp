@@ -111,6 +111,9 @@ struct monitor_state {
   bool forecast_alerted = false;
   // The id of the calibration request applied last, so that none is applied twice.
   std::string last_calibration_id;
+  // When the open cycle's counted usage reached LIMIT_PERCENT, if it was not lifted since; the
+  // epoch: not over the limit.
+  moment over_limit_since;
 };
 
 bool operator==(const monitor_state& x, const monitor_state& y);
@@ -126,6 +129,8 @@ struct ledger_rules {
   std::uint64_t max_bandwidth_mbit = 0;
   // FORECAST_ALERT: whether a projection over the quota raises an alert.
   bool forecast_alert = true;
+  // LIMIT_PERCENT: the share of the quota at which the host side should act; none: no limit.
+  std::optional<percentage> limit;
 };
 
 // Bytes that passed since `previous` was read, given the counter now reads `current`.
@@ -211,6 +216,14 @@ event raise_event(monitor_state& state, event e, std::size_t outbox_limit,
 // highest of them; nothing when no new threshold was reached.
 std::optional<event> newly_crossed_threshold(monitor_state& state, const ledger_rules& rules,
                                              moment now);
+
+// Whether the open cycle crossed LIMIT_PERCENT since the last look: a limit_reached event
+// (not yet raised) when the counted usage reached it and the cycle was not over it, a
+// limit_lifted event when the cycle was over it and usage is below it now (a reset, a
+// calibration, or the limit raised or removed). Records the new side in `over_limit_since`, so
+// that each crossing is announced once, also across restarts; a limit reached again after
+// a lift is reached again.
+std::optional<event> limit_crossing(monitor_state& state, const ledger_rules& rules, moment now);
 
 // A close later than this after the cycle's end is reported as late.
 constexpr std::chrono::seconds late_close_after{300};

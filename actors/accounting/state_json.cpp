@@ -141,6 +141,8 @@ constexpr named_value<event_kind> event_kind_names[] = {
   {"cycle_changed", event_kind::cycle_changed},
   {"usage_calibrated", event_kind::usage_calibrated},
   {"forecast_exceeded", event_kind::forecast_exceeded},
+  {"limit_reached", event_kind::limit_reached},
+  {"limit_lifted", event_kind::limit_lifted},
 };
 
 constexpr named_value<traffic_direction> direction_names[] = {
@@ -428,6 +430,7 @@ void to_json(state_json& out, const monitor_state& state) {
     out["previous_cycle"] = *state.previous_cycle;
   out["forecast_alerted"] = state.forecast_alerted;
   out["last_calibration_id"] = state.last_calibration_id;
+  out["over_limit_since"] = state.over_limit_since;
 }
 
 void from_json(const state_json& in, monitor_state& state) {
@@ -449,13 +452,14 @@ void from_json(const state_json& in, monitor_state& state) {
   // Absent in files written before it existed: then no interface is known to be missing.
   read_optional_field(in, "missing_since", state.missing_since);
   // Absent before version 3: no calibration, no days recorded (they start with the next
-  // sample), no cycle closed with days, no forecast alert raised.
+  // sample), no cycle closed with days, no forecast alert raised, no limit reached.
   read_optional_field(in, "cycle_adjustment_bytes", state.cycle_adjustment_bytes);
   read_optional_field(in, "days", state.days);
   read_optional_field(in, "days_since", state.days_since);
   read_optional_field(in, "previous_cycle", state.previous_cycle);
   read_optional_field(in, "forecast_alerted", state.forecast_alerted);
   read_optional_field(in, "last_calibration_id", state.last_calibration_id);
+  read_optional_field(in, "over_limit_since", state.over_limit_since);
 }
 
 std::string encode_state(const monitor_state& state) {

@@ -47,6 +47,10 @@ enum class phrase : std::size_t {
   calibrated_title,
   calibrated_change, // {0}: counted before, {1}: counted now
   forecast_title,
+  limit_reached_title, // {0}: the limit
+  limit_reached_action,
+  limit_lifted_title,
+  limit_lifted_action,
   counting_restarted,
   late_notice,
   state_file_moved, // {0}: where the file went, and why
@@ -108,6 +112,21 @@ constexpr translation catalogue[] = {
   {phrase::calibrated_change, "校准前：{0}，校准后：{1}", "Before: {0}, now: {1}"},
   {phrase::forecast_title, "📈 流量预测：本周期结束前将超出额度",
    "📈 Traffic forecast: the quota will run out before the cycle ends"},
+  {phrase::limit_reached_title, "🛑 已达到流量限制：额度的 {0}",
+   "🛑 Traffic limit reached: {0} of the quota"},
+  {phrase::limit_reached_action,
+   "数据目录中已创建 over-limit 文件，`traffic-monitor over-limit` 现在以 0 "
+   "退出：宿主机上的单元或脚本应执行限制操作"
+   "（例如停止代理）。用量回到限制以下时（最迟在重置时）会解除。",
+   "The file over-limit now exists in the data directory and `traffic-monitor over-limit` exits "
+   "0: the host's units or scripts should act now (stop the proxy, for example). It is lifted "
+   "when usage is below the limit again, at the reset at the latest."},
+  {phrase::limit_lifted_title, "✅ 流量限制已解除", "✅ Traffic limit lifted"},
+  {phrase::limit_lifted_action,
+   "用量已低于限制：over-limit 文件已删除，`traffic-monitor over-limit` 以 1 "
+   "退出，宿主机可以恢复服务。",
+   "Usage is below the limit: the file over-limit is removed and `traffic-monitor over-limit` "
+   "exits 1, so the host may resume."},
   {phrase::counting_restarted, "新周期的流量已从零开始重新统计。",
    "Counting restarted from zero for the new cycle."},
   {phrase::late_notice, "注意：本通知有延迟：重置时监控程序未在运行，或主机曾被挂起或时钟被调整。",
@@ -327,6 +346,15 @@ std::string forecast_message(const event& e, const message_builder& m) {
                        m.remaining_days(), m.cycle(phrase::cycle)});
 }
 
+std::string limit_message(const event& e, const message_builder& m) {
+  const bool reached = e.kind == event_kind::limit_reached;
+  return joined_lines(
+    {reached ? m.say(phrase::limit_reached_title, e.threshold_percent.text() + "%")
+             : m.say(phrase::limit_lifted_title),
+     m.identity(), m.used(), m.cycle(phrase::cycle),
+     m.say(reached ? phrase::limit_reached_action : phrase::limit_lifted_action)});
+}
+
 std::string calibrated_message(const event& e, const message_builder& m) {
   return joined_lines({m.say(phrase::calibrated_title), m.identity(),
                        m.say(phrase::calibrated_change, m.amount(e.calibrated_from_bytes),
@@ -374,6 +402,9 @@ std::string format_message(const event& e, const message_context& context) {
       return calibrated_message(e, m);
     case event_kind::forecast_exceeded:
       return forecast_message(e, m);
+    case event_kind::limit_reached:
+    case event_kind::limit_lifted:
+      return limit_message(e, m);
   }
   // Only a corrupted kind gets here; a report at least tells the owner something.
   return report_message(e, m);

@@ -23,15 +23,15 @@ struct message_context {
 // The full text of the message for `e`. First line: an emoji and the title; in English the
 // titles contain "Traffic monitor started", "Traffic alert", "Traffic reset",
 // "Traffic report", "State file reset", "Billing cycle changed", "Usage calibrated",
-// "Traffic forecast". Then the host name and public IPv4 (a start-up notice next names the
-// interfaces counted and any missing, with those that exist), used / quota / percent, rx and
-// tx, the cycle's first and last local dates, days left; reports add today and yesterday,
-// the daily average, the projection with the date the quota runs out (or "within quota") and
-// the daily budget; a forecast alert the projection and the date; alerts the threshold;
-// a calibration the figures before and after; reset notices the closed cycle's figures, its
-// busiest day and daily average, the cycles skipped while stopped and, when the notice is
-// late, the traffic of unknown date; a changed cycle gives its old and new bounds as local
-// times and why it changed. Every message has at most 14 lines.
+// "Traffic forecast", "Traffic limit reached", "Traffic limit lifted". Then the host name and
+// public IPv4 (a start-up notice next names the interfaces counted and any missing, with those that
+// exist), used / quota / percent, rx and tx, the cycle's first and last local dates, days left;
+// reports add today and yesterday, the daily average, the projection with the date the quota runs
+// out (or "within quota") and the daily budget; a forecast alert the projection and the date;
+// alerts the threshold; a calibration the figures before and after; reset notices the closed
+// cycle's figures, its busiest day and daily average, the cycles skipped while stopped and, when
+// the notice is late, the traffic of unknown date; a changed cycle gives its old and new bounds as
+// local times and why it changed. Every message has at most 14 lines.
 std::string format_message(const event& e, const message_context& context);
 
 // "12.34 GiB": bytes in the unit, two decimals, the unit's true name.

@@ -4,10 +4,14 @@
 #include "actor_fixture.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
+
+#include <nlohmann/json.hpp>
 
 #include "actors/accounting/accounting.hpp"
 #include "actors/accounting/calibration_request.hpp"
+#include "actors/accounting/limit_flag.hpp"
 #include "actors/accounting/state_file.hpp"
 #include "actors/sampler/sampler.hpp"
 #include "common/local_time.hpp"
@@ -45,6 +49,7 @@ struct fixture : test::actor_fixture {
   cycle_bounds february{test::utc(2026, 1, 28), test::utc(2026, 2, 28)};
   cycle_bounds march{test::utc(2026, 2, 28), test::utc(2026, 3, 28)};
   std::uint64_t max_bandwidth_mbit = 0;
+  std::optional<percentage> limit;
   std::vector<std::string> interfaces{"eth0"};
 
   fixture() { proc.set_counters({{"eth0", 1000, 5000}}); }
@@ -63,6 +68,7 @@ struct fixture : test::actor_fixture {
     result.quota_bytes = 10000;
     result.thresholds = {50_percent, 80_percent};
     result.max_bandwidth_mbit = max_bandwidth_mbit;
+    result.limit = limit;
     return result;
   }
 
@@ -563,6 +569,61 @@ CAF_TEST(an invalid request is logged and removed) {
   CAF_CHECK_EQUAL(lines_containing("the calibration request is invalid"), 1u);
   CAF_CHECK(!test::file_exists(calibration_request_path(data.path())));
   CAF_CHECK_EQUAL(on_disk().cycle_adjustment_bytes, 0);
+}
+
+CAF_TEST(the limit creates the flag file once and the reset lifts it) {
+  test::scoped_time_zone zone{"UTC"};
+  limit = 90_percent;
+  const auto flag = over_limit_path(data.path());
+  start();
+  tell_cycle(february);
+  CAF_CHECK(!test::file_exists(flag));
+  proc.set_counters({{"eth0", 1000, 5000 + 9000}});
+  pass(60s);
+  CAF_REQUIRE_EQUAL(delivered_count(event_kind::limit_reached), 1u);
+  const auto reached_at = on_disk().over_limit_since;
+  CAF_CHECK_EQUAL(reached_at, now());
+  CAF_REQUIRE(test::file_exists(flag));
+  const auto contents = nlohmann::json::parse(test::read_file(flag));
+  CAF_CHECK_EQUAL(contents["counted_bytes"].get<std::uint64_t>(), 9000u);
+  CAF_CHECK_EQUAL(contents["quota_bytes"].get<std::uint64_t>(), 10000u);
+  CAF_CHECK_EQUAL(contents["percent"].get<double>(), 90.0);
+  CAF_CHECK_EQUAL(contents["cycle_start"].get<std::string>(), "2026-01-28T00:00:00+00:00");
+  CAF_CHECK_EQUAL(contents["reached_at"].get<std::string>(), local_iso8601(reached_at));
+  CAF_CHECK_EQUAL(lines_containing("reached LIMIT_PERCENT=90%"), 1u);
+  proc.set_counters({{"eth0", 1000, 5000 + 9500}});
+  pass(60s);
+  CAF_CHECK_EQUAL(delivered_count(event_kind::limit_reached), 1u);
+
+  // A restart in the same cycle announces nothing again, and makes a lost flag file again.
+  std::remove(flag.c_str());
+  restart();
+  tell_cycle(february);
+  pass(60s);
+  CAF_CHECK_EQUAL(delivered_count(event_kind::limit_reached), 1u);
+  CAF_CHECK(test::file_exists(flag));
+  CAF_CHECK_EQUAL(on_disk().over_limit_since, reached_at);
+
+  tell_cycle(march);
+  CAF_CHECK_EQUAL(delivered->back().kind, event_kind::limit_lifted);
+  CAF_CHECK_EQUAL(delivered->back().usage.cycle, march);
+  CAF_CHECK_EQUAL(delivered_count(event_kind::limit_lifted), 1u);
+  CAF_CHECK(!test::file_exists(flag));
+  CAF_CHECK_EQUAL(on_disk().over_limit_since, moment{});
+}
+
+CAF_TEST(a calibration below the limit lifts it) {
+  limit = 90_percent;
+  start();
+  tell_cycle(february);
+  proc.set_counters({{"eth0", 1000, 5000 + 9500}});
+  pass(60s);
+  CAF_REQUIRE(test::file_exists(over_limit_path(data.path())));
+  CAF_REQUIRE(submit_calibration(data.path(), {"lower", 1000, now()}));
+  pass(60s);
+  CAF_CHECK_EQUAL(delivered->back().kind, event_kind::limit_lifted);
+  CAF_CHECK_EQUAL(delivered->back().usage.counted_bytes, 1000u);
+  CAF_CHECK(!test::file_exists(over_limit_path(data.path())));
 }
 
 CAF_TEST(the forecast alert comes once per cycle and the history rolls at the reset) {

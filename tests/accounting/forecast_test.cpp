@@ -433,3 +433,58 @@ CAF_TEST(no forecast alert when it is off or a limit was already alerted or data
   below.thresholds_alerted = {95_percent};
   CAF_CHECK(forecast_if_exceeded(below, n.rules, now));
 }
+
+// --- the limit ---
+
+CAF_TEST(the limit is reached once and lifted by a reset) {
+  november n;
+  n.rules.limit = 95_percent;
+  n.state.cycle_tx_bytes = 9499;
+  CAF_CHECK(!limit_crossing(n.state, n.rules, test::utc(2026, 11, 20)));
+  n.state.cycle_tx_bytes = 9500;
+  const auto reached = limit_crossing(n.state, n.rules, test::utc(2026, 11, 21));
+  CAF_REQUIRE(reached);
+  CAF_CHECK_EQUAL(reached->kind, event_kind::limit_reached);
+  CAF_CHECK_EQUAL(reached->threshold_percent, 95_percent);
+  CAF_CHECK_EQUAL(reached->usage.counted_bytes, 9500u);
+  CAF_CHECK_EQUAL(n.state.over_limit_since, test::utc(2026, 11, 21));
+  n.state.cycle_tx_bytes = 12'000;
+  CAF_CHECK(!limit_crossing(n.state, n.rules, test::utc(2026, 11, 22)));
+
+  const cycle_bounds december{n.cycle.end, test::utc(2027, 1, 1)};
+  close_cycle(n.state, n.rules, december, december.start);
+  const auto lifted = limit_crossing(n.state, n.rules, december.start);
+  CAF_REQUIRE(lifted);
+  CAF_CHECK_EQUAL(lifted->kind, event_kind::limit_lifted);
+  CAF_CHECK_EQUAL(lifted->usage.cycle, december);
+  CAF_CHECK_EQUAL(n.state.over_limit_since, moment{});
+  CAF_CHECK(!limit_crossing(n.state, n.rules, december.start + 60s));
+}
+
+CAF_TEST(a calibration below the limit lifts it and one above reaches it) {
+  november n;
+  n.rules.limit = 90_percent;
+  n.state.cycle_tx_bytes = 9500;
+  CAF_REQUIRE(limit_crossing(n.state, n.rules, test::utc(2026, 11, 20)));
+  calibrate(n.state, n.rules, 5000, "lower", test::utc(2026, 11, 20, 1));
+  const auto lifted = limit_crossing(n.state, n.rules, test::utc(2026, 11, 20, 1));
+  CAF_REQUIRE(lifted);
+  CAF_CHECK_EQUAL(lifted->kind, event_kind::limit_lifted);
+  calibrate(n.state, n.rules, 9000, "higher", test::utc(2026, 11, 20, 2));
+  const auto reached = limit_crossing(n.state, n.rules, test::utc(2026, 11, 20, 2));
+  CAF_REQUIRE(reached);
+  CAF_CHECK_EQUAL(reached->kind, event_kind::limit_reached);
+}
+
+CAF_TEST(without a limit nothing is reached and a removed limit is lifted) {
+  november n;
+  n.state.cycle_tx_bytes = 20'000;
+  CAF_CHECK(!limit_crossing(n.state, n.rules, test::utc(2026, 11, 20)));
+  CAF_CHECK_EQUAL(n.state.over_limit_since, moment{});
+  n.rules.limit = 100_percent;
+  CAF_REQUIRE(limit_crossing(n.state, n.rules, test::utc(2026, 11, 20)));
+  n.rules.limit.reset();
+  const auto lifted = limit_crossing(n.state, n.rules, test::utc(2026, 11, 21));
+  CAF_REQUIRE(lifted);
+  CAF_CHECK_EQUAL(lifted->kind, event_kind::limit_lifted);
+}

@@ -1142,6 +1142,7 @@ CAF_TEST(monitor states differ when any field does) {
     [](monitor_state& x) { x.previous_cycle = cycle_record{}; },
     [](monitor_state& x) { x.forecast_alerted = true; },
     [](monitor_state& x) { x.last_calibration_id = "7"; },
+    [](monitor_state& x) { x.over_limit_since = at(7); },
     [](monitor_state& x) { x.next_event_id = 7; },
     [](monitor_state& x) { x.recorded_settings = counting_settings{}; },
     [](monitor_state& x) { x.missing_since["wg0"] = at(7); },

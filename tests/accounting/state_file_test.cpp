@@ -85,17 +85,15 @@ monitor_state rich_state() {
   state.cycle_tx_bytes = beyond_double;
   state.thresholds_alerted = {80_percent, 90_percent, 92.5_percent, 99999.9999999999_percent};
   state.last_report_at = test::utc(2026, 3, 8, 9);
-  state.outbox = {some_event(1, event_kind::monitor_started),
-                  some_event(2, event_kind::threshold_crossed),
-                  some_event(3, event_kind::cycle_closed),
-                  some_event(4, event_kind::usage_report),
-                  some_event(5, event_kind::state_file_reset),
-                  some_event(6, event_kind::cycle_changed),
-                  some_event(7, event_kind::usage_calibrated),
-                  some_event(8, event_kind::forecast_exceeded)};
+  state.outbox =
+    {some_event(1, event_kind::monitor_started),  some_event(2, event_kind::threshold_crossed),
+     some_event(3, event_kind::cycle_closed),     some_event(4, event_kind::usage_report),
+     some_event(5, event_kind::state_file_reset), some_event(6, event_kind::cycle_changed),
+     some_event(7, event_kind::usage_calibrated), some_event(8, event_kind::forecast_exceeded),
+     some_event(9, event_kind::limit_reached),    some_event(10, event_kind::limit_lifted)};
   state.outbox[2].late = false;
   state.outbox[3].threshold_percent = 0_percent;
-  state.next_event_id = 9;
+  state.next_event_id = 11;
   state.recorded_settings = recorded_settings();
   state.outbox[0].interfaces = {"eth0"};
   state.outbox[0].missing_interfaces = {"eht0"};
@@ -111,6 +109,7 @@ monitor_state rich_state() {
                                       {{"2026-02-27", 5, 6}, {"2026-02-28", 7, beyond_double}}};
   state.forecast_alerted = true;
   state.last_calibration_id = "0123456789abcdef0123456789abcdef";
+  state.over_limit_since = test::utc(2026, 3, 14, 15);
   return state;
 }
 
@@ -216,7 +215,8 @@ CAF_TEST(encoding_follows_the_documented_layout) {
   CAF_CHECK_EQUAL(document["thresholds_alerted"][2].get<double>(), 92.5);
   const std::vector<std::string> kinds = {"monitor_started",  "threshold_crossed", "cycle_closed",
                                           "usage_report",     "state_file_reset",  "cycle_changed",
-                                          "usage_calibrated", "forecast_exceeded"};
+                                          "usage_calibrated", "forecast_exceeded", "limit_reached",
+                                          "limit_lifted"};
   CAF_REQUIRE_EQUAL(document["outbox"].size(), kinds.size());
   for (std::size_t i = 0; i < kinds.size(); ++i)
     CAF_CHECK_EQUAL(document["outbox"][i]["kind"].get<std::string>(), kinds[i]);
@@ -347,6 +347,9 @@ CAF_TEST(a_version_2_file_is_read_without_calibration_history_or_forecast) {
   expected.previous_cycle.reset();
   expected.forecast_alerted = false;
   expected.last_calibration_id.clear();
+  expected.over_limit_since = moment{};
+  // Version 2 had no events of the four kinds added with it.
+  expected.outbox.resize(expected.outbox.size() - 4);
   for (auto& e : expected.outbox) {
     e.outlook = {};
     e.usage.adjustment_bytes = 0;
@@ -355,8 +358,10 @@ CAF_TEST(a_version_2_file_is_read_without_calibration_history_or_forecast) {
   const auto decoded = decode_state(edited([](json& document) {
     document["schema_version"] = 2;
     for (const char* key : {"cycle_adjustment_bytes", "days", "days_since", "previous_cycle",
-                            "forecast_alerted", "last_calibration_id"})
+                            "forecast_alerted", "last_calibration_id", "over_limit_since"})
       document.erase(key);
+    for (int i = 0; i < 4; ++i)
+      document["outbox"].erase(document["outbox"].size() - 1);
     for (auto& e : document["outbox"]) {
       e.erase("outlook");
       e.erase("calibrated_from_bytes");
@@ -432,6 +437,7 @@ CAF_TEST(decode_rejects_mistyped_fields_naming_them) {
     {"/previous_cycle/adjustment_bytes", "x"},
     {"/forecast_alerted", 1},
     {"/last_calibration_id", 5},
+    {"/over_limit_since", "now"},
     {"/outbox/0/detail", nullptr},
     {"/outbox/5/previous_cycle/start", "x"},
     {"/outbox/5/wrong_clock", "yes"},

@@ -96,6 +96,7 @@ const std::string default_description = "TELEGRAM_BOT_TOKEN=(none)\n"
                                         "RESET_DAY=1\n"
                                         "THRESHOLDS=80,90,95\n"
                                         "FORECAST_ALERT=on\n"
+                                        "LIMIT_PERCENT=(none)\n"
                                         "CHECK_INTERVAL_SECONDS=60\n"
                                         "NETWORK_INTERFACE=(default route)\n"
                                         "REPORT_INTERVAL_DAYS=7\n"
@@ -182,6 +183,19 @@ CAF_TEST(the forecast alert is on or off) {
   CAF_CHECK(
     describe_config(parsed({{"FORECAST_ALERT", "OFF"}}), test::at(0)).find("FORECAST_ALERT=off\n")
     != std::string::npos);
+}
+
+CAF_TEST(the limit is one percentage above zero or none) {
+  CAF_CHECK(!parsed({}).limit_percent);
+  // Kept: the value inside a temporary's optional would dangle inside the check's macro.
+  const auto limit = parsed({{"LIMIT_PERCENT", "95"}}).limit_percent;
+  CAF_CHECK_EQUAL(limit, std::optional<percentage>{95_percent});
+  const auto highest = parsed({{"LIMIT_PERCENT", "100000"}}).limit_percent;
+  CAF_CHECK_EQUAL(highest, std::optional<percentage>{100000_percent});
+  check_refused_all("LIMIT_PERCENT", {"0", "-5", "95%", "95,99", "100001", "1.00000000001", "x"});
+  CAF_CHECK_EQUAL(refusal("LIMIT_PERCENT", "95%"),
+                  "LIMIT_PERCENT=\"95%\" is not valid: expected a percentage above 0 and at most "
+                  "100000 with at most 10 decimals, such as 95 or 99.5.");
 }
 
 // ---- strict numbers ------------------------------------------------------------------------
@@ -886,6 +900,7 @@ CAF_TEST(description shows effective values) {
                           {"RESET_DAY", "15"},
                           {"THRESHOLDS", "99.5,50"},
                           {"FORECAST_ALERT", "off"},
+                          {"LIMIT_PERCENT", "099.50"},
                           {"CHECK_INTERVAL_SECONDS", "30"},
                           {"NETWORK_INTERFACE", "eth0,wg0"},
                           {"REPORT_INTERVAL_DAYS", "0"},
@@ -911,6 +926,7 @@ CAF_TEST(description shows effective values) {
                   "RESET_DAY=15\n"
                   "THRESHOLDS=50,99.5\n"
                   "FORECAST_ALERT=off\n"
+                  "LIMIT_PERCENT=99.5\n"
                   "CHECK_INTERVAL_SECONDS=30\n"
                   "NETWORK_INTERFACE=eth0,wg0\n"
                   "REPORT_INTERVAL_DAYS=0\n"

@@ -4,6 +4,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <sstream>
+
+#include "actors/accounting/state_file.hpp"
 #include "main/status.hpp"
 #include "test_support.hpp"
 
@@ -151,6 +154,25 @@ CAF_TEST(the remaining quota is zero once it is used up) {
   auto status = nlohmann::json::parse(status_json(state, context({"eth0"})));
   CAF_CHECK_EQUAL(status["remaining_bytes"].get<std::uint64_t>(), 0u);
   CAF_CHECK(status_text(state, context({"eth0"})).find("remaining:  0") != std::string::npos);
+}
+
+CAF_TEST(over limit is true only while the state says so within its cycle) {
+  test::temp_dir dir;
+  std::ostringstream out;
+  CAF_CHECK_EQUAL(check_over_limit(dir.path(), now, out), 1);
+  CAF_CHECK(out.str().find("not over the limit: no state") == 0);
+  CAF_REQUIRE(save_state(dir.path(), state));
+  out.str("");
+  CAF_CHECK_EQUAL(check_over_limit(dir.path(), now, out), 1);
+  CAF_CHECK(out.str().find("not over the limit in the cycle 2026-11-01T00:00:00+08:00") == 0);
+  state.over_limit_since = test::utc(2026, 11, 27);
+  CAF_REQUIRE(save_state(dir.path(), state));
+  out.str("");
+  CAF_CHECK_EQUAL(check_over_limit(dir.path(), now, out), 0);
+  CAF_CHECK_EQUAL(out.str(), "over the limit since 2026-11-27T08:00:00+08:00, until "
+                             "2026-12-01T00:00:00+08:00 at the latest\n");
+  // A state left by a monitor stopped before the reset says nothing of the next cycle.
+  CAF_CHECK_EQUAL(check_over_limit(dir.path(), state.cycle.end, out), 1);
 }
 
 CAF_TEST(a state never sampled has no sample age) {

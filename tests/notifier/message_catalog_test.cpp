@@ -503,6 +503,25 @@ CAF_TEST(a forecast alert names the projection and the quota and the date) {
   CAF_CHECK(contains(zh, "2026-02-22 用完"));
 }
 
+CAF_TEST(the limit reached says what the host should do and the lift says it may resume) {
+  auto reached = make_event(event_kind::limit_reached);
+  reached.threshold_percent = 95_percent;
+  const auto en = message(reached, message_language::en);
+  CAF_MESSAGE(en);
+  CAF_CHECK_EQUAL(first_line(en), "🛑 Traffic limit reached: 95% of the quota");
+  CAF_CHECK(has_line(en, "Used / quota: 80.00 GiB / 100.00 GiB (80.0%)"));
+  CAF_CHECK(contains(en, "The file over-limit now exists in the data directory"));
+  CAF_CHECK(contains(en, "`traffic-monitor over-limit` exits 0"));
+  const auto zh = message(reached, message_language::zh);
+  CAF_CHECK_EQUAL(first_line(zh), "🛑 已达到流量限制：额度的 95%");
+  CAF_CHECK(contains(zh, "over-limit 文件"));
+  const auto lifted = message(event_kind::limit_lifted, message_language::en);
+  CAF_CHECK_EQUAL(first_line(lifted), "✅ Traffic limit lifted");
+  CAF_CHECK(contains(lifted, "the host may resume"));
+  CAF_CHECK_EQUAL(first_line(message(event_kind::limit_lifted, message_language::zh)),
+                  "✅ 流量限制已解除");
+}
+
 CAF_TEST(a calibration gives the figure before and after) {
   auto e = make_event(event_kind::usage_calibrated);
   e.calibrated_from_bytes = 70 * gib;
@@ -521,7 +540,8 @@ CAF_TEST(no message has 15 lines or more) {
   for (auto kind :
        {event_kind::monitor_started, event_kind::threshold_crossed, event_kind::cycle_closed,
         event_kind::usage_report, event_kind::state_file_reset, event_kind::cycle_changed,
-        event_kind::usage_calibrated, event_kind::forecast_exceeded}) {
+        event_kind::usage_calibrated, event_kind::forecast_exceeded, event_kind::limit_reached,
+        event_kind::limit_lifted}) {
     // Every optional line present.
     auto e = make_event(kind);
     e.outlook = over_quota_outlook();
