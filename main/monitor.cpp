@@ -45,10 +45,12 @@ notifier_actor spawn_notifier(caf::actor_system& system, const config& settings,
   delivery.log = dependencies.logger("notifier");
   delivery.chat_ids = settings.telegram_chat_ids;
   delivery.send_url = send_message_url(settings.telegram_api_base, settings.telegram_bot_token);
-  delivery.telegram = spawn_http_client(system, dependencies);
+  for (std::size_t chat = 0; chat < delivery.chat_ids.size(); ++chat) {
+    delivery.chat_clients.push_back(spawn_http_client(system, dependencies));
+    handles.http_clients.push_back(delivery.chat_clients.back());
+  }
   delivery.address_from_lookup = settings.public_ip.empty() && !settings.public_ip_urls.empty();
   delivery.jitter = dependencies.jitter;
-  handles.http_clients.push_back(delivery.telegram);
   return system.spawn(notifier, std::move(delivery));
 }
 
@@ -122,6 +124,9 @@ monitor_handles spawn_monitor(caf::actor_system& system, const config& settings,
   accounts.log = dependencies.logger("accounting");
   accounts.sampler = handles.sampler;
   accounts.notifier = handles.notifier;
+  // A test's notifier stands in for the configured targets as well.
+  for (const auto& chat_id : settings.telegram_chat_ids)
+    accounts.targets.push_back(telegram_target(chat_id));
   handles.accounting = system.spawn(accounting, std::move(accounts));
 
   scheduler_settings calendar;

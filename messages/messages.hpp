@@ -112,6 +112,8 @@ using scheduler_actor = caf::typed_actor<
 
 // Owns the persisted state: applies samples, closes cycles, raises events.
 using accounting_actor = caf::typed_actor<
+  // From the notifier: this delivery target has the event (or refused it for good).
+  caf::reacts_to<delivered_atom, std::uint64_t, std::string>,
   // From the scheduler: one periodic reading.
   caf::reacts_to<sample_atom, sample>,
   // From the scheduler: the billing cycle that contains the current time.
@@ -136,9 +138,10 @@ using http_client_actor = caf::typed_actor<
 
 // Turns events into messages and delivers them.
 using notifier_actor = caf::typed_actor<
-  // Delivers one event; answered with its id once every recipient has it or refused it.
-  // The flag is true when the event was raised in this run, false when it was left in the
-  // outbox by an earlier one (its text was logged then).
+  // Delivers one event to the targets it has left; tells the requester as each target has
+  // it or refused it for good, and answers with its id once all are done. The flag is true
+  // when the event was raised in this run, false when it was left in the outbox by an
+  // earlier one (its text was logged then).
   caf::replies_to<deliver_atom, event, bool>::with<delivered_atom, std::uint64_t>,
   // Self-sent timer: the back-off for the chat at this index is over; try its next message.
   caf::reacts_to<retry_atom, std::size_t>,

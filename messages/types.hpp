@@ -170,6 +170,11 @@ struct event {
   std::uint64_t undated_bytes = 0;
   // usage_calibrated: the counted bytes before the calibration (usage holds the new figures).
   std::uint64_t calibrated_from_bytes = 0;
+  // The delivery targets ("telegram:<chat id>") that have not confirmed the event yet, once
+  // assigned when it is raised; an event stored by a version without them has none assigned
+  // and goes to every configured target.
+  std::vector<std::string> targets_left;
+  bool targets_assigned = false;
 };
 
 // An event's fields in declaration order, as references: the one list that operator== and
@@ -181,10 +186,11 @@ auto tie_fields(Event& e) {
   static_assert(std::is_same_v<std::remove_const_t<Event>, event>);
   auto& [id, kind, raised_at, usage, threshold_percent, late, outlook, detail, interfaces,
          missing_interfaces, visible_interfaces, previous_cycle, wrong_clock, skipped_cycles,
-         skipped_span, undated_bytes, calibrated_from_bytes] = e;
+         skipped_span, undated_bytes, calibrated_from_bytes, targets_left, targets_assigned] = e;
   return std::tie(id, kind, raised_at, usage, threshold_percent, late, outlook, detail, interfaces,
                   missing_interfaces, visible_interfaces, previous_cycle, wrong_clock,
-                  skipped_cycles, skipped_span, undated_bytes, calibrated_from_bytes);
+                  skipped_cycles, skipped_span, undated_bytes, calibrated_from_bytes, targets_left,
+                  targets_assigned);
 }
 
 bool operator==(const event& x, const event& y);

@@ -119,6 +119,7 @@ recording_accounting(accounting_actor::pointer, std::shared_ptr<accounting_recor
     [=](report_atom, const cycle_bounds&, moment due_at) { record->reports.push_back(due_at); },
     [=](usage_atom) { return usage_figures{}; },
     [=](caf::flush_atom) { return true; },
+    [](delivered_atom, std::uint64_t, const std::string&) {},
   };
 }
 

@@ -1,5 +1,7 @@
 #include "actors/accounting/accounting.hpp"
 
+#include <algorithm>
+#include <map>
 #include <optional>
 #include <utility>
 
@@ -76,8 +78,10 @@ void deliver(self_pointer self, const event& e) {
       });
 }
 
-// Puts `e` into the outbox; the caller saves, then delivers.
+// Puts `e` into the outbox, owed to every target; the caller saves, then delivers.
 event raise(accounting_state& state, event e) {
+  e.targets_left = state.settings.targets;
+  e.targets_assigned = true;
   std::vector<event> dropped;
   auto stored = raise_event(state.persisted, std::move(e), state.settings.rules.outbox_limit,
                             dropped);
@@ -85,6 +89,52 @@ event raise(accounting_state& state, event e) {
     state.settings.log->warn("outbox full: dropped undelivered event {} raised at {}", old.id,
                              local_iso8601(old.raised_at));
   return stored;
+}
+
+// One target has the event: it is not sent there again, also after a restart.
+void confirm_target(accounting_state& state, std::uint64_t id, const std::string& target) {
+  auto& outbox = state.persisted.outbox;
+  const auto found = std::find_if(outbox.begin(), outbox.end(),
+                                  [id](const event& queued) { return queued.id == id; });
+  if (found == outbox.end())
+    return;
+  auto& left = found->targets_left;
+  const auto before = left.size();
+  left.erase(std::remove(left.begin(), left.end(), target), left.end());
+  if (left.size() != before)
+    save(state);
+}
+
+// Events stored by an earlier run owe nothing to a target no longer configured, and a target
+// added since gets only new events. Events owed to nobody any more are dropped.
+void settle_targets(accounting_state& state) {
+  const auto& targets = state.settings.targets;
+  std::map<std::string, std::size_t> dropped;
+  auto& outbox = state.persisted.outbox;
+  for (auto& e : outbox) {
+    if (!e.targets_assigned) {
+      e.targets_left = targets;
+      e.targets_assigned = true;
+      continue;
+    }
+    auto& left = e.targets_left;
+    for (auto target = left.begin(); target != left.end();) {
+      if (std::find(targets.begin(), targets.end(), *target) != targets.end()) {
+        ++target;
+        continue;
+      }
+      ++dropped[*target];
+      target = left.erase(target);
+    }
+  }
+  for (const auto& [target, count] : dropped)
+    state.settings.log->warn("{} is no longer configured: {} undelivered message(s) for it "
+                             "dropped",
+                             target, count);
+  if (!targets.empty())
+    outbox.erase(std::remove_if(outbox.begin(), outbox.end(),
+                                [](const event& e) { return e.targets_left.empty(); }),
+                 outbox.end());
 }
 
 void deliver_outbox(self_pointer self) {
@@ -370,6 +420,7 @@ accounting(accounting_actor::stateful_pointer<accounting_state> self,
   state.persisted = std::move(loaded.state);
   state.persisted.recorded_settings = state.settings.counted_with;
   state.first_event_id_of_run = state.persisted.next_event_id;
+  settle_targets(state);
   if (loaded.status == state_file_status::set_aside) {
     state.settings.log->error("the state file could not be used: {}; starting afresh",
                               loaded.problem);
@@ -406,6 +457,9 @@ accounting(accounting_actor::stateful_pointer<accounting_state> self,
       deliver_outbox(self);
     },
     [=](usage_atom) { return current_usage(self->state.persisted, self->state.settings.rules); },
+    [=](delivered_atom, std::uint64_t id, const std::string& target) {
+      confirm_target(self->state, id, target);
+    },
     [=](caf::flush_atom) -> caf::result<bool> {
       auto promise = self->make_response_promise<bool>();
       self

@@ -313,6 +313,8 @@ void to_json(state_json& out, const event& e) {
          {"skipped_span", e.skipped_span},
          {"undated_bytes", e.undated_bytes},
          {"calibrated_from_bytes", e.calibrated_from_bytes}};
+  if (e.targets_assigned)
+    out["targets_left"] = e.targets_left;
 }
 
 void from_json(const state_json& in, event& e) {
@@ -336,6 +338,9 @@ void from_json(const state_json& in, event& e) {
   // over: such a report shows no forecast.
   read_optional_field(in, "outlook", e.outlook);
   read_optional_field(in, "calibrated_from_bytes", e.calibrated_from_bytes);
+  // Absent in events raised before delivery was confirmed per target.
+  e.targets_assigned = find_field(in, "targets_left") != nullptr;
+  read_optional_field(in, "targets_left", e.targets_left);
 }
 
 void to_json(state_json& out, const counter_reading& reading) {

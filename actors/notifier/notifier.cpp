@@ -21,9 +21,13 @@ std::string seconds_text(std::chrono::milliseconds delay) {
 }
 
 // One chat is done with the event; the event is done once every chat is.
-void chat_finished(self_pointer self, std::uint64_t event_id) {
+void chat_finished(self_pointer self, std::uint64_t event_id, const chat_queue& chat) {
   auto found = self->state.pending.find(event_id);
-  if (found == self->state.pending.end() || --found->second.chats_left > 0)
+  if (found == self->state.pending.end())
+    return;
+  if (found->second.requester)
+    self->send(found->second.requester, delivered_atom_v, event_id, chat.target);
+  if (--found->second.chats_left > 0)
     return;
   found->second.promise.deliver(delivered_atom_v, event_id);
   self->state.pending.erase(found);
@@ -89,7 +93,7 @@ void handle_reply(self_pointer self, std::size_t index, const http_response& rep
   chat.waiting.pop_front();
   chat.failures = 0;
   chat.busy = false;
-  chat_finished(self, event_id);
+  chat_finished(self, event_id, chat);
   send_next(self, index);
 }
 
@@ -112,7 +116,7 @@ void send_next(self_pointer self, std::size_t index) {
   request.url = self->state.settings.send_url;
   request.body = send_message_body(chat.chat_id, chat.waiting.front().text);
   // The transport's own timeouts bound the call; the actor only waits for it.
-  self->request(self->state.settings.telegram, caf::infinite, http_atom_v, request)
+  self->request(chat.client, caf::infinite, http_atom_v, request)
     .then([=](const http_response& reply) { handle_reply(self, index, reply); },
           [=](caf::error& failure) {
             handle_reply(self, index, http_response{0, {}, caf::to_string(failure)});
@@ -136,13 +140,23 @@ void enqueue(self_pointer self, const event& e, bool raised_now) {
   } else {
     log.debug("message {} raised at {} handed over again", e.id, local_iso8601(e.raised_at));
   }
-  if (state.chats.empty()) {
-    auto found = state.pending.find(e.id);
-    found->second.promise.deliver(delivered_atom_v, e.id);
-    state.pending.erase(found);
+  // An event from an earlier run goes only to the chats that have not confirmed it.
+  const auto owed = [&e](const chat_queue& chat) {
+    return !e.targets_assigned
+           || std::find(e.targets_left.begin(), e.targets_left.end(), chat.target)
+                != e.targets_left.end();
+  };
+  auto& pending = state.pending.at(e.id);
+  pending.chats_left = static_cast<std::size_t>(
+    std::count_if(state.chats.begin(), state.chats.end(), owed));
+  if (pending.chats_left == 0) {
+    pending.promise.deliver(delivered_atom_v, e.id);
+    state.pending.erase(e.id);
     return;
   }
   for (std::size_t index = 0; index < state.chats.size(); ++index) {
+    if (!owed(state.chats[index]))
+      continue;
     state.chats[index].waiting.push_back({e.id, text});
     send_next(self, index);
   }
@@ -160,13 +174,20 @@ void release_start_messages(self_pointer self) {
 
 } // namespace
 
+std::string telegram_target(const std::string& chat_id) {
+  return "telegram:" + chat_id;
+}
+
 notifier_actor::behavior_type notifier(notifier_actor::stateful_pointer<notifier_state> self,
                                        notifier_settings settings) {
   self->state.settings = std::move(settings);
-  for (const auto& id : self->state.settings.chat_ids) {
+  const auto& settings_now = self->state.settings;
+  for (std::size_t index = 0; index < settings_now.chat_ids.size(); ++index) {
     chat_queue chat;
-    chat.chat_id = id;
-    chat.group = is_group_chat(id);
+    chat.chat_id = settings_now.chat_ids[index];
+    chat.target = telegram_target(chat.chat_id);
+    chat.client = settings_now.chat_clients.at(index);
+    chat.group = is_group_chat(chat.chat_id);
     self->state.chats.push_back(std::move(chat));
   }
   self->state.awaiting_first_lookup = self->state.settings.address_from_lookup;
@@ -174,8 +195,11 @@ notifier_actor::behavior_type notifier(notifier_actor::stateful_pointer<notifier
     [=](deliver_atom, const event& e,
         bool raised_now) -> caf::result<delivered_atom, std::uint64_t> {
       auto& state = self->state;
+      // Taken first: making the promise moves the sender into it.
+      auto requester = caf::actor_cast<accounting_actor>(self->current_sender());
       auto promise = self->make_response_promise<delivered_atom, std::uint64_t>();
-      state.pending.emplace(e.id, notifier_state::pending_event{state.chats.size(), promise});
+      state.pending.emplace(e.id,
+                            notifier_state::pending_event{state.chats.size(), promise, requester});
       // "Public IPv4: unknown" in the start-up message says nothing; an alert does not wait.
       if (e.kind == event_kind::monitor_started && state.awaiting_first_lookup) {
         if (state.held_start_messages.empty())

@@ -31,7 +31,9 @@ struct notifier_settings {
   std::vector<std::string> chat_ids;
   // `${TELEGRAM_API_BASE}/bot<token>/sendMessage`.
   std::string send_url;
-  http_client_actor telegram;
+  // One HTTP client per chat, in the order of chat_ids, so that a chat whose requests hang
+  // holds back no other.
+  std::vector<http_client_actor> chat_clients;
   // A public-IP lookup will send the address (PUBLIC_IP did not fix it).
   bool address_from_lookup = false;
   // A number in [0, 1) for back-off jitter.
@@ -47,6 +49,9 @@ struct chat_queue {
     std::string text;
   };
   std::string chat_id;
+  // As events name it in targets_left.
+  std::string target;
+  http_client_actor client;
   std::deque<message> waiting;
   // A request for the front message is under way, or its back-off timer is.
   bool busy = false;
@@ -65,6 +70,8 @@ struct notifier_state {
   struct pending_event {
     std::size_t chats_left;
     caf::typed_response_promise<delivered_atom, std::uint64_t> promise;
+    // Told as each chat is done with the event.
+    accounting_actor requester;
   };
   std::map<std::uint64_t, pending_event> pending;
   // When a refused token or address (401, 404) was last logged as an error; empty while
@@ -78,6 +85,9 @@ struct notifier_state {
   };
   std::vector<held_event> held_start_messages;
 };
+
+// The delivery target of a Telegram chat, as events name it: "telegram:<chat id>".
+std::string telegram_target(const std::string& chat_id);
 
 notifier_actor::behavior_type notifier(notifier_actor::stateful_pointer<notifier_state> self,
                                        notifier_settings settings);

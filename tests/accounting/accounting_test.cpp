@@ -51,6 +51,7 @@ struct fixture : test::actor_fixture {
   std::uint64_t max_bandwidth_mbit = 0;
   std::optional<percentage> limit;
   std::vector<std::string> interfaces{"eth0"};
+  std::vector<std::string> targets;
 
   fixture() { proc.set_counters({{"eth0", 1000, 5000}}); }
 
@@ -90,6 +91,7 @@ struct fixture : test::actor_fixture {
     settings.log = logger("accounting");
     settings.sampler = sampler_handle;
     settings.notifier = notifier_handle;
+    settings.targets = targets;
     subject = sys.spawn(accounting, std::move(settings));
     sched.run();
   }
@@ -129,6 +131,16 @@ struct fixture : test::actor_fixture {
     CAF_FAIL("no event of that kind was delivered");
   }
 
+  // The `skip`-th event of `kind` delivered, counting from 0; a default event (and a failed
+  // check) when there are fewer.
+  event delivered_of_kind_after(event_kind kind, std::size_t skip) {
+    for (const auto& e : *delivered)
+      if (e.kind == kind && skip-- == 0)
+        return e;
+    CAF_CHECK(!"so many events of that kind were delivered");
+    return {};
+  }
+
   std::size_t delivered_count(event_kind kind) {
     return static_cast<std::size_t>(
       std::count_if(delivered->begin(), delivered->end(),
@@ -137,14 +149,14 @@ struct fixture : test::actor_fixture {
 
   // Stops accounting and its neighbours as a killed process would, and starts them again from
   // the state file.
-  void restart() {
+  void restart(bool confirming_notifier = true) {
     for (auto handle :
          {caf::actor_cast<caf::actor>(subject), caf::actor_cast<caf::actor>(sampler_handle),
           caf::actor_cast<caf::actor>(notifier_handle), periodic})
       self->send_exit(handle, caf::exit_reason::kill);
     sched.run();
     periodic = nullptr;
-    start();
+    start(confirming_notifier);
   }
 
   std::vector<event_kind> delivered_kinds() {
@@ -624,6 +636,58 @@ CAF_TEST(a calibration below the limit lifts it) {
   CAF_CHECK_EQUAL(delivered->back().kind, event_kind::limit_lifted);
   CAF_CHECK_EQUAL(delivered->back().usage.counted_bytes, 1000u);
   CAF_CHECK(!test::file_exists(over_limit_path(data.path())));
+}
+
+CAF_TEST(an event goes after a restart only to the targets that had not confirmed it) {
+  targets = {"telegram:-1001", "telegram:-1002"};
+  start(false);
+  tell_cycle(february);
+  proc.set_counters({{"eth0", 1000, 5000 + 6000}});
+  pass(60s);
+  CAF_REQUIRE_EQUAL(delivered_count(event_kind::threshold_crossed), 1u);
+  const auto alert = delivered->back();
+  CAF_CHECK(alert.targets_assigned);
+  CAF_CHECK_EQUAL(alert.targets_left, targets);
+  self->send(subject, delivered_atom_v, alert.id, std::string{"telegram:-1001"});
+  sched.run();
+  const auto saved = on_disk().outbox;
+  CAF_REQUIRE_EQUAL(saved.size(), 2u);
+  CAF_CHECK_EQUAL(saved[1].id, alert.id);
+  CAF_CHECK_EQUAL(saved[1].targets_left, std::vector<std::string>{"telegram:-1002"});
+  restart(false);
+  tell_cycle(february);
+  CAF_REQUIRE_EQUAL(delivered_count(event_kind::threshold_crossed), 2u);
+  const auto handed_again = delivered_of_kind_after(event_kind::threshold_crossed, 1);
+  CAF_CHECK_EQUAL(handed_again.id, alert.id);
+  CAF_CHECK_EQUAL(handed_again.targets_left, std::vector<std::string>{"telegram:-1002"});
+}
+
+CAF_TEST(a target no longer configured drops its messages and a new one gets only new ones) {
+  saved_earlier(february, 100);
+  auto earlier = on_disk();
+  event kept;
+  kept.id = 1;
+  kept.kind = event_kind::threshold_crossed;
+  kept.targets_left = {"telegram:-1001", "telegram:-1002"};
+  kept.targets_assigned = true;
+  event only_removed = kept;
+  only_removed.id = 2;
+  only_removed.targets_left = {"telegram:-1002"};
+  earlier.outbox = {kept, only_removed};
+  earlier.next_event_id = 3;
+  CAF_REQUIRE(save_state(data.path(), earlier));
+  targets = {"telegram:-1001", "telegram:-1003"};
+  start(false);
+  tell_cycle(february);
+  CAF_CHECK_EQUAL(lines_containing("telegram:-1002 is no longer configured: 2 undelivered "
+                                   "message(s) for it dropped"),
+                  1u);
+  const auto handed = delivered_of_kind(event_kind::threshold_crossed);
+  CAF_CHECK_EQUAL(handed.id, 1u);
+  CAF_CHECK_EQUAL(handed.targets_left, std::vector<std::string>{"telegram:-1001"});
+  CAF_CHECK_EQUAL(delivered_count(event_kind::threshold_crossed), 1u);
+  // The start-up notice, new, is owed to both.
+  CAF_CHECK_EQUAL(delivered_of_kind(event_kind::monitor_started).targets_left, targets);
 }
 
 CAF_TEST(the forecast alert comes once per cycle and the history rolls at the reset) {

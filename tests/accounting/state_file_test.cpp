@@ -58,6 +58,8 @@ event some_event(std::uint64_t id, event_kind kind) {
   e.skipped_span = {test::utc(2025, 11, 1), test::utc(2026, 2, 1)};
   e.undated_bytes = beyond_double + 2 * id;
   e.calibrated_from_bytes = beyond_double + 3 * id;
+  e.targets_left = {"telegram:-1001", "telegram:@channel"};
+  e.targets_assigned = true;
   return e;
 }
 
@@ -354,6 +356,8 @@ CAF_TEST(a_version_2_file_is_read_without_calibration_history_or_forecast) {
     e.outlook = {};
     e.usage.adjustment_bytes = 0;
     e.calibrated_from_bytes = 0;
+    e.targets_left.clear();
+    e.targets_assigned = false;
   }
   const auto decoded = decode_state(edited([](json& document) {
     document["schema_version"] = 2;
@@ -365,6 +369,7 @@ CAF_TEST(a_version_2_file_is_read_without_calibration_history_or_forecast) {
     for (auto& e : document["outbox"]) {
       e.erase("outlook");
       e.erase("calibrated_from_bytes");
+      e.erase("targets_left");
       e["usage"].erase("adjustment_bytes");
       // What version 2 wrote instead of the outlook.
       e["projected_bytes"] = 5;

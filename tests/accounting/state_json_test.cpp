@@ -35,6 +35,8 @@ event every_field_set() {
   e.skipped_span = {from_epoch_seconds(1'761'955'200), from_epoch_seconds(1'769'904'000)};
   e.undated_bytes = 5;
   e.calibrated_from_bytes = 9;
+  e.targets_left = {"telegram:-1001"};
+  e.targets_assigned = true;
   return e;
 }
 

@@ -46,6 +46,8 @@ class FakeTelegram:
         self.ip_delay = 0
         # None, or how to fail every sendMessage: "hang", "slow", "garbage", "cut".
         self.fault = None
+        # Chat ids (as sent) whose messages get HTTP 500, as while Telegram fails for them.
+        self.failing_chats = set()
         self.faulty_requests = 0
         self.record_path = record_path
         if record_path:
@@ -94,6 +96,9 @@ class FakeTelegram:
             except ValueError:
                 return 400, {"ok": False, "error_code": 400,
                              "description": "Bad Request: can't parse JSON"}
+            if str(payload.get("chat_id")) in self.failing_chats:
+                return 500, {"ok": False, "error_code": 500,
+                             "description": "Internal Server Error"}
             self.messages.append(payload)
             if self.record_path:
                 with open(self.record_path, "a", encoding="utf-8") as record:
@@ -150,6 +155,11 @@ class FakeTelegram:
     def texts(self):
         with self.lock:
             return [message["text"] for message in self.messages]
+
+    def texts_to(self, chat_id):
+        """The texts delivered to one chat, in order."""
+        with self.lock:
+            return [m["text"] for m in self.messages if str(m.get("chat_id")) == chat_id]
 
     def close(self):
         self.server.shutdown()

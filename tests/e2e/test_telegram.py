@@ -79,6 +79,29 @@ class Telegram(BotTestCase):
         self.assertTrue(self.telegram.texts()[0].startswith("🚀 Traffic monitor started"))
         self.assert_no_token_anywhere()
 
+    def test_a_chat_that_was_down_across_a_kill_gets_the_alert_once_and_the_other_no_repeat(self):
+        chats = "-1001,-1002"
+        self.telegram.failing_chats = {"-1002"}
+        monitor = self.start_with_bot(TELEGRAM_CHAT_ID=chats)
+        self.wait_for_sample_after(time.time())
+        self.grow_tx(600 * 1024)
+        alerts_to = lambda chat: [t for t in self.telegram.texts_to(chat) if "Traffic alert" in t]
+        self.wait_for(lambda: alerts_to("-1001"), what="the alert in the chat that works")
+        # The other chat's failures do not hold the first one back, and the outbox records
+        # that the first chat has it.
+        self.wait_for(
+            lambda: self.state()["outbox"]
+            and all(e["targets_left"] == ["telegram:-1002"] for e in self.state()["outbox"]),
+            what="the first chat's confirmations saved",
+        )
+        monitor.kill()
+        self.telegram.failing_chats = set()
+        self.start_with_bot(TELEGRAM_CHAT_ID=chats)
+        self.wait_for(lambda: alerts_to("-1002"), what="the alert in the chat that was down")
+        self.wait_for(lambda: self.state()["outbox"] == [], what="an empty outbox")
+        self.assertEqual(len(alerts_to("-1001")), 1)
+        self.assertEqual(len(alerts_to("-1002")), 1)
+
     def test_the_start_up_message_waits_for_a_slow_ip_lookup(self):
         self.telegram.ip_delay = 2
         monitor = self.start_with_bot(

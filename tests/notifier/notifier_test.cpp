@@ -34,6 +34,15 @@ http_response too_many_requests(int retry_after) {
           {}};
 }
 
+// An HTTP client whose requests never end, as for a chat behind a hanging proxy.
+http_client_actor::behavior_type hanging_client(http_client_actor::pointer self, int) {
+  return {
+    [=](http_atom, const http_request&) -> caf::result<http_response> {
+      return self->make_response_promise<http_response>();
+    },
+  };
+}
+
 // A server that answers from a script (then succeeds) and remembers every request and when.
 struct fake_server {
   struct call {
@@ -82,7 +91,8 @@ struct fixture : test::actor_fixture {
     result.log = logger("notifier");
     result.chat_ids = std::move(chats);
     result.send_url = "http://127.0.0.1:1/bot123456:secret/sendMessage";
-    result.telegram = keep(sys.spawn(http_client, transport_of(telegram)));
+    for (std::size_t chat = 0; chat < result.chat_ids.size(); ++chat)
+      result.chat_clients.push_back(keep(sys.spawn(http_client, transport_of(telegram))));
     result.jitter = [] { return 0.0; };
     return result;
   }
@@ -131,10 +141,12 @@ struct fixture : test::actor_fixture {
     // Passed as spawn arguments rather than captured: CAF 0.17 binds a reference to a null
     // argument tuple when a function is spawned without arguments, which UBSan reports.
     auto client = [](caf::event_based_actor* self, notifier_actor target, event to_deliver,
-                     bool fresh, std::vector<std::uint64_t>* answers) {
+                     bool fresh, std::vector<std::uint64_t>* answers) -> caf::behavior {
       self->request(target, caf::infinite, deliver_atom_v, to_deliver, fresh)
         .then([=](delivered_atom, std::uint64_t id) { answers->push_back(id); },
               [](caf::error& failure) { CAF_FAIL(caf::to_string(failure)); });
+      // As accounting does, it is told of each chat on the way.
+      return {[](delivered_atom, std::uint64_t, const std::string&) {}};
     };
     sys.spawn(client, subject, e, raised_now, &confirmed);
     sched.run();
@@ -496,6 +508,39 @@ CAF_TEST(a message text is logged when raised and not again when handed over aft
   CAF_CHECK_EQUAL(lines_containing("message 2 delivered to chat -1001"), 1u);
 }
 
+CAF_TEST(a chat whose requests hang holds back no other and each chat confirms on its own) {
+  auto given = settings({"-1001", "-1002"});
+  given.chat_clients[0] = keep(sys.spawn(hanging_client, 0));
+  start(std::move(given));
+  // A request, as accounting makes it: the confirmation goes to the one who asked.
+  static_cast<void>(self->request(subject, caf::infinite, deliver_atom_v, alert(7), true));
+  sched.run();
+  CAF_REQUIRE_EQUAL(telegram->calls.size(), 1u);
+  CAF_CHECK(telegram->calls[0].request.body.find("\"chat_id\":-1002") != std::string::npos);
+  bool confirmed = false;
+  self
+    ->receive([&](delivered_atom, std::uint64_t id,
+                  const std::string& target) { confirmed = id == 7 && target == "telegram:-1002"; },
+              caf::after(std::chrono::seconds{0}) >> [] {});
+  CAF_CHECK(confirmed);
+}
+
+CAF_TEST(an event from an earlier run goes only to the chats it has left) {
+  start({"-1001", "-1002"});
+  auto earlier = alert(3);
+  earlier.targets_left = {"telegram:-1002"};
+  earlier.targets_assigned = true;
+  self->send(subject, deliver_atom_v, earlier, false);
+  sched.run();
+  CAF_REQUIRE_EQUAL(telegram->calls.size(), 1u);
+  CAF_CHECK(telegram->calls[0].request.body.find("\"chat_id\":-1002") != std::string::npos);
+  auto confirmed_by_nobody = alert(4);
+  confirmed_by_nobody.targets_assigned = true;
+  self->send(subject, deliver_atom_v, confirmed_by_nobody, false);
+  sched.run();
+  CAF_CHECK_EQUAL(telegram->calls.size(), 1u);
+}
+
 CAF_TEST(an alert raised during an outage leaves the outbox once delivered) {
   test::fake_proc proc;
   test::temp_dir data;
@@ -512,6 +557,7 @@ CAF_TEST(an alert raised during an outage leaves the outbox once delivered) {
   accounts.log = logger("accounting");
   accounts.sampler = sampler_handle;
   accounts.notifier = subject;
+  accounts.targets = {telegram_target("-1001")};
   auto accounting_handle = keep(sys.spawn(accounting, std::move(accounts)));
   sched.run();
   self->send(accounting_handle, cycle_atom_v,
