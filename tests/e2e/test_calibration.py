@@ -10,7 +10,7 @@ import subprocess
 import time
 
 from fake_telegram import FakeTelegram
-from harness import BINARY, MonitorTestCase, run_tests
+from harness import BINARY, FakeClock, MonitorTestCase, run_tests
 
 GB = 1000**3
 
@@ -101,6 +101,18 @@ class Calibration(MonitorTestCase):
             lambda: self.status(TRAFFIC_UNIT="GB")["counted_bytes"] == 20 * GB + 10,
             what="the calibrated figure plus the new traffic",
         )
+
+    def test_a_stopped_monitor_whose_cycle_ended_is_not_calibrated_into_the_old_cycle(self):
+        clock = FakeClock(self.workdir)
+        clock.set(1_796_000_000)  # 2026-11-30
+        monitor = self.start_counting(**clock.settings())
+        self.assertEqual(monitor.stop(), 0)
+        before = self.state()
+        clock.set(1_796_000_000 + 3 * 86400)
+        result = self.calibrate("5GB", **clock.settings())
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("is not the current one: start the monitor", result.stderr)
+        self.assertEqual(self.state(), before)
 
     def test_a_bad_amount_is_refused_and_changes_nothing(self):
         self.start_counting()
