@@ -1,7 +1,6 @@
 // traffic-monitor: counts a server's traffic per billing cycle and warns before the quota
 // runs out. This file reads the command line and the environment and runs the actors.
 #include <atomic>
-#include <cmath>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
@@ -66,20 +65,17 @@ void log_status_line(caf::scoped_actor& self, const accounting_actor& accounting
   self->request(accounting, std::chrono::seconds{4}, usage_atom_v)
     .receive(
       [&](const usage_figures& usage) {
-        auto in_unit = [&](std::uint64_t bytes) {
-          return static_cast<double>(bytes) / static_cast<double>(settings.unit.bytes);
+        // The amounts without their unit, which the line names once.
+        const auto amount = [&](std::uint64_t bytes) {
+          auto text = format_amount(bytes, settings.unit);
+          return text.substr(0, text.rfind(' '));
         };
-        // Rounded down, so that a share not yet reached is never shown.
-        auto percent = usage.quota_bytes == 0
-                         ? 0.0
-                         : std::floor(1000.0 * static_cast<double>(usage.counted_bytes)
-                                      / static_cast<double>(usage.quota_bytes))
-                             / 10;
-        log.info("status: {:.2f} of {:.2f} {} counted ({:.1f}%) in the cycle {} to {}; "
-                 "received {} bytes, sent {} bytes",
-                 in_unit(usage.counted_bytes), in_unit(usage.quota_bytes), settings.unit.name,
-                 percent, local_iso8601(usage.cycle.start), local_iso8601(usage.cycle.end),
-                 usage.rx_bytes, usage.tx_bytes);
+        log.info("status: {} of {} {} counted ({}) in the cycle {} to {}; received {} bytes, "
+                 "sent {} bytes",
+                 amount(usage.counted_bytes), amount(usage.quota_bytes), settings.unit.name,
+                 format_share(usage.counted_bytes, usage.quota_bytes),
+                 local_iso8601(usage.cycle.start), local_iso8601(usage.cycle.end), usage.rx_bytes,
+                 usage.tx_bytes);
       },
       [&](caf::error& error) { log.error("no status: {}", caf::to_string(error)); });
   // Asked for by an operator who is reading the log file now.

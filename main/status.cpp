@@ -106,8 +106,7 @@ status_figures figures_of(const monitor_state& state, const status_context& cont
 
 std::string amount_with_share(std::uint64_t bytes, const usage_figures& usage,
                               const traffic_unit& unit) {
-  return format_amount(bytes, unit) + " ("
-         + format_percent(percent_of_quota(bytes, usage.quota_bytes)) + ")";
+  return format_amount(bytes, unit) + " (" + format_share(bytes, usage.quota_bytes) + ")";
 }
 
 } // namespace
@@ -144,7 +143,7 @@ std::string status_text(const monitor_state& state, const status_context& contex
       << local_iso8601(usage.cycle.end) << '\n'
       << "counted:    " << format_amount(usage.counted_bytes, unit) << " of "
       << format_amount(usage.quota_bytes, unit) << " ("
-      << format_percent(percent_of_quota(usage.counted_bytes, usage.quota_bytes)) << ", "
+      << format_share(usage.counted_bytes, usage.quota_bytes) << ", "
       << name_in(direction_names, figures.counted_with.direction) << ")\n"
       << "received:   " << format_amount(usage.rx_bytes, unit) << " (" << usage.rx_bytes
       << " bytes)\n"

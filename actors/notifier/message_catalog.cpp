@@ -218,9 +218,9 @@ public:
 
   std::string amount(std::uint64_t bytes) const { return format_amount(bytes, context_.unit); }
 
-  // The share of the quota, as format_percent writes it.
+  // The share of the quota, as format_share writes it.
   std::string percent(std::uint64_t bytes) const {
-    return format_percent(percent_of_quota(bytes, e_.usage.quota_bytes));
+    return format_share(bytes, e_.usage.quota_bytes);
   }
 
   // Two lines: the host name and the public address.
@@ -427,15 +427,18 @@ std::string format_amount(std::uint64_t bytes, const traffic_unit& unit) {
   return fmt::format("{}.{:02} {}", whole, hundredths, unit.name);
 }
 
-std::string format_percent(double percent) {
-  // A share of a quota is never negative, and NaN or infinity can only come from a broken
-  // figure; either would make the message unreadable ("-0.0%", "nan%"). Minus zero is not
-  // below zero, so the test is "above zero" rather than "not below".
-  if (!(std::isfinite(percent) && percent > 0))
-    percent = 0;
-  // Truncated, never rounded: 99.95 % used must not read as the 100 % not yet reached.
-  auto tenths = std::floor(static_cast<long double>(percent) * 10);
-  return fmt::format("{:.1f}%", tenths / 10);
+std::string format_share(std::uint64_t bytes, std::uint64_t quota_bytes) {
+  if (quota_bytes == 0)
+    return "0.0%";
+  // Truncated, never rounded: 99.95 % used must not read as the 100 % not yet reached. Below
+  // 2^74, so 128 bits hold it.
+  __extension__ typedef unsigned __int128 uint128;
+  uint128 tenths = uint128{bytes} * 1000 / quota_bytes;
+  const auto last = static_cast<unsigned>(tenths % 10);
+  std::string whole;
+  for (uint128 rest = tenths / 10; whole.empty() || rest > 0; rest /= 10)
+    whole.insert(whole.begin(), static_cast<char>('0' + static_cast<unsigned>(rest % 10)));
+  return fmt::format("{}.{}%", whole, last);
 }
 
 std::string direction_label(traffic_direction direction, message_language language) {

@@ -37,8 +37,10 @@ std::string format_message(const event& e, const message_context& context);
 // "12.34 GiB": bytes in the unit, two decimals, the unit's true name.
 std::string format_amount(std::uint64_t bytes, const traffic_unit& unit);
 
-// "80.0%": one decimal, truncated (99.96 shows as 99.9%).
-std::string format_percent(double percent);
+// "57.3%": the share of `quota_bytes` that `bytes` is, with one decimal, truncated (99.96 %
+// shows as 99.9 %), computed from the integers so that a share exactly at a tenth shows
+// that tenth; "0.0%" for a zero quota.
+std::string format_share(std::uint64_t bytes, std::uint64_t quota_bytes);
 
 // "outbound (tx)" and so on, in the message's language.
 std::string direction_label(traffic_direction direction, message_language language);

@@ -118,38 +118,40 @@ CAF_TEST(a unit of zero bytes shows raw bytes instead of dividing by zero) {
   CAF_CHECK_EQUAL(format_amount(1536, traffic_unit{"GiB", 0}), "1536.00 B");
 }
 
-// -- format_percent -----------------------------------------------------------------------
+// -- format_share -------------------------------------------------------------------------
 
 CAF_TEST(percentages have one decimal) {
-  CAF_CHECK_EQUAL(format_percent(0), "0.0%");
-  CAF_CHECK_EQUAL(format_percent(80), "80.0%");
-  CAF_CHECK_EQUAL(format_percent(12.34), "12.3%");
-  CAF_CHECK_EQUAL(format_percent(99.96), "99.9%");
-  CAF_CHECK_EQUAL(format_percent(150), "150.0%");
-  CAF_CHECK_EQUAL(format_percent(percent_of_quota(gib, 3 * gib)), "33.3%");
+  CAF_CHECK_EQUAL(format_share(0, 1000), "0.0%");
+  CAF_CHECK_EQUAL(format_share(800, 1000), "80.0%");
+  CAF_CHECK_EQUAL(format_share(1234, 10000), "12.3%");
+  CAF_CHECK_EQUAL(format_share(9996, 10000), "99.9%");
+  CAF_CHECK_EQUAL(format_share(1500, 1000), "150.0%");
+  CAF_CHECK_EQUAL(format_share(gib, 3 * gib), "33.3%");
 }
 
 CAF_TEST(percentages are never rounded up to a share not reached) {
-  CAF_CHECK_EQUAL(format_percent(12.25), "12.2%");
-  CAF_CHECK_EQUAL(format_percent(0.05), "0.0%");
-  CAF_CHECK_EQUAL(format_percent(0.049), "0.0%");
-  CAF_CHECK_EQUAL(format_percent(99.95), "99.9%");
-  CAF_CHECK_EQUAL(format_percent(99.99), "99.9%");
-  CAF_CHECK_EQUAL(format_percent(100), "100.0%");
+  CAF_CHECK_EQUAL(format_share(1225, 10000), "12.2%");
+  CAF_CHECK_EQUAL(format_share(5, 10000), "0.0%");
+  CAF_CHECK_EQUAL(format_share(9995, 10000), "99.9%");
+  CAF_CHECK_EQUAL(format_share(999'999'999'999, 1'000'000'000'000), "99.9%");
+  CAF_CHECK_EQUAL(format_share(1000, 1000), "100.0%");
 }
 
-CAF_TEST(percentages never show a minus zero or nan) {
-  CAF_CHECK_EQUAL(format_percent(-0.0), "0.0%");
-  CAF_CHECK_EQUAL(format_percent(-0.04), "0.0%");
-  CAF_CHECK_EQUAL(format_percent(-12), "0.0%");
-  CAF_CHECK_EQUAL(format_percent(std::numeric_limits<double>::quiet_NaN()), "0.0%");
-  CAF_CHECK_EQUAL(format_percent(std::numeric_limits<double>::infinity()), "0.0%");
-  CAF_CHECK_EQUAL(format_percent(percent_of_quota(5 * gib, 0)), "0.0%");
+CAF_TEST(a share exactly at a tenth shows that tenth) {
+  CAF_CHECK_EQUAL(format_share(573, 1000), "57.3%");
+  CAF_CHECK_EQUAL(format_share(7, 100), "7.0%");
+  CAF_CHECK_EQUAL(format_share(3, 10), "30.0%");
 }
 
-CAF_TEST(huge percentages print all digits without an exponent) {
+CAF_TEST(a zero quota shows no share) {
+  CAF_CHECK_EQUAL(format_share(5 * gib, 0), "0.0%");
+  CAF_CHECK_EQUAL(format_share(0, 0), "0.0%");
+}
+
+CAF_TEST(huge percentages print all digits exactly) {
   auto most = std::numeric_limits<std::uint64_t>::max();
-  CAF_CHECK_EQUAL(format_percent(percent_of_quota(most, 1)), "1844674407370955161600.0%");
+  CAF_CHECK_EQUAL(format_share(most, 1), "1844674407370955161500.0%");
+  CAF_CHECK_EQUAL(format_share(most, most), "100.0%");
 }
 
 // -- days_left ----------------------------------------------------------------------------
