@@ -400,8 +400,12 @@ std::string mask_secrets(std::string text, const config& settings) {
   text = mask_url_credentials(std::move(text));
   std::vector<std::string> urls = settings.public_ip_urls;
   urls.push_back(settings.telegram_api_base);
+  // A credential as short as "1" would also blot out every "1" of the text; inside its URL it
+  // is masked above whatever its length.
+  constexpr std::size_t shortest_masked_alone = 6;
   for (const auto& url : urls)
-    text = redact(std::move(text), url_credentials(url), "***");
+    if (const auto credentials = url_credentials(url); credentials.size() >= shortest_masked_alone)
+      text = redact(std::move(text), credentials, "***");
   return text;
 }
 

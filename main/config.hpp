@@ -86,7 +86,8 @@ std::string describe_config(const config& settings, moment now);
 // `text` safe to show: the bot token masked as mask_token does, the credentials of every URL
 // in it masked ("https://user:pass@proxy/" becomes "https://***@proxy/"), and the credentials
 // of the configured URLs also where they appear on their own, as a library's message may
-// quote them.
+// quote them, when they have 6 characters or more (a shorter one would mask every place
+// where those characters happen to appear).
 std::string mask_secrets(std::string text, const config& settings);
 
 // What the run will need and --check-config therefore checks, without changing anything:

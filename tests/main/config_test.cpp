@@ -887,6 +887,21 @@ CAF_TEST(mask secrets hides the token and the credentials of every url) {
                   "nothing secret: https://a.example/x@y");
 }
 
+CAF_TEST(a short credential is masked in its url but blots out nothing else) {
+  auto settings = parsed({{"TELEGRAM_BOT_TOKEN", "987654321:AAHsecret-Part_42"},
+                          {"TELEGRAM_CHAT_ID", "-10012"},
+                          {"TELEGRAM_API_BASE", "http://1@27.0.0.1:8081/"}});
+  const auto description = describe_config(settings, test::at(0));
+  CAF_CHECK_EQUAL(description.rfind("TELEGRAM_BOT_TOKEN=987654321:***\n"
+                                    "TELEGRAM_CHAT_ID=-10012\n"
+                                    "TELEGRAM_API_BASE=http://***@27.0.0.1:8081\n",
+                                    0),
+                  0u);
+  CAF_CHECK(contains(description, "\nMONTHLY_TRAFFIC_GB=1024\n"));
+  CAF_CHECK_EQUAL(mask_secrets("message 1 delivered to chat -10012", settings),
+                  "message 1 delivered to chat -10012");
+}
+
 CAF_TEST(description shows effective values) {
   test::temp_dir zones;
   test::write_file(zones.path() + "/Europe/Berlin", "TZif2");
