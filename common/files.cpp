@@ -124,4 +124,10 @@ outcome<void> replace_file(const std::string& path, std::string_view text) {
   return sync_directory(directory_of(path));
 }
 
+outcome<void> remove_file_if_present(const std::string& path) {
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+    return outcome<void>::failure(cannot_sentence("remove", path, errno));
+  return outcome<void>::success();
+}
+
 } // namespace tmon

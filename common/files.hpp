@@ -31,4 +31,8 @@ outcome<std::optional<std::string>> read_file_if_present(const std::string& path
 // files written this way hold no secret.
 outcome<void> replace_file(const std::string& path, std::string_view text);
 
+// Removes the file at `path`; no failure when there is none. Fails with "cannot remove PATH:
+// reason".
+outcome<void> remove_file_if_present(const std::string& path);
+
 } // namespace tmon

@@ -102,10 +102,7 @@ outcome<void> submit_calibration(const std::string& data_dir, const calibration_
 }
 
 outcome<void> withdraw_calibration(const std::string& data_dir) {
-  const std::string path = calibration_request_path(data_dir);
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
-    return outcome<void>::failure(cannot_sentence("remove", path, errno));
-  return outcome<void>::success();
+  return remove_file_if_present(calibration_request_path(data_dir));
 }
 
 } // namespace tmon

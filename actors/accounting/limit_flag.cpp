@@ -1,9 +1,5 @@
 #include "actors/accounting/limit_flag.hpp"
 
-#include <cerrno>
-
-#include <unistd.h>
-
 #include <nlohmann/json.hpp>
 
 #include "common/files.hpp"
@@ -32,10 +28,7 @@ outcome<void> raise_limit_flag(const std::string& data_dir, const usage_figures&
 }
 
 outcome<void> lower_limit_flag(const std::string& data_dir) {
-  const std::string path = over_limit_path(data_dir);
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
-    return outcome<void>::failure(cannot_sentence("remove", path, errno));
-  return outcome<void>::success();
+  return remove_file_if_present(over_limit_path(data_dir));
 }
 
 } // namespace tmon

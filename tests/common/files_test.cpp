@@ -2,6 +2,7 @@
 #include <caf/test/unit_test.hpp>
 
 #include <cerrno>
+#include <filesystem>
 #include <string>
 
 #include <sys/stat.h>
@@ -122,3 +123,18 @@ CAF_TEST(a failed rename removes the temporary file) {
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
+
+CAF_TEST(remove_file_if_present removes a file and accepts none) {
+  test::temp_dir dir;
+  const auto path = dir.path() + "/flag";
+  test::write_file(path, "x");
+  CAF_CHECK(remove_file_if_present(path));
+  CAF_CHECK(!test::file_exists(path));
+  CAF_CHECK(remove_file_if_present(path));
+  const auto refused = remove_file_if_present(dir.path() + "/missing/dir/flag");
+  CAF_CHECK(refused);
+  std::filesystem::create_directories(dir.path() + "/busy/inner");
+  const auto not_empty = remove_file_if_present(dir.path() + "/busy");
+  CAF_REQUIRE(!not_empty);
+  CAF_CHECK(not_empty.error.find("cannot remove") == 0);
+}
