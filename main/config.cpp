@@ -12,6 +12,7 @@
 #include "actors/public_ip/public_ip_reply.hpp"
 #include "actors/sampler/proc_net.hpp"
 #include "common/secrets.hpp"
+#include "main/notify_urls.hpp"
 #include "main/setting_rows.hpp"
 
 namespace tmon {
@@ -118,6 +119,28 @@ outcome<void> read_api_base(const setting& s, config& settings) {
                    "an http:// or https:// URL with a host, such as https://api.telegram.org");
   settings.telegram_api_base = s.value.substr(0, s.value.find_last_not_of('/') + 1);
   return outcome<void>::success();
+}
+
+// NOTIFY_URLS or NOTIFY_URLS_FILE, after TELEGRAM_API_BASE, which tgram:// entries send
+// through.
+outcome<void> read_notify_urls(const environment_lookup& lookup, config& settings) {
+  std::optional<setting> list;
+  if (auto read = read_secret(lookup, "NOTIFY_URLS", list); !read)
+    return read;
+  if (!list)
+    return outcome<void>::success();
+  auto targets = parse_notify_urls(list->value, settings.telegram_api_base);
+  if (!targets)
+    return outcome<void>::failure(std::move(targets.error));
+  settings.notify_targets = std::move(*targets);
+  return outcome<void>::success();
+}
+
+std::string shown_targets(const config& settings) {
+  std::vector<std::string> shown;
+  for (const auto& target : settings.notify_targets)
+    shown.push_back(target.shown);
+  return join(shown, ",");
 }
 
 outcome<void> read_unit(const setting& s, config& settings) {
@@ -289,6 +312,11 @@ const std::vector<variable>& variables() {
       "TELEGRAM_CHAT_ID", {}, [](const config& s) { return join(s.telegram_chat_ids, ","); },
       false),
     plain("TELEGRAM_API_BASE", read_api_base, [](const config& s) { return s.telegram_api_base; }),
+    [] {
+      variable row{"NOTIFY_URLS", read_notify_urls, at_any_time(shown_targets), "(none)"};
+      row.from_file = true;
+      return row;
+    }(),
     keyword("TRAFFIC_DIRECTION", &config::direction, directions),
     plain("TRAFFIC_UNIT", read_unit, [](const config& s) { return s.unit.name; }),
     {"MONTHLY_TRAFFIC_GB", read_quota,
@@ -400,12 +428,11 @@ std::string mask_secrets(std::string text, const config& settings) {
   text = mask_url_credentials(std::move(text));
   std::vector<std::string> urls = settings.public_ip_urls;
   urls.push_back(settings.telegram_api_base);
-  // A credential as short as "1" would also blot out every "1" of the text; inside its URL it
-  // is masked above whatever its length.
-  constexpr std::size_t shortest_masked_alone = 6;
   for (const auto& url : urls)
     if (const auto credentials = url_credentials(url); credentials.size() >= shortest_masked_alone)
       text = redact(std::move(text), credentials, "***");
+  for (const auto& target : settings.notify_targets)
+    text = without_secrets(target, std::move(text));
   return text;
 }
 

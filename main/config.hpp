@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "actors/notifier/channels.hpp"
 #include "actors/notifier/message_catalog.hpp"
 #include "actors/scheduler/calendar.hpp"
 #include "messages/types.hpp"
@@ -31,6 +32,8 @@ struct config {
   std::vector<std::string> telegram_chat_ids;
   // No trailing slash.
   std::string telegram_api_base = "https://api.telegram.org";
+  // NOTIFY_URLS: the targets besides the chats of TELEGRAM_CHAT_ID.
+  std::vector<delivery_target> notify_targets;
   traffic_direction direction = traffic_direction::outbound;
   // MONTHLY_TRAFFIC_GB as written, in `unit`.
   double monthly_traffic = 1024;
@@ -85,9 +88,9 @@ std::string describe_config(const config& settings, moment now);
 
 // `text` safe to show: the bot token masked as mask_token does, the credentials of every URL
 // in it masked ("https://user:pass@proxy/" becomes "https://***@proxy/"), and the credentials
-// of the configured URLs also where they appear on their own, as a library's message may
-// quote them, when they have 6 characters or more (a shorter one would mask every place
-// where those characters happen to appear).
+// of the configured URLs and the secrets of NOTIFY_URLS also where they appear on their own,
+// as a library's message may quote them, when they have shortest_masked_alone characters or
+// more.
 std::string mask_secrets(std::string text, const config& settings);
 
 // What the run will need and --check-config therefore checks, without changing anything:

@@ -34,6 +34,16 @@ http_client_actor spawn_http_client(caf::actor_system& system,
   return system.spawn(http_client, dependencies.transport);
 }
 
+// The chats of TELEGRAM_CHAT_ID, then the targets of NOTIFY_URLS.
+std::vector<delivery_target> delivery_targets(const config& settings) {
+  std::vector<delivery_target> targets;
+  const auto send_url = send_message_url(settings.telegram_api_base, settings.telegram_bot_token);
+  for (const auto& chat_id : settings.telegram_chat_ids)
+    targets.push_back(telegram_chat_target(send_url, settings.telegram_bot_token, chat_id));
+  targets.insert(targets.end(), settings.notify_targets.begin(), settings.notify_targets.end());
+  return targets;
+}
+
 notifier_actor spawn_notifier(caf::actor_system& system, const config& settings,
                               const monitor_dependencies& dependencies, monitor_handles& handles) {
   notifier_settings delivery;
@@ -43,12 +53,13 @@ notifier_actor spawn_notifier(caf::actor_system& system, const config& settings,
   delivery.context.host_name = host_name(settings);
   delivery.context.public_ipv4 = settings.public_ip;
   delivery.log = dependencies.logger("notifier");
-  delivery.chat_ids = settings.telegram_chat_ids;
-  delivery.send_url = send_message_url(settings.telegram_api_base, settings.telegram_bot_token);
-  for (std::size_t chat = 0; chat < delivery.chat_ids.size(); ++chat) {
-    delivery.chat_clients.push_back(spawn_http_client(system, dependencies));
-    handles.http_clients.push_back(delivery.chat_clients.back());
+  delivery.targets = delivery_targets(settings);
+  // One client each, so that a target whose requests hang holds back no other.
+  for (std::size_t target = 0; target < delivery.targets.size(); ++target) {
+    delivery.clients.push_back(spawn_http_client(system, dependencies));
+    handles.http_clients.push_back(delivery.clients.back());
   }
+  delivery.now = dependencies.now;
   delivery.address_from_lookup = settings.public_ip.empty() && !settings.public_ip_urls.empty();
   delivery.jitter = dependencies.jitter;
   return system.spawn(notifier, std::move(delivery));
@@ -125,8 +136,8 @@ monitor_handles spawn_monitor(caf::actor_system& system, const config& settings,
   accounts.sampler = handles.sampler;
   accounts.notifier = handles.notifier;
   // A test's notifier stands in for the configured targets as well.
-  for (const auto& chat_id : settings.telegram_chat_ids)
-    accounts.targets.push_back(telegram_target(chat_id));
+  for (const auto& target : delivery_targets(settings))
+    accounts.targets.push_back(target.id);
   handles.accounting = system.spawn(accounting, std::move(accounts));
 
   scheduler_settings calendar;

@@ -90,8 +90,9 @@ typename Inspector::result_type inspect(Inspector& f, event& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, http_request& x) {
-  return f(caf::meta::type_name("http_request"), x.method, x.url, x.body, x.connect_timeout,
-           x.total_timeout, x.ipv4_only);
+  return f(caf::meta::type_name("http_request"), x.method, x.url, x.body, x.content_type, x.headers,
+           x.connect_timeout, x.total_timeout, x.ipv4_only, x.user, x.password, x.mail_from,
+           x.mail_to, x.require_tls);
 }
 
 template <class Inspector>
@@ -143,7 +144,8 @@ using notifier_actor = caf::typed_actor<
   // when the event was raised in this run, false when it was left in the outbox by an
   // earlier one (its text was logged then).
   caf::replies_to<deliver_atom, event, bool>::with<delivered_atom, std::uint64_t>,
-  // Self-sent timer: the back-off for the chat at this index is over; try its next message.
+  // Self-sent timer: the back-off or pacing of the target at this index is over; try its
+  // next message.
   caf::reacts_to<retry_atom, std::size_t>,
   // From the public-IP lookup after each round: the address messages name (empty: none
   // known yet).

@@ -44,8 +44,12 @@ bool operator==(const event& x, const event& y) {
 }
 
 bool operator==(const http_request& x, const http_request& y) {
-  return std::tie(x.method, x.url, x.body, x.connect_timeout, x.total_timeout, x.ipv4_only)
-         == std::tie(y.method, y.url, y.body, y.connect_timeout, y.total_timeout, y.ipv4_only);
+  const auto fields = [](const http_request& r) {
+    return std::tie(r.method, r.url, r.body, r.content_type, r.headers, r.connect_timeout,
+                    r.total_timeout, r.ipv4_only, r.user, r.password, r.mail_from, r.mail_to,
+                    r.require_tls);
+  };
+  return fields(x) == fields(y);
 }
 
 bool operator==(const http_response& x, const http_response& y) {

@@ -170,7 +170,7 @@ struct event {
   std::uint64_t undated_bytes = 0;
   // usage_calibrated: the counted bytes before the calibration (usage holds the new figures).
   std::uint64_t calibrated_from_bytes = 0;
-  // The delivery targets ("telegram:<chat id>") that have not confirmed the event yet, once
+  // The delivery targets (delivery_target::id) that have not confirmed the event yet, once
   // assigned when it is raised; an event stored by a version without them has none assigned
   // and goes to every configured target.
   std::vector<std::string> targets_left;
@@ -195,21 +195,34 @@ auto tie_fields(Event& e) {
 
 bool operator==(const event& x, const event& y);
 
-// One HTTP exchange for the notifier: a Telegram message or a public-IP lookup.
+// One exchange of the notifier or the public-IP lookup: an HTTP request, or the submission of
+// an e-mail over SMTP.
 struct http_request {
-  // "GET" or "POST"; a POST sends `body` as JSON.
+  // "GET", "POST" (sends `body` as `content_type`), or "MAIL" (an SMTP submission to the
+  // smtp:// or smtps:// `url`; `body` is the whole message).
   std::string method = "POST";
   std::string url;
   std::string body;
+  std::string content_type = "application/json";
+  // More header lines ("Title: …") of a POST.
+  std::vector<std::string> headers;
   std::chrono::seconds connect_timeout{10};
   std::chrono::seconds total_timeout{30};
   bool ipv4_only = false;
+  // MAIL: the login (empty user: none), envelope sender and recipients, and whether an
+  // smtp:// server must accept STARTTLS.
+  std::string user;
+  std::string password;
+  std::string mail_from;
+  std::vector<std::string> mail_to;
+  bool require_tls = true;
 };
 
 bool operator==(const http_request& x, const http_request& y);
 
 struct http_response {
-  // The HTTP status; 0 when no response arrived (no connection, timeout, aborted).
+  // The HTTP status; 0 when no response arrived (no connection, timeout, aborted). MAIL: the
+  // server's last reply code, also when it refused (with `error` set).
   long status = 0;
   std::string body;
   // Why no response arrived, with any secret already redacted.

@@ -30,7 +30,7 @@ struct accounting_settings {
   std::shared_ptr<spdlog::logger> log;
   sampler_actor sampler;
   notifier_actor notifier;
-  // The notifier's delivery targets ("telegram:<chat id>"): each new event is owed to all of
+  // The notifier's delivery targets (delivery_target::id): each new event is owed to all of
   // them; empty: messages only go to the log.
   std::vector<std::string> targets;
   // How long to wait for the sampler's reading at a cycle boundary or at shutdown.

@@ -1,6 +1,7 @@
-// libcurl as an http_transport. Each call uses its own easy handle, honours libcurl's proxy
-// variables (HTTPS_PROXY, ALL_PROXY, NO_PROXY), keeps TLS verification on, and never lets a
-// secret (the bot token, part of the URL, or a URL's credentials) into an error text.
+// libcurl as an http_transport: HTTP(S), and SMTP for e-mail. Each call uses its own easy
+// handle, honours libcurl's proxy variables (HTTPS_PROXY, ALL_PROXY, NO_PROXY), keeps TLS
+// verification on, and never lets a secret (the bot token, part of the URL, or a URL's
+// credentials) into an error text.
 #pragma once
 
 #include <atomic>

@@ -20,14 +20,14 @@ std::string seconds_text(std::chrono::milliseconds delay) {
   return fmt::format("{}.{} s", tenths / 10, tenths % 10);
 }
 
-// One chat is done with the event; the event is done once every chat is.
-void chat_finished(self_pointer self, std::uint64_t event_id, const chat_queue& chat) {
+// One target is done with the event; the event is done once every target is.
+void target_finished(self_pointer self, std::uint64_t event_id, const target_queue& queue) {
   auto found = self->state.pending.find(event_id);
   if (found == self->state.pending.end())
     return;
   if (found->second.requester)
-    self->send(found->second.requester, delivered_atom_v, event_id, chat.target);
-  if (--found->second.chats_left > 0)
+    self->send(found->second.requester, delivered_atom_v, event_id, queue.target.id);
+  if (--found->second.targets_left > 0)
     return;
   found->second.promise.deliver(delivered_atom_v, event_id);
   self->state.pending.erase(found);
@@ -35,88 +35,89 @@ void chat_finished(self_pointer self, std::uint64_t event_id, const chat_queue& 
 
 void send_next(self_pointer self, std::size_t index);
 
-// A refused token or address (401, 404) meets every message alike: the messages are kept
-// and tried again every 10 minutes, and one error line an hour says so until it works.
-void retry_after_refusal(self_pointer self, std::size_t index, const send_verdict& verdict,
+// A wrong token or address (or a proxy in front answering 404) meets every message alike:
+// the messages are kept and tried again every 10 minutes, and one error line an hour says so
+// until it works.
+void retry_after_refusal(self_pointer self, std::size_t index, const std::string& reason,
                          long status) {
   using namespace std::chrono_literals;
-  auto& state = self->state;
-  auto& chat = state.chats[index];
-  auto& log = *state.settings.log;
-  auto event_id = chat.waiting.front().event_id;
+  auto& queue = self->state.queues[index];
+  auto& log = *self->state.settings.log;
+  const auto& target = queue.target;
+  auto event_id = queue.waiting.front()->event_id;
   auto now = self->clock().now();
-  if (!state.refusal_logged_at || now - *state.refusal_logged_at >= 1h) {
-    state.refusal_logged_at = now;
-    log.error("Telegram refused message {} for chat {} ({}); {}. Messages are kept and tried "
-              "again every {} minutes; this is logged once an hour until it works",
-              event_id, chat.chat_id, verdict.reason, hint_for_rejection(status),
-              configuration_retry_delay.count() / 60);
+  if (!queue.refusal_logged_at || now - *queue.refusal_logged_at >= 1h) {
+    queue.refusal_logged_at = now;
+    log.error("{} refused message {} for {} ({}); {}. Messages are kept and tried again every {} "
+              "minutes; this is logged once an hour until it works",
+              channel_name(target.kind), event_id, target.shown, reason,
+              hint_for_refusal(target, status), configuration_retry_delay.count() / 60);
   } else {
-    log.debug("message {} for chat {} still refused ({}); next try in {} minutes", event_id,
-              chat.chat_id, verdict.reason, configuration_retry_delay.count() / 60);
+    log.debug("message {} for {} still refused ({}); next try in {} minutes", event_id,
+              target.shown, reason, configuration_retry_delay.count() / 60);
   }
   self->delayed_send(self, configuration_retry_delay, retry_atom_v, index);
 }
 
 void handle_reply(self_pointer self, std::size_t index, const http_response& reply) {
-  auto& chat = self->state.chats[index];
+  auto& queue = self->state.queues[index];
   auto& log = *self->state.settings.log;
-  auto event_id = chat.waiting.front().event_id;
-  auto verdict = judge_send_reply(reply);
+  const auto& target = queue.target;
+  auto event_id = queue.waiting.front()->event_id;
+  auto verdict = judge_delivery_reply(target.kind, reply);
+  const auto reason = without_secrets(target, verdict.reason);
   switch (verdict.action) {
     case send_verdict::next_step::delivered:
-      log.info("message {} delivered to chat {}", event_id, chat.chat_id);
-      if (self->state.refusal_logged_at) {
-        log.info("Telegram accepts messages again");
-        self->state.refusal_logged_at.reset();
+      log.info("message {} delivered to {}", event_id, target.shown);
+      if (queue.refusal_logged_at) {
+        log.info("{} accepts messages again", target.shown);
+        queue.refusal_logged_at.reset();
       }
       break;
     case send_verdict::next_step::drop:
-      log.error("Telegram refused message {} for chat {} ({}); {}. The message is dropped for "
-                "this chat",
-                event_id, chat.chat_id, verdict.reason, hint_for_rejection(reply.status));
+      log.error("{} refused message {} for {} ({}); {}. The message is dropped for this target",
+                channel_name(target.kind), event_id, target.shown, reason,
+                hint_for_refusal(target, reply.status));
       break;
     case send_verdict::next_step::retry_later:
-      retry_after_refusal(self, index, verdict, reply.status);
+      retry_after_refusal(self, index, reason, reply.status);
       return;
     case send_verdict::next_step::retry: {
-      ++chat.failures;
-      auto delay = backoff_delay(chat.failures, self->state.settings.jitter());
+      ++queue.failures;
+      auto delay = backoff_delay(queue.failures, self->state.settings.jitter());
       if (verdict.retry_after)
         delay = std::max<std::chrono::milliseconds>(delay, *verdict.retry_after);
-      log.warn("message {} not delivered to chat {} ({}); attempt {} failed, next in {}", event_id,
-               chat.chat_id, verdict.reason, chat.failures, seconds_text(delay));
+      log.warn("message {} not delivered to {} ({}); attempt {} failed, next in {}", event_id,
+               target.shown, reason, queue.failures, seconds_text(delay));
       self->delayed_send(self, delay, retry_atom_v, index);
       return;
     }
   }
-  chat.waiting.pop_front();
-  chat.failures = 0;
-  chat.busy = false;
-  chat_finished(self, event_id, chat);
+  queue.waiting.pop_front();
+  queue.failures = 0;
+  queue.busy = false;
+  target_finished(self, event_id, queue);
   send_next(self, index);
 }
 
 void send_next(self_pointer self, std::size_t index) {
-  auto& chat = self->state.chats[index];
-  if (chat.busy || chat.waiting.empty())
+  auto& queue = self->state.queues[index];
+  if (queue.busy || queue.waiting.empty())
     return;
-  chat.busy = true;
-  // Telegram answers a faster pace with 429s and may then hold a bot back for minutes.
+  queue.busy = true;
+  // Services answer a faster pace with refusals and may then hold a sender back for minutes.
   auto now = self->clock().now();
-  auto allowed_at = next_send_time(chat.recent_sends, chat.group);
+  auto allowed_at = next_send_time(queue.recent_sends, queue.group_pacing);
   if (now < allowed_at) {
     self->delayed_send(self, allowed_at - now, retry_atom_v, index);
     return;
   }
-  chat.recent_sends.push_back(now);
-  if (chat.recent_sends.size() > group_messages_per_minute)
-    chat.recent_sends.pop_front();
-  http_request request;
-  request.url = self->state.settings.send_url;
-  request.body = send_message_body(chat.chat_id, chat.waiting.front().text);
+  queue.recent_sends.push_back(now);
+  if (queue.recent_sends.size() > group_messages_per_minute)
+    queue.recent_sends.pop_front();
+  auto request = delivery_request(queue.target, *queue.waiting.front(), self->state.settings.now());
   // The transport's own timeouts bound the call; the actor only waits for it.
-  self->request(chat.client, caf::infinite, http_atom_v, request)
+  self->request(queue.client, caf::infinite, http_atom_v, std::move(request))
     .then([=](const http_response& reply) { handle_reply(self, index, reply); },
           [=](caf::error& failure) {
             handle_reply(self, index, http_response{0, {}, caf::to_string(failure)});
@@ -124,40 +125,41 @@ void send_next(self_pointer self, std::size_t index) {
 }
 
 // Words the event, logs its text when it was raised in this run (a message left from an
-// earlier run had its text logged then), and queues it for every chat.
+// earlier run had its text logged then), and queues it for every target that still owes it.
 void enqueue(self_pointer self, const event& e, bool raised_now) {
   auto& state = self->state;
   auto& log = *state.settings.log;
-  auto text = format_message(e, state.settings.context);
-  if (state.chats.empty()) {
+  auto message = std::make_shared<const outgoing_message>(
+    outgoing_message_of(e, state.settings.context, format_message(e, state.settings.context)));
+  if (state.queues.empty()) {
     if (raised_now)
-      log.info("message {} (log only):\n{}", e.id, text);
+      log.info("message {} (log only):\n{}", e.id, message->text);
     else
       log.debug("message {} raised at {} confirmed (log only; its text was logged then)", e.id,
                 local_iso8601(e.raised_at));
   } else if (raised_now) {
-    log.info("message {} for {} chat(s):\n{}", e.id, state.chats.size(), text);
+    log.info("message {} for {} target(s):\n{}", e.id, state.queues.size(), message->text);
   } else {
     log.debug("message {} raised at {} handed over again", e.id, local_iso8601(e.raised_at));
   }
-  // An event from an earlier run goes only to the chats that have not confirmed it.
-  const auto owed = [&e](const chat_queue& chat) {
+  // An event from an earlier run goes only to the targets that have not confirmed it.
+  const auto owed = [&e](const target_queue& queue) {
     return !e.targets_assigned
-           || std::find(e.targets_left.begin(), e.targets_left.end(), chat.target)
+           || std::find(e.targets_left.begin(), e.targets_left.end(), queue.target.id)
                 != e.targets_left.end();
   };
   auto& pending = state.pending.at(e.id);
-  pending.chats_left = static_cast<std::size_t>(
-    std::count_if(state.chats.begin(), state.chats.end(), owed));
-  if (pending.chats_left == 0) {
+  pending.targets_left = static_cast<std::size_t>(
+    std::count_if(state.queues.begin(), state.queues.end(), owed));
+  if (pending.targets_left == 0) {
     pending.promise.deliver(delivered_atom_v, e.id);
     state.pending.erase(e.id);
     return;
   }
-  for (std::size_t index = 0; index < state.chats.size(); ++index) {
-    if (!owed(state.chats[index]))
+  for (std::size_t index = 0; index < state.queues.size(); ++index) {
+    if (!owed(state.queues[index]))
       continue;
-    state.chats[index].waiting.push_back({e.id, text});
+    state.queues[index].waiting.push_back(message);
     send_next(self, index);
   }
 }
@@ -174,21 +176,17 @@ void release_start_messages(self_pointer self) {
 
 } // namespace
 
-std::string telegram_target(const std::string& chat_id) {
-  return "telegram:" + chat_id;
-}
-
 notifier_actor::behavior_type notifier(notifier_actor::stateful_pointer<notifier_state> self,
                                        notifier_settings settings) {
   self->state.settings = std::move(settings);
   const auto& settings_now = self->state.settings;
-  for (std::size_t index = 0; index < settings_now.chat_ids.size(); ++index) {
-    chat_queue chat;
-    chat.chat_id = settings_now.chat_ids[index];
-    chat.target = telegram_target(chat.chat_id);
-    chat.client = settings_now.chat_clients.at(index);
-    chat.group = is_group_chat(chat.chat_id);
-    self->state.chats.push_back(std::move(chat));
+  for (std::size_t index = 0; index < settings_now.targets.size(); ++index) {
+    target_queue queue;
+    queue.target = settings_now.targets[index];
+    queue.client = settings_now.clients.at(index);
+    queue.group_pacing = queue.target.kind != channel::telegram
+                         || is_group_chat(queue.target.chat_id);
+    self->state.queues.push_back(std::move(queue));
   }
   self->state.awaiting_first_lookup = self->state.settings.address_from_lookup;
   return {
@@ -199,7 +197,7 @@ notifier_actor::behavior_type notifier(notifier_actor::stateful_pointer<notifier
       auto requester = caf::actor_cast<accounting_actor>(self->current_sender());
       auto promise = self->make_response_promise<delivered_atom, std::uint64_t>();
       state.pending.emplace(e.id,
-                            notifier_state::pending_event{state.chats.size(), promise, requester});
+                            notifier_state::pending_event{state.queues.size(), promise, requester});
       // "Public IPv4: unknown" in the start-up message says nothing; an alert does not wait.
       if (e.kind == event_kind::monitor_started && state.awaiting_first_lookup) {
         if (state.held_start_messages.empty())
@@ -211,7 +209,7 @@ notifier_actor::behavior_type notifier(notifier_actor::stateful_pointer<notifier
       return promise;
     },
     [=](retry_atom, std::size_t index) {
-      self->state.chats[index].busy = false;
+      self->state.queues[index].busy = false;
       send_next(self, index);
     },
     [=](public_ip_atom, const std::string& address) {

@@ -90,6 +90,7 @@ variables all_set_to(const std::string& value) {
 const std::string default_description = "TELEGRAM_BOT_TOKEN=(none)\n"
                                         "TELEGRAM_CHAT_ID=(none)\n"
                                         "TELEGRAM_API_BASE=https://api.telegram.org\n"
+                                        "NOTIFY_URLS=(none)\n"
                                         "TRAFFIC_DIRECTION=outbound\n"
                                         "TRAFFIC_UNIT=GiB\n"
                                         "MONTHLY_TRAFFIC_GB=1024\n"
@@ -909,6 +910,7 @@ CAF_TEST(description shows effective values) {
   auto settings = parsed({{"TELEGRAM_BOT_TOKEN", good_token},
                           {"TELEGRAM_CHAT_ID", "-100123,@my_channel"},
                           {"TELEGRAM_API_BASE", "http://127.0.0.1:9000/"},
+                          {"NOTIFY_URLS", "wecombot://wecomkey123,ntfy://127.0.0.1:8080/alerts"},
                           {"TRAFFIC_DIRECTION", "MAX"},
                           {"TRAFFIC_UNIT", "gb"},
                           {"MONTHLY_TRAFFIC_GB", "200.50"},
@@ -935,6 +937,7 @@ CAF_TEST(description shows effective values) {
                   "TELEGRAM_BOT_TOKEN=987654321:***\n"
                   "TELEGRAM_CHAT_ID=-100123,@my_channel\n"
                   "TELEGRAM_API_BASE=http://127.0.0.1:9000\n"
+                  "NOTIFY_URLS=wecombot://***,ntfy://127.0.0.1:8080/***\n"
                   "TRAFFIC_DIRECTION=max\n"
                   "TRAFFIC_UNIT=GB\n"
                   "MONTHLY_TRAFFIC_GB=200.5\n"

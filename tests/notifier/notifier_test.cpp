@@ -3,6 +3,7 @@
 
 #include <deque>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "actor_fixture.hpp"
@@ -13,6 +14,8 @@
 #include "actors/notifier/notifier.hpp"
 #include "actors/public_ip/public_ip.hpp"
 #include "actors/sampler/sampler.hpp"
+#include "common/crypto.hpp"
+#include "main/notify_urls.hpp"
 
 using namespace tmon;
 using namespace std::chrono_literals;
@@ -89,12 +92,44 @@ struct fixture : test::actor_fixture {
     result.context.language = message_language::en;
     result.context.host_name = "vps-tokyo-1";
     result.log = logger("notifier");
-    result.chat_ids = std::move(chats);
-    result.send_url = "http://127.0.0.1:1/bot123456:secret/sendMessage";
-    for (std::size_t chat = 0; chat < result.chat_ids.size(); ++chat)
-      result.chat_clients.push_back(keep(sys.spawn(http_client, transport_of(telegram))));
+    for (const auto& chat : chats) {
+      result.targets.push_back(
+        telegram_chat_target("http://127.0.0.1:1/bot123456:secret/sendMessage", "123456:secret",
+                             chat));
+      result.clients.push_back(keep(sys.spawn(http_client, transport_of(telegram))));
+    }
+    result.now = [this] { return now(); };
     result.jitter = [] { return 0.0; };
     return result;
+  }
+
+  // Settings with the targets of a NOTIFY_URLS list, each answered by its own server (by
+  // default one that succeeds as the service would).
+  notifier_settings settings_for(const std::string& urls,
+                                 std::vector<std::shared_ptr<fake_server>> servers) {
+    notifier_settings result = settings({});
+    auto targets = parse_notify_urls(urls, "http://127.0.0.1:1");
+    CAF_REQUIRE(targets);
+    CAF_REQUIRE_EQUAL(targets->size(), servers.size());
+    result.targets = *targets;
+    for (const auto& server : servers)
+      result.clients.push_back(keep(sys.spawn(http_client, transport_of(server))));
+    return result;
+  }
+
+  // Collects what the notifier tells the requester of each target, as accounting does.
+  std::vector<std::string> confirmations_for(std::uint64_t id) {
+    std::vector<std::string> targets;
+    bool more = true;
+    while (more)
+      self->receive(
+        [&](delivered_atom, std::uint64_t event_id, const std::string& target) {
+          if (event_id == id)
+            targets.push_back(target);
+        },
+        [&](delivered_atom, std::uint64_t) {},
+        caf::after(std::chrono::seconds{0}) >> [&] { more = false; });
+    return targets;
   }
 
   void start(notifier_settings given) {
@@ -510,7 +545,7 @@ CAF_TEST(a message text is logged when raised and not again when handed over aft
 
 CAF_TEST(a chat whose requests hang holds back no other and each chat confirms on its own) {
   auto given = settings({"-1001", "-1002"});
-  given.chat_clients[0] = keep(sys.spawn(hanging_client, 0));
+  given.clients[0] = keep(sys.spawn(hanging_client, 0));
   start(std::move(given));
   // A request, as accounting makes it: the confirmation goes to the one who asked.
   static_cast<void>(self->request(subject, caf::infinite, deliver_atom_v, alert(7), true));
@@ -523,6 +558,80 @@ CAF_TEST(a chat whose requests hang holds back no other and each chat confirms o
                   const std::string& target) { confirmed = id == 7 && target == "telegram:-1002"; },
               caf::after(std::chrono::seconds{0}) >> [] {});
   CAF_CHECK(confirmed);
+}
+
+CAF_TEST(a webhook whose requests hang holds back no wecom bot) {
+  auto wecom = std::make_shared<fake_server>();
+  wecom->otherwise = {200, R"({"errcode":0,"errmsg":"ok"})", {}};
+  auto given = settings_for("json://127.0.0.1:9/hook,wecombot://wecomkey123", {telegram, wecom});
+  given.clients[0] = keep(sys.spawn(hanging_client, 0));
+  const auto wecom_id = given.targets[1].id;
+  start(std::move(given));
+  static_cast<void>(self->request(subject, caf::infinite, deliver_atom_v, alert(7), true));
+  sched.run();
+  CAF_REQUIRE_EQUAL(wecom->calls.size(), 1u);
+  CAF_CHECK_EQUAL(wecom->calls[0].at, now());
+  CAF_CHECK_EQUAL(confirmations_for(7), std::vector<std::string>{wecom_id});
+  CAF_CHECK_EQUAL(lines_containing("message 7 delivered to wecombot://***"), 1u);
+}
+
+CAF_TEST(a target refusing for good drops the message for itself alone) {
+  auto wecom = std::make_shared<fake_server>();
+  wecom->otherwise = {200, R"({"errcode":93000,"errmsg":"invalid webhook url"})", {}};
+  auto ntfy = std::make_shared<fake_server>();
+  auto given = settings_for("wecombot://wecomkey123,ntfy://127.0.0.1:9/alerts", {wecom, ntfy});
+  const auto ids = std::vector<std::string>{given.targets[0].id, given.targets[1].id};
+  start(std::move(given));
+  std::vector<std::uint64_t> confirmed;
+  deliver(alert(7), confirmed);
+  pass(1s);
+  CAF_CHECK_EQUAL(confirmed, std::vector<std::uint64_t>{7});
+  CAF_CHECK_EQUAL(wecom->calls.size(), 1u);
+  CAF_CHECK_EQUAL(ntfy->calls.size(), 1u);
+  CAF_CHECK_EQUAL(lines_containing("error WeCom refused message 7 for wecombot://*** (HTTP 200: "
+                                   "errcode 93000 (invalid webhook url)); check the WeCom entry "
+                                   "wecombot://*** of NOTIFY_URLS. The message is dropped for "
+                                   "this target"),
+                  1u);
+  CAF_CHECK_EQUAL(lines_containing("message 7 delivered to ntfy://127.0.0.1:9/***"), 1u);
+}
+
+CAF_TEST(each attempt to a signed dingtalk bot is signed at its own time) {
+  auto dingtalk = std::make_shared<fake_server>();
+  dingtalk->script = {server_error};
+  dingtalk->otherwise = {200, R"({"errcode":0,"errmsg":"ok"})", {}};
+  start(settings_for("dingtalk://SECsecret99@dtoken123", {dingtalk}));
+  std::vector<std::uint64_t> confirmed;
+  deliver(alert(7), confirmed);
+  pass(1s);
+  CAF_CHECK_EQUAL(confirmed, std::vector<std::uint64_t>{7});
+  CAF_REQUIRE_EQUAL(dingtalk->calls.size(), 2u);
+  for (const auto& call : dingtalk->calls) {
+    const auto milliseconds = to_epoch_seconds(call.at) * 1000;
+    CAF_CHECK_EQUAL(call.request.url,
+                    fmt::format("https://oapi.dingtalk.com/robot/send?access_token=dtoken123"
+                                "&timestamp={}&sign={}",
+                                milliseconds,
+                                percent_encode(dingtalk_signature("SECsecret99", milliseconds))));
+  }
+  CAF_CHECK_NOT_EQUAL(dingtalk->calls[0].request.url, dingtalk->calls[1].request.url);
+}
+
+CAF_TEST(a webhook behind a proxy answering 404 keeps its messages and gets them later) {
+  auto webhook = std::make_shared<fake_server>();
+  webhook->script = {{404, "<html>Not Found</html>", {}}};
+  webhook->otherwise = {204, {}, {}};
+  start(settings_for("json://127.0.0.1:9/hook", {webhook}));
+  std::vector<std::uint64_t> confirmed;
+  deliver(alert(7), confirmed);
+  deliver(alert(8), confirmed);
+  CAF_CHECK(confirmed.empty());
+  CAF_CHECK_EQUAL(lines_containing("error webhook refused message 7 for json://127.0.0.1:9/***"),
+                  1u);
+  pass(600s);
+  pass(1s);
+  CAF_CHECK_EQUAL(confirmed, (std::vector<std::uint64_t>{7, 8}));
+  CAF_CHECK_EQUAL(lines_containing("json://127.0.0.1:9/*** accepts messages again"), 1u);
 }
 
 CAF_TEST(an event from an earlier run goes only to the chats it has left) {
@@ -557,7 +666,7 @@ CAF_TEST(an alert raised during an outage leaves the outbox once delivered) {
   accounts.log = logger("accounting");
   accounts.sampler = sampler_handle;
   accounts.notifier = subject;
-  accounts.targets = {telegram_target("-1001")};
+  accounts.targets = {"telegram:-1001"};
   auto accounting_handle = keep(sys.spawn(accounting, std::move(accounts)));
   sched.run();
   self->send(accounting_handle, cycle_atom_v,
