@@ -585,6 +585,34 @@ CAF_TEST(an empty secret file is refused) {
   CAF_CHECK(contains(refused, "empty"));
 }
 
+CAF_TEST(notify urls are read from a file with one target per line) {
+  test::temp_dir dir;
+  test::write_file(dir.path() + "/urls", "wecombot://wecomkey123\nntfy://127.0.0.1:8091/alerts\n");
+  auto settings = parsed({{"NOTIFY_URLS_FILE", dir.path() + "/urls"}});
+  CAF_REQUIRE_EQUAL(settings.notify_targets.size(), 2u);
+  CAF_CHECK(settings.notify_targets[0].kind == channel::wecom);
+  CAF_CHECK(settings.notify_targets[1].kind == channel::ntfy);
+  auto both = parse(
+    {{"NOTIFY_URLS", "ntfy://alerts1"}, {"NOTIFY_URLS_FILE", dir.path() + "/urls"}});
+  CAF_CHECK_EQUAL(both.error,
+                  "NOTIFY_URLS and NOTIFY_URLS_FILE are both set: expected only one of them.");
+  // A secret in a refused file never reaches the message.
+  test::write_file(dir.path() + "/bad", "wecombot://wecomkey123,nope://secretvalue1\n");
+  auto refused = parse({{"NOTIFY_URLS_FILE", dir.path() + "/bad"}});
+  CAF_CHECK(contains(refused.error, "NOTIFY_URLS entry 2 (nope://)"));
+  CAF_CHECK(!contains(refused.error, "secretvalue1"));
+  CAF_CHECK(!contains(refused.error, "wecomkey123"));
+}
+
+CAF_TEST(secrets of notify urls are masked wherever a library quotes them) {
+  auto settings = parsed({{"NOTIFY_URLS", "json://127.0.0.1:9/hooks/webhookSecret77,"
+                                          "bark://127.0.0.1/barkKeySecret77,wecombot://k1"}});
+  CAF_CHECK_EQUAL(mask_secrets("Failed to connect to http://127.0.0.1:9/hooks/webhookSecret77; "
+                               "device barkKeySecret77; k1",
+                               settings),
+                  "Failed to connect to http://127.0.0.1:9/***; device ***; k1");
+}
+
 CAF_TEST(a variable and its file variant cannot both be set) {
   test::temp_dir dir;
   test::write_file(dir.path() + "/token", good_token);
