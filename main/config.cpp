@@ -289,6 +289,82 @@ outcome<void> read_public_ip_urls(const setting& s, config& settings) {
   return outcome<void>::success();
 }
 
+// HOST:PORT or [IPV6]:PORT.
+std::optional<std::pair<std::string, std::uint16_t>> listen_address(std::string_view text) {
+  std::string_view host;
+  std::string_view port;
+  if (!text.empty() && text.front() == '[') {
+    const auto close = text.find("]:");
+    if (close == std::string_view::npos || close == 1)
+      return std::nullopt;
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+    if (host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos)
+      return std::nullopt;
+  } else {
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0)
+      return std::nullopt;
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+    if (host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
+        != std::string_view::npos)
+      return std::nullopt;
+  }
+  const auto number = parse_whole(port);
+  if (!number || *number < 1 || *number > 65535)
+    return std::nullopt;
+  return std::make_pair(std::string{host}, static_cast<std::uint16_t>(*number));
+}
+
+bool is_loopback_host(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+bool is_metrics_token(std::string_view token) {
+  return token.size() >= 16 && std::none_of(token.begin(), token.end(), [](char c) {
+           return is_control(c) || c == ' ' || static_cast<unsigned char>(c) >= 0x80;
+         });
+}
+
+// METRICS_LISTEN with METRICS_TOKEN or its _FILE twin: a listener that others can reach must
+// ask for a token.
+outcome<void> read_metrics(const environment_lookup& lookup, config& settings) {
+  std::optional<setting> token;
+  if (auto read = read_secret(lookup, "METRICS_TOKEN", token); !read)
+    return read;
+  if (token) {
+    if (!is_metrics_token(token->value))
+      return invalid({token->name, "***"},
+                     "a token of at least 16 printable ASCII characters without spaces");
+    settings.metrics_token = token->value;
+  }
+  const auto listen = value_of(lookup, "METRICS_LISTEN");
+  if (!listen)
+    return outcome<void>::success();
+  const auto address = listen_address(*listen);
+  if (!address)
+    return invalid({"METRICS_LISTEN", *listen},
+                   "HOST:PORT or [IPV6]:PORT with a port from 1 to 65535, such as "
+                   "127.0.0.1:9841");
+  if (!is_loopback_host(address->first) && !token)
+    return outcome<void>::failure(
+      quoted({"METRICS_LISTEN", *listen})
+      + " is not a loopback address, so METRICS_TOKEN or METRICS_TOKEN_FILE must be set: "
+        "expected a token that scrapers send as \"Authorization: Bearer TOKEN\", or a "
+        "loopback address such as 127.0.0.1:9841.");
+  settings.metrics_host = address->first;
+  settings.metrics_port = address->second;
+  return outcome<void>::success();
+}
+
+std::string metrics_listen_text(const config& settings) {
+  if (settings.metrics_port == 0)
+    return {};
+  const bool ipv6 = settings.metrics_host.find(':') != std::string::npos;
+  return fmt::format(ipv6 ? "[{}]:{}" : "{}:{}", settings.metrics_host, settings.metrics_port);
+}
+
 // The bot token or the chat ids, each also given as NAME_FILE; both are read by the token's
 // row, since one without the other is refused.
 variable telegram(std::string_view name,
@@ -351,6 +427,17 @@ const std::vector<variable>& variables() {
          "a dotted IPv4 address such as 203.0.113.7"),
     plain("PUBLIC_IP_URLS", read_public_ip_urls,
           [](const config& s) { return join(s.public_ip_urls, ","); }),
+    {"METRICS_LISTEN", read_metrics, at_any_time(metrics_listen_text), "(none)"},
+    [] {
+      // Read by METRICS_LISTEN's row, which needs it.
+      variable row{"METRICS_TOKEN",
+                   {},
+                   at_any_time([](const config& s) { return s.metrics_token; }),
+                   "(none)"};
+      row.secret = true;
+      row.from_file = true;
+      return row;
+    }(),
     // Up to 1 Tbit/s, far beyond any server's link.
     whole_number("MAX_BANDWIDTH_MBIT", &config::max_bandwidth_mbit, 0, 1'000'000),
   };
@@ -433,6 +520,7 @@ std::string mask_secrets(std::string text, const config& settings) {
       text = redact(std::move(text), credentials, "***");
   for (const auto& target : settings.notify_targets)
     text = without_secrets(target, std::move(text));
+  text = redact(std::move(text), settings.metrics_token, "***");
   return text;
 }
 

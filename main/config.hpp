@@ -65,6 +65,11 @@ struct config {
   std::string public_ip;
   std::vector<std::string> public_ip_urls{"https://api.ipify.org", "https://ipv4.icanhazip.com",
                                           "https://4.ipw.cn", "https://v4.ident.me"};
+  // METRICS_LISTEN's host (without brackets) and port; port 0: no metrics listener.
+  std::string metrics_host;
+  std::uint16_t metrics_port = 0;
+  // Required of every metrics request as a bearer token when not empty.
+  std::string metrics_token;
   // The fastest the interfaces can move, in Mbit/s; a counter that seems to have moved
   // faster is a glitch and is not counted. 0: no limit.
   int max_bandwidth_mbit = 10000;

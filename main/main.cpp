@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <caf/all.hpp>
+#include <caf/io/all.hpp>
 #include <curl/curl.h>
 
 #include <fmt/format.h>
@@ -130,6 +131,9 @@ int run_monitor(const config& settings) {
   system_config.set("scheduler.policy", caf::atom("sharing"));
   system_config.set("scheduler.max-threads", 1);
   system_config.add_message_types<caf::id_block::tmon>();
+  // The network layer, with its two threads, only for the metrics listener.
+  if (settings.metrics_port != 0)
+    system_config.load<caf::io::middleman>();
   caf::actor_system system{system_config};
 
   auto stop_http = std::make_shared<std::atomic<bool>>(false);
@@ -142,7 +146,13 @@ int run_monitor(const config& settings) {
     return std::uniform_real_distribution<double>{0.0, 1.0}(random);
   };
   dependencies.loaded = std::move(loaded);
-  const auto monitor = spawn_monitor(system, settings, std::move(dependencies));
+  const auto spawned = spawn_monitor(system, settings, std::move(dependencies));
+  if (!spawned) {
+    log->error("{}", spawned.error);
+    std::cerr << spawned.error << '\n';
+    return 2;
+  }
+  const auto& monitor = *spawned;
 
   caf::scoped_actor self{system};
   // Signals sent before this point were held pending by the mask set in main.

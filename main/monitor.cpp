@@ -3,15 +3,20 @@
 #include <unistd.h>
 
 #include <caf/all.hpp>
+#include <caf/io/all.hpp>
+#include <fmt/format.h>
 
 #include "actors/accounting/accounting.hpp"
+#include "actors/accounting/forecast.hpp"
 #include "actors/http/http_client.hpp"
+#include "actors/metrics/metrics.hpp"
 #include "actors/notifier/notifier.hpp"
 #include "actors/notifier/telegram.hpp"
 #include "actors/public_ip/public_ip.hpp"
 #include "actors/sampler/proc_net.hpp"
 #include "actors/sampler/sampler.hpp"
 #include "actors/scheduler/scheduler.hpp"
+#include "main/history.hpp"
 #include "main/status.hpp"
 
 namespace tmon {
@@ -60,6 +65,7 @@ notifier_actor spawn_notifier(caf::actor_system& system, const config& settings,
     handles.http_clients.push_back(delivery.clients.back());
   }
   delivery.now = dependencies.now;
+  delivery.metrics = handles.metrics;
   delivery.address_from_lookup = settings.public_ip.empty() && !settings.public_ip_urls.empty();
   delivery.jitter = dependencies.jitter;
   return system.spawn(notifier, std::move(delivery));
@@ -80,7 +86,43 @@ void spawn_public_ip(caf::actor_system& system, const config& settings,
   handles.public_ip = system.spawn(public_ip, std::move(lookup));
 }
 
+// Bound here rather than in the broker, so that an address in use stops the start.
+outcome<metrics_actor> spawn_metrics(caf::actor_system& system, const config& settings,
+                                     const monitor_dependencies& dependencies) {
+  auto listener = system.middleman().backend().new_tcp_doorman(settings.metrics_port,
+                                                               settings.metrics_host.c_str(), true);
+  if (!listener)
+    return outcome<metrics_actor>::failure(
+      fmt::format("METRICS_LISTEN=\"{}:{}\" cannot be listened on: {}.", settings.metrics_host,
+                  settings.metrics_port, system.render(listener.error())));
+  metrics_settings serving;
+  serving.token = settings.metrics_token;
+  serving.version = TMON_VERSION;
+  serving.log = dependencies.logger("metrics");
+  serving.log->info("serving metrics on {}:{}{}", settings.metrics_host, settings.metrics_port,
+                    settings.metrics_token.empty() ? "" : " (bearer token required)");
+  auto broker = system.middleman().spawn_broker(metrics, std::move(serving), std::move(*listener));
+  return outcome<metrics_actor>::success(caf::actor_cast<metrics_actor>(broker));
+}
+
 } // namespace
+
+published_figures figures_of(const monitor_state& state, const config& settings,
+                             const std::vector<std::string>& interfaces, moment now) {
+  const auto counted_with = counting_settings_of(settings, interfaces);
+  const auto rules = ledger_rules_of(counted_with);
+  published_figures figures;
+  figures.usage = current_usage(state, rules);
+  const auto outlook = outlook_of(state, rules, now);
+  figures.has_projection = outlook.full_days > 0;
+  figures.projected_bytes = outlook.projected_bytes;
+  figures.last_sample_at = state.last_sample_at;
+  figures.events_pending = state.outbox.size();
+  figures.limit_reached = state.over_limit_since != moment{};
+  figures.status_json = status_json(state, status_context{settings, interfaces, now});
+  figures.history_json = history_json(open_cycle_record(state), counted_with);
+  return figures;
+}
 
 std::vector<caf::actor> monitor_handles::all() const {
   std::vector<caf::actor> result{caf::actor_cast<caf::actor>(scheduler),
@@ -91,6 +133,8 @@ std::vector<caf::actor> monitor_handles::all() const {
     result.push_back(caf::actor_cast<caf::actor>(public_ip));
   for (const auto& client : http_clients)
     result.push_back(caf::actor_cast<caf::actor>(client));
+  if (metrics)
+    result.push_back(caf::actor_cast<caf::actor>(metrics));
   return result;
 }
 
@@ -108,9 +152,15 @@ std::vector<std::string> counted_interfaces(const config& settings, spdlog::logg
   return {"eth0"};
 }
 
-monitor_handles spawn_monitor(caf::actor_system& system, const config& settings,
-                              monitor_dependencies dependencies) {
+outcome<monitor_handles> spawn_monitor(caf::actor_system& system, const config& settings,
+                                       monitor_dependencies dependencies) {
   monitor_handles handles;
+  if (settings.metrics_port != 0) {
+    auto listener = spawn_metrics(system, settings, dependencies);
+    if (!listener)
+      return outcome<monitor_handles>::failure(std::move(listener.error));
+    handles.metrics = *listener;
+  }
   if (dependencies.notifier) {
     handles.notifier = dependencies.notifier;
   } else {
@@ -135,6 +185,10 @@ monitor_handles spawn_monitor(caf::actor_system& system, const config& settings,
   accounts.log = dependencies.logger("accounting");
   accounts.sampler = handles.sampler;
   accounts.notifier = handles.notifier;
+  accounts.metrics = handles.metrics;
+  accounts.publish = [settings, interfaces](const monitor_state& state, moment now) {
+    return figures_of(state, settings, interfaces, now);
+  };
   // A test's notifier stands in for the configured targets as well.
   for (const auto& target : delivery_targets(settings))
     accounts.targets.push_back(target.id);
@@ -150,7 +204,7 @@ monitor_handles spawn_monitor(caf::actor_system& system, const config& settings,
   calendar.accounting = handles.accounting;
   calendar.sampler = handles.sampler;
   handles.scheduler = system.spawn(scheduler, std::move(calendar));
-  return handles;
+  return outcome<monitor_handles>::success(std::move(handles));
 }
 
 } // namespace tmon

@@ -42,6 +42,8 @@ struct monitor_handles {
   // None when PUBLIC_IP fixes the address or the notifier is a test's.
   public_ip_actor public_ip;
   std::vector<http_client_actor> http_clients;
+  // None without METRICS_LISTEN.
+  metrics_actor metrics;
 
   // Every actor, for stopping them all.
   std::vector<caf::actor> all() const;
@@ -52,9 +54,15 @@ struct monitor_handles {
 std::vector<std::string> counted_interfaces(const config& settings, spdlog::logger* log = nullptr);
 
 // Spawns the sampler, notifier, public-IP lookup, accounting and scheduler actors (and the
-// HTTP clients) for `settings`, connected to each other. Accounting starts counting when the
-// scheduler has named the first cycle.
-monitor_handles spawn_monitor(caf::actor_system& system, const config& settings,
-                              monitor_dependencies dependencies);
+// HTTP clients, and the metrics listener with METRICS_LISTEN, for which the system must have
+// loaded the middleman) for `settings`, connected to each other. Accounting starts counting
+// when the scheduler has named the first cycle. Fails, naming METRICS_LISTEN, when its
+// address cannot be listened on.
+outcome<monitor_handles> spawn_monitor(caf::actor_system& system, const config& settings,
+                                       monitor_dependencies dependencies);
+
+// What the metrics listener serves of `state`, counted with `settings` on `interfaces`.
+published_figures figures_of(const monitor_state& state, const config& settings,
+                             const std::vector<std::string>& interfaces, moment now);
 
 } // namespace tmon

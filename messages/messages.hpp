@@ -31,12 +31,16 @@ CAF_ADD_ATOM(tmon, tmon, retry_atom, "retry")
 CAF_ADD_ATOM(tmon, tmon, lookup_atom, "lookup")
 CAF_ADD_ATOM(tmon, tmon, address_wait_atom, "addrwait")
 CAF_ADD_ATOM(tmon, tmon, public_ip_atom, "public_ip")
+CAF_ADD_ATOM(tmon, tmon, figures_atom, "figures")
+CAF_ADD_ATOM(tmon, tmon, attempt_atom, "attempt")
+CAF_ADD_ATOM(tmon, tmon, deadline_atom, "deadline")
 CAF_ADD_TYPE_ID(tmon, (tmon::interface_counters))
 CAF_ADD_TYPE_ID(tmon, (tmon::sample))
 CAF_ADD_TYPE_ID(tmon, (tmon::cycle_bounds))
 CAF_ADD_TYPE_ID(tmon, (tmon::usage_figures))
 CAF_ADD_TYPE_ID(tmon, (tmon::cycle_outlook))
 CAF_ADD_TYPE_ID(tmon, (tmon::event))
+CAF_ADD_TYPE_ID(tmon, (tmon::published_figures))
 CAF_ADD_TYPE_ID(tmon, (tmon::http_request))
 CAF_ADD_TYPE_ID(tmon, (tmon::http_response))
 CAF_END_TYPE_ID_BLOCK(tmon)
@@ -86,6 +90,12 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, event& x) {
   return std::apply([&f](auto&... fields) { return f(caf::meta::type_name("event"), fields...); },
                     tie_fields(x));
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, published_figures& x) {
+  return f(caf::meta::type_name("published_figures"), x.usage, x.has_projection, x.projected_bytes,
+           x.last_sample_at, x.events_pending, x.limit_reached, x.status_json, x.history_json);
 }
 
 template <class Inspector>
@@ -152,6 +162,14 @@ using notifier_actor = caf::typed_actor<
   caf::reacts_to<public_ip_atom, std::string>,
   // Self-sent timer: the start-up message has waited long enough for the first lookup.
   caf::reacts_to<address_wait_atom>>;
+
+// Serves the latest figures over HTTP (Prometheus metrics and a JSON API); an io broker that
+// owns the listening socket and its connections.
+using metrics_actor = caf::typed_actor<
+  // From accounting after each save: the figures to serve from now on.
+  caf::reacts_to<figures_atom, published_figures>,
+  // From the notifier after each delivery attempt: whether it delivered.
+  caf::reacts_to<attempt_atom, bool>>;
 
 // Looks up the host's public IPv4 address and sends it to the notifier.
 using public_ip_actor = caf::typed_actor<

@@ -52,6 +52,14 @@ bool operator==(const http_request& x, const http_request& y) {
   return fields(x) == fields(y);
 }
 
+bool operator==(const published_figures& x, const published_figures& y) {
+  const auto fields = [](const published_figures& f) {
+    return std::tie(f.usage, f.has_projection, f.projected_bytes, f.last_sample_at,
+                    f.events_pending, f.limit_reached, f.status_json, f.history_json);
+  };
+  return fields(x) == fields(y);
+}
+
 bool operator==(const http_response& x, const http_response& y) {
   return std::tie(x.status, x.body, x.error) == std::tie(y.status, y.body, y.error);
 }

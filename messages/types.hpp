@@ -195,6 +195,23 @@ auto tie_fields(Event& e) {
 
 bool operator==(const event& x, const event& y);
 
+// What the metrics listener serves, as accounting last saved it.
+struct published_figures {
+  usage_figures usage;
+  // The projection at the cycle's end, when there is one (after a full day of data).
+  bool has_projection = false;
+  std::uint64_t projected_bytes = 0;
+  moment last_sample_at;
+  std::uint64_t events_pending = 0;
+  // Over LIMIT_PERCENT in the open cycle.
+  bool limit_reached = false;
+  // The JSON of `status --json` and of `history --json`.
+  std::string status_json;
+  std::string history_json;
+};
+
+bool operator==(const published_figures& x, const published_figures& y);
+
 // One exchange of the notifier or the public-IP lookup: an HTTP request, or the submission of
 // an e-mail over SMTP.
 struct http_request {

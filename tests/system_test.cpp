@@ -37,7 +37,9 @@ struct monitor : test::actor_fixture {
     dependencies.loaded = load_state(data_dir, wall()());
     dependencies.http_on_own_threads = false;
     dependencies.notifier = sys.spawn(test::recording_notifier, delivered);
-    handles = spawn_monitor(sys, settings, std::move(dependencies));
+    auto spawned = spawn_monitor(sys, settings, std::move(dependencies));
+    CAF_REQUIRE(spawned);
+    handles = std::move(*spawned);
     sched.run();
   }
 

@@ -66,6 +66,9 @@ void handle_reply(self_pointer self, std::size_t index, const http_response& rep
   auto event_id = queue.waiting.front()->event_id;
   auto verdict = judge_delivery_reply(target.kind, reply);
   const auto reason = without_secrets(target, verdict.reason);
+  if (self->state.settings.metrics)
+    self->send(self->state.settings.metrics, attempt_atom_v,
+               verdict.action == send_verdict::next_step::delivered);
   switch (verdict.action) {
     case send_verdict::next_step::delivered:
       log.info("message {} delivered to {}", event_id, target.shown);

@@ -38,6 +38,8 @@ struct notifier_settings {
   std::vector<http_client_actor> clients;
   // The wall clock, for the signatures of DingTalk and Feishu and the e-mail's Date.
   wall_clock now;
+  // Told of every delivery attempt, when a metrics listener runs.
+  metrics_actor metrics;
   // A public-IP lookup will send the address (PUBLIC_IP did not fix it).
   bool address_from_lookup = false;
   // A number in [0, 1) for back-off jitter.

@@ -35,6 +35,16 @@ notifier_actor::behavior_type silent_notifier(notifier_actor::pointer self,
   };
 }
 
+// Records the figures accounting publishes.
+metrics_actor::behavior_type
+recording_metrics(metrics_actor::pointer,
+                  std::shared_ptr<std::vector<published_figures>> published) {
+  return {
+    [=](figures_atom, const published_figures& figures) { published->push_back(figures); },
+    [](attempt_atom, bool) {},
+  };
+}
+
 struct fixture : test::actor_fixture {
   test::fake_proc proc;
   test::temp_dir data;
@@ -52,13 +62,17 @@ struct fixture : test::actor_fixture {
   std::optional<percentage> limit;
   std::vector<std::string> interfaces{"eth0"};
   std::vector<std::string> targets;
+  // With it set, accounting publishes to a recording metrics listener.
+  std::shared_ptr<std::vector<published_figures>> published;
+  metrics_actor metrics_handle;
 
   fixture() { proc.set_counters({{"eth0", 1000, 5000}}); }
 
   ~fixture() override {
     for (auto handle :
          {caf::actor_cast<caf::actor>(subject), caf::actor_cast<caf::actor>(sampler_handle),
-          caf::actor_cast<caf::actor>(notifier_handle), periodic})
+          caf::actor_cast<caf::actor>(notifier_handle), periodic,
+          caf::actor_cast<caf::actor>(metrics_handle)})
       self->send_exit(handle, caf::exit_reason::user_shutdown);
     sched.run();
   }
@@ -92,6 +106,17 @@ struct fixture : test::actor_fixture {
     settings.sampler = sampler_handle;
     settings.notifier = notifier_handle;
     settings.targets = targets;
+    if (published) {
+      metrics_handle = sys.spawn(recording_metrics, published);
+      settings.metrics = metrics_handle;
+      settings.publish = [](const monitor_state& state, moment) {
+        published_figures figures;
+        figures.usage.tx_bytes = state.cycle_tx_bytes;
+        figures.last_sample_at = state.last_sample_at;
+        figures.events_pending = state.outbox.size();
+        return figures;
+      };
+    }
     subject = sys.spawn(accounting, std::move(settings));
     sched.run();
   }
@@ -731,6 +756,21 @@ CAF_TEST(the forecast alert comes once per cycle and the history rolls at the re
   CAF_CHECK(state.days.empty());
   CAF_CHECK(!state.forecast_alerted);
   CAF_CHECK_EQUAL(state.days_since, april.start);
+}
+
+CAF_TEST(the figures are published with every change for the metrics listener) {
+  published = std::make_shared<std::vector<published_figures>>();
+  start(false);
+  tell_cycle(february);
+  CAF_REQUIRE(!published->empty());
+  CAF_CHECK_EQUAL(published->back().usage.tx_bytes, 0u);
+  CAF_CHECK_EQUAL(published->back().events_pending, 1u);
+  const auto before = published->size();
+  proc.set_counters({{"eth0", 1000, 5300}});
+  pass(60s);
+  CAF_REQUIRE_GREATER(published->size(), before);
+  CAF_CHECK_EQUAL(published->back().usage.tx_bytes, 300u);
+  CAF_CHECK_EQUAL(published->back().last_sample_at, on_disk().last_sample_at);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -14,6 +14,15 @@ import time
 import unittest
 
 BINARY = os.environ.get("TRAFFIC_MONITOR_BIN", "traffic-monitor")
+
+
+def sanitized_binary():
+    """Whether the binary carries a sanitizer's runtime, whose shadow memory and quarantine
+    make its resident memory say nothing about the monitor's own."""
+    path = shutil.which(BINARY) or BINARY
+    with open(path, "rb") as binary:
+        contents = binary.read()
+    return b"__asan_init" in contents or b"__tsan_init" in contents
 # Libraries the fault tests load into the binary: the storage-fault shim built next to the
 # tests, and Debian's libfaketime.
 FAULT_SHIM_LIBRARY = os.environ.get("FAULT_SHIM_LIBRARY", "")

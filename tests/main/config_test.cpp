@@ -113,6 +113,8 @@ const std::string default_description = "TELEGRAM_BOT_TOKEN=(none)\n"
                                         "PUBLIC_IP_URLS=https://api.ipify.org,"
                                         "https://ipv4.icanhazip.com,https://4.ipw.cn,"
                                         "https://v4.ident.me\n"
+                                        "METRICS_LISTEN=(none)\n"
+                                        "METRICS_TOKEN=(none)\n"
                                         "MAX_BANDWIDTH_MBIT=10000\n";
 
 } // namespace
@@ -939,6 +941,8 @@ CAF_TEST(description shows effective values) {
                           {"TELEGRAM_CHAT_ID", "-100123,@my_channel"},
                           {"TELEGRAM_API_BASE", "http://127.0.0.1:9000/"},
                           {"NOTIFY_URLS", "wecombot://wecomkey123,ntfy://127.0.0.1:8080/alerts"},
+                          {"METRICS_LISTEN", "[::1]:9841"},
+                          {"METRICS_TOKEN", "s3cret-metrics-token-0123"},
                           {"TRAFFIC_DIRECTION", "MAX"},
                           {"TRAFFIC_UNIT", "gb"},
                           {"MONTHLY_TRAFFIC_GB", "200.50"},
@@ -986,6 +990,8 @@ CAF_TEST(description shows effective values) {
                   "SERVER_NAME=web 1\n"
                   "PUBLIC_IP=203.0.113.7\n"
                   "PUBLIC_IP_URLS=https://a.example\n"
+                  "METRICS_LISTEN=[::1]:9841\n"
+                  "METRICS_TOKEN=***\n"
                   "MAX_BANDWIDTH_MBIT=1000\n");
 }
 
@@ -1085,4 +1091,49 @@ CAF_TEST(process environment reads getenv) {
   setenv(name, "", 1);
   CAF_CHECK_EQUAL(lookup(name).value_or("(unset)"), "");
   unsetenv(name);
+}
+
+// ---- the metrics listener -------------------------------------------------------------------
+
+CAF_TEST(metrics listen on a host and port or a bracketed ipv6 address) {
+  auto loopback = parsed({{"METRICS_LISTEN", "127.0.0.1:9841"}});
+  CAF_CHECK_EQUAL(loopback.metrics_host, "127.0.0.1");
+  CAF_CHECK_EQUAL(loopback.metrics_port, 9841);
+  auto ipv6 = parsed({{"METRICS_LISTEN", "[::1]:9841"}});
+  CAF_CHECK_EQUAL(ipv6.metrics_host, "::1");
+  CAF_CHECK(contains(describe_config(ipv6, test::at(0)), "METRICS_LISTEN=[::1]:9841\n"));
+  CAF_CHECK_EQUAL(parsed({{"METRICS_LISTEN", "localhost:1"}}).metrics_port, 1);
+  CAF_CHECK_EQUAL(parsed({}).metrics_port, 0);
+  CAF_CHECK(contains(describe_config(parsed({}), test::at(0)), "METRICS_LISTEN=(none)\n"));
+  for (auto bad : {"9841", ":9841", "127.0.0.1", "127.0.0.1:0", "127.0.0.1:65536", "[::1]9841",
+                   "[]:9841", "::1:9841", "host name:9841", "127.0.0.1:98x"}) {
+    CAF_MESSAGE(bad);
+    CAF_CHECK(contains(refusal("METRICS_LISTEN", bad), "expected HOST:PORT or [IPV6]:PORT"));
+  }
+}
+
+CAF_TEST(a listener others can reach needs a token) {
+  for (auto open : {"0.0.0.0:9841", "[::]:9841", "203.0.113.7:9841", "vps.example.com:9841"}) {
+    CAF_MESSAGE(open);
+    const auto error = refusal("METRICS_LISTEN", open);
+    CAF_CHECK(contains(error, "is not a loopback address, so METRICS_TOKEN or METRICS_TOKEN_FILE "
+                              "must be set"));
+  }
+  const std::string token = "s3cret-metrics-token-0123";
+  auto settings = parsed({{"METRICS_LISTEN", "0.0.0.0:9841"}, {"METRICS_TOKEN", token}});
+  CAF_CHECK_EQUAL(settings.metrics_token, token);
+  const auto description = describe_config(settings, test::at(0));
+  CAF_CHECK(contains(description, "METRICS_TOKEN=***\n"));
+  CAF_CHECK(!contains(description, token));
+  CAF_CHECK_EQUAL(mask_secrets("token " + token, settings), "token ***");
+  // Refused without repeating it.
+  const auto short_token = parse({{"METRICS_TOKEN", "tooShort"}, {"METRICS_LISTEN", "0.0.0.0:1"}})
+                             .error;
+  CAF_CHECK_EQUAL(short_token, "METRICS_TOKEN=\"***\" is not valid: expected a token of at least "
+                               "16 printable ASCII characters without spaces.");
+  test::temp_dir dir;
+  test::write_file(dir.path() + "/token", token + "\n");
+  auto from_file = parsed(
+    {{"METRICS_LISTEN", "0.0.0.0:9841"}, {"METRICS_TOKEN_FILE", dir.path() + "/token"}});
+  CAF_CHECK_EQUAL(from_file.metrics_token, token);
 }

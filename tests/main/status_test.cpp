@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "actors/accounting/state_file.hpp"
+#include "main/monitor.hpp"
 #include "main/status.hpp"
 #include "test_support.hpp"
 
@@ -242,3 +243,24 @@ CAF_TEST(status says when the state does not record the settings yet) {
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
+
+CAF_TEST(the figures served by the metrics listener are those of status) {
+  fixture f;
+  f.state.outbox.resize(2);
+  f.state.over_limit_since = test::utc(2026, 11, 20);
+  const auto figures = figures_of(f.state, f.settings, {"eth0"}, f.now);
+  CAF_CHECK_EQUAL(figures.usage.rx_bytes, 300u);
+  CAF_CHECK_EQUAL(figures.usage.tx_bytes, 450u);
+  // The larger direction counts.
+  CAF_CHECK_EQUAL(figures.usage.counted_bytes, 450u);
+  CAF_CHECK_EQUAL(figures.usage.quota_bytes, 1000u);
+  CAF_CHECK_EQUAL(figures.usage.cycle, f.state.cycle);
+  CAF_CHECK_EQUAL(figures.last_sample_at, f.state.last_sample_at);
+  CAF_CHECK_EQUAL(figures.events_pending, 2u);
+  CAF_CHECK(figures.limit_reached);
+  // No day recorded: no projection.
+  CAF_CHECK(!figures.has_projection);
+  CAF_CHECK_EQUAL(figures.status_json, status_json(f.state, f.context({"eth0"})));
+  const auto history = nlohmann::json::parse(figures.history_json);
+  CAF_CHECK_EQUAL(history.at("counted_bytes").get<std::uint64_t>(), 450u);
+}

@@ -46,6 +46,15 @@ http_client_actor::behavior_type hanging_client(http_client_actor::pointer self,
   };
 }
 
+// Records what the notifier reports of each delivery attempt.
+metrics_actor::behavior_type recording_attempts(metrics_actor::pointer,
+                                                std::shared_ptr<std::vector<bool>> attempts) {
+  return {
+    [](figures_atom, const published_figures&) {},
+    [=](attempt_atom, bool delivered) { attempts->push_back(delivered); },
+  };
+}
+
 // A server that answers from a script (then succeeds) and remembers every request and when.
 struct fake_server {
   struct call {
@@ -558,6 +567,20 @@ CAF_TEST(a chat whose requests hang holds back no other and each chat confirms o
                   const std::string& target) { confirmed = id == 7 && target == "telegram:-1002"; },
               caf::after(std::chrono::seconds{0}) >> [] {});
   CAF_CHECK(confirmed);
+}
+
+CAF_TEST(every delivery attempt is counted for the metrics listener) {
+  auto attempts = std::make_shared<std::vector<bool>>();
+  auto given = settings({"-1001"});
+  given.metrics = keep(sys.spawn(recording_attempts, attempts));
+  telegram->script = {server_error, timed_out};
+  start(std::move(given));
+  std::vector<std::uint64_t> confirmed;
+  deliver(alert(7), confirmed);
+  pass(1s);
+  pass(2s);
+  CAF_CHECK_EQUAL(confirmed, std::vector<std::uint64_t>{7});
+  CAF_CHECK_EQUAL(*attempts, (std::vector<bool>{false, false, true}));
 }
 
 CAF_TEST(a webhook whose requests hang holds back no wecom bot) {
