@@ -358,13 +358,6 @@ outcome<void> read_metrics(const environment_lookup& lookup, config& settings) {
   return outcome<void>::success();
 }
 
-std::string metrics_listen_text(const config& settings) {
-  if (settings.metrics_port == 0)
-    return {};
-  const bool ipv6 = settings.metrics_host.find(':') != std::string::npos;
-  return fmt::format(ipv6 ? "[{}]:{}" : "{}:{}", settings.metrics_host, settings.metrics_port);
-}
-
 // The bot token or the chat ids, each also given as NAME_FILE; both are read by the token's
 // row, since one without the other is refused.
 variable telegram(std::string_view name,
@@ -427,7 +420,7 @@ const std::vector<variable>& variables() {
          "a dotted IPv4 address such as 203.0.113.7"),
     plain("PUBLIC_IP_URLS", read_public_ip_urls,
           [](const config& s) { return join(s.public_ip_urls, ","); }),
-    {"METRICS_LISTEN", read_metrics, at_any_time(metrics_listen_text), "(none)"},
+    {"METRICS_LISTEN", read_metrics, at_any_time(metrics_listen_address), "(none)"},
     [] {
       // Read by METRICS_LISTEN's row, which needs it.
       variable row{"METRICS_TOKEN",
@@ -483,6 +476,13 @@ std::string describe_config(const config& settings, moment now) {
     text += fmt::format("{}={}\n", row.name, value.empty() ? row.when_empty : value);
   }
   return mask_secrets(std::move(text), settings);
+}
+
+std::string metrics_listen_address(const config& settings) {
+  if (settings.metrics_port == 0)
+    return {};
+  const bool ipv6 = settings.metrics_host.find(':') != std::string::npos;
+  return fmt::format(ipv6 ? "[{}]:{}" : "{}:{}", settings.metrics_host, settings.metrics_port);
 }
 
 std::string mask_token(const std::string& token) {

@@ -104,6 +104,9 @@ std::string mask_secrets(std::string text, const config& settings);
 // variable.
 outcome<void> check_usable(const config& settings);
 
+// METRICS_LISTEN as it is written back: HOST:PORT, or [IPV6]:PORT; empty without one.
+std::string metrics_listen_address(const config& settings);
+
 // A secret shown safely: a bot token keeps its numeric bot id ("123456789:***"), anything
 // else becomes "***"; empty stays empty.
 std::string mask_token(const std::string& token);

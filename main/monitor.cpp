@@ -93,13 +93,13 @@ outcome<metrics_actor> spawn_metrics(caf::actor_system& system, const config& se
                                                                settings.metrics_host.c_str(), true);
   if (!listener)
     return outcome<metrics_actor>::failure(
-      fmt::format("METRICS_LISTEN=\"{}:{}\" cannot be listened on: {}.", settings.metrics_host,
-                  settings.metrics_port, system.render(listener.error())));
+      fmt::format("METRICS_LISTEN=\"{}\" cannot be listened on: {}.",
+                  metrics_listen_address(settings), system.render(listener.error())));
   metrics_settings serving;
   serving.token = settings.metrics_token;
   serving.version = TMON_VERSION;
   serving.log = dependencies.logger("metrics");
-  serving.log->info("serving metrics on {}:{}{}", settings.metrics_host, settings.metrics_port,
+  serving.log->info("serving metrics on {}{}", metrics_listen_address(settings),
                     settings.metrics_token.empty() ? "" : " (bearer token required)");
   auto broker = system.middleman().spawn_broker(metrics, std::move(serving), std::move(*listener));
   return outcome<metrics_actor>::success(caf::actor_cast<metrics_actor>(broker));
