@@ -317,10 +317,6 @@ std::optional<std::pair<std::string, std::uint16_t>> listen_address(std::string_
   return std::make_pair(std::string{host}, static_cast<std::uint16_t>(*number));
 }
 
-bool is_loopback_host(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
-
 bool is_metrics_token(std::string_view token) {
   return token.size() >= 16 && std::none_of(token.begin(), token.end(), [](char c) {
            return is_control(c) || c == ' ' || static_cast<unsigned char>(c) >= 0x80;

@@ -160,10 +160,6 @@ std::string host_of(std::string_view authority) {
   return std::string{authority.substr(0, authority.find(':'))};
 }
 
-bool is_loopback_host(const std::string& host) {
-  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
-}
-
 // An e-mail address, as far as a setting needs checking: something@domain, nothing that
 // would break a header or the SMTP envelope.
 bool is_mail_address(std::string_view text) {

@@ -146,6 +146,10 @@ bool is_chat_id(std::string_view text) {
          && std::from_chars(text.data(), text.data() + text.size(), ignored).ec == std::errc{};
 }
 
+bool is_loopback_host(std::string_view host) {
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
 bool is_http_url(std::string_view text) {
   if (std::any_of(text.begin(), text.end(), [](char c) { return c == ' ' || is_control(c); }))
     return false;

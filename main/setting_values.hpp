@@ -82,6 +82,10 @@ bool is_chat_id(std::string_view text);
 // An http:// or https:// URL with a host, without spaces or control characters.
 bool is_http_url(std::string_view text);
 
+// A host name or address of this machine only: localhost, 127.0.0.0/8 or ::1 (with or
+// without the brackets of a URL).
+bool is_loopback_host(std::string_view host);
+
 // H:MM or HH:MM.
 std::optional<time_of_day> parse_time_of_day(std::string_view text);
 
