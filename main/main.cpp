@@ -136,7 +136,7 @@ int run_monitor(const config& settings) {
     system_config.load<caf::io::middleman>();
   caf::actor_system system{system_config};
 
-  auto stop_http = std::make_shared<std::atomic<bool>>(false);
+  auto stop_http = std::make_shared<transfer_stop>();
   monitor_dependencies dependencies;
   dependencies.now = system_now;
   dependencies.logger = make_logger;
@@ -182,7 +182,7 @@ int run_monitor(const config& settings) {
       },
       [&](caf::error& error) { log->error("no last sample: {}", caf::to_string(error)); });
   // Messages still on their way stay in the outbox for the next start.
-  stop_http->store(true);
+  stop_http->trigger();
   for (const auto& handle : monitor.all())
     self->send_exit(handle, caf::exit_reason::user_shutdown);
   log->info("stopped");
