@@ -40,7 +40,7 @@ outcome<std::uint64_t> parse_amount(std::string_view text, std::string_view defa
                                     std::uint64_t default_unit_bytes) {
   const auto refused = [&](std::string_view flaw) {
     return outcome<std::uint64_t>::failure(
-      "--used \"" + std::string{text} + "\" " + std::string{flaw}
+      "\"" + std::string{text} + "\" " + std::string{flaw}
       + ": give a non-negative number in TRAFFIC_UNIT (" + std::string{default_unit_name}
       + ") such as 312.5, or one with a unit, B, KB, MB, GB, TB (powers of 1000) or KiB, MiB, "
         "GiB, TiB (powers of 1024), such as 312.5GB or 1.2 TiB");

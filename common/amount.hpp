@@ -17,7 +17,8 @@ constexpr std::uint64_t largest_amount = std::uint64_t{1} << 62;
 // decimal number (at most 15 digits before the point and 9 after it) in the default unit, or
 // followed by one of B, KB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024)
 // in any case, with or without a space between. White space around it is ignored. Fails with
-// a sentence that quotes `text` and says what is accepted, naming the default unit.
+// a sentence that starts with `text` in quotes and says what is accepted, naming the default
+// unit; the caller puts the name of what it read in front.
 outcome<std::uint64_t> parse_amount(std::string_view text, std::string_view default_unit_name,
                                     std::uint64_t default_unit_bytes);
 

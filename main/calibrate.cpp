@@ -139,7 +139,7 @@ int calibrate_usage(const config& settings, std::string_view amount,
                     const calibrate_environment& env, std::ostream& out, std::ostream& err) {
   const auto used = parse_amount(amount, settings.unit.name, settings.unit.bytes);
   if (!used) {
-    err << used.error << '\n';
+    err << "--used " << used.error << '\n';
     return 2;
   }
   const auto locked = lock_data_dir(settings.data_dir);

@@ -121,6 +121,21 @@ outcome<void> read_api_base(const setting& s, config& settings) {
   return outcome<void>::success();
 }
 
+// After the bot token and chats it answers: on needs both.
+outcome<void> read_telegram_commands(const setting& s, config& settings) {
+  auto value = keyword_value(s, switches);
+  if (!value)
+    return outcome<void>::failure(std::move(value.error));
+  if (*value && settings.telegram_bot_token.empty())
+    return outcome<void>::failure(
+      quoted(s)
+      + " needs TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID: commands are read from the "
+        "bot's chats and answered only in TELEGRAM_CHAT_ID's; expected both set, or "
+        "TELEGRAM_COMMANDS=off.");
+  settings.telegram_commands = *value;
+  return outcome<void>::success();
+}
+
 // NOTIFY_URLS or NOTIFY_URLS_FILE, after TELEGRAM_API_BASE, which tgram:// entries send
 // through.
 outcome<void> read_notify_urls(const environment_lookup& lookup, config& settings) {
@@ -377,6 +392,8 @@ const std::vector<variable>& variables() {
       "TELEGRAM_CHAT_ID", {}, [](const config& s) { return join(s.telegram_chat_ids, ","); },
       false),
     plain("TELEGRAM_API_BASE", read_api_base, [](const config& s) { return s.telegram_api_base; }),
+    plain("TELEGRAM_COMMANDS", read_telegram_commands,
+          [](const config& s) { return std::string{name_in(switches, s.telegram_commands)}; }),
     [] {
       variable row{"NOTIFY_URLS", read_notify_urls, at_any_time(shown_targets), "(none)"};
       row.from_file = true;

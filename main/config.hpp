@@ -32,6 +32,8 @@ struct config {
   std::vector<std::string> telegram_chat_ids;
   // No trailing slash.
   std::string telegram_api_base = "https://api.telegram.org";
+  // Whether the bot's messages are polled for commands.
+  bool telegram_commands = false;
   // NOTIFY_URLS: the targets besides the chats of TELEGRAM_CHAT_ID.
   std::vector<delivery_target> notify_targets;
   traffic_direction direction = traffic_direction::outbound;

@@ -8,6 +8,7 @@
 
 #include "actors/accounting/accounting.hpp"
 #include "actors/accounting/forecast.hpp"
+#include "actors/commands/commands.hpp"
 #include "actors/http/http_client.hpp"
 #include "actors/metrics/metrics.hpp"
 #include "actors/notifier/notifier.hpp"
@@ -49,14 +50,21 @@ std::vector<delivery_target> delivery_targets(const config& settings) {
   return targets;
 }
 
+// What messages say of where they come from and how they show figures.
+message_context context_of(const config& settings) {
+  message_context context;
+  context.language = settings.language;
+  context.unit = settings.unit;
+  context.direction = settings.direction;
+  context.host_name = host_name(settings);
+  context.public_ipv4 = settings.public_ip;
+  return context;
+}
+
 notifier_actor spawn_notifier(caf::actor_system& system, const config& settings,
                               const monitor_dependencies& dependencies, monitor_handles& handles) {
   notifier_settings delivery;
-  delivery.context.language = settings.language;
-  delivery.context.unit = settings.unit;
-  delivery.context.direction = settings.direction;
-  delivery.context.host_name = host_name(settings);
-  delivery.context.public_ipv4 = settings.public_ip;
+  delivery.context = context_of(settings);
   delivery.log = dependencies.logger("notifier");
   delivery.targets = delivery_targets(settings);
   // One client each, so that a target whose requests hang holds back no other.
@@ -81,9 +89,30 @@ void spawn_public_ip(caf::actor_system& system, const config& settings,
   lookup.urls = settings.public_ip_urls;
   lookup.client = spawn_http_client(system, dependencies);
   lookup.log = dependencies.logger("public_ip");
-  lookup.notifier = handles.notifier;
+  lookup.listeners.push_back(handles.notifier);
+  if (handles.commands)
+    lookup.listeners.push_back(handles.commands);
   handles.http_clients.push_back(lookup.client);
   handles.public_ip = system.spawn(public_ip, std::move(lookup));
+}
+
+// The command poller, with a client of its own: its long poll would hold back anything else.
+commands_actor spawn_commands(caf::actor_system& system, const config& settings,
+                              const monitor_dependencies& dependencies, std::int64_t offset,
+                              monitor_handles& handles) {
+  commands_settings poller;
+  poller.api_base = settings.telegram_api_base;
+  poller.token = settings.telegram_bot_token;
+  poller.allowed_chats = settings.telegram_chat_ids;
+  poller.context = context_of(settings);
+  poller.client = spawn_http_client(system, dependencies);
+  handles.http_clients.push_back(poller.client);
+  poller.accounting = handles.accounting;
+  poller.offset = offset;
+  poller.now = dependencies.now;
+  poller.jitter = dependencies.jitter;
+  poller.log = dependencies.logger("commands");
+  return system.spawn(commands, std::move(poller));
 }
 
 // Bound here rather than in the broker, so that an address in use stops the start.
@@ -113,9 +142,7 @@ published_figures figures_of(const monitor_state& state, const config& settings,
   const auto rules = ledger_rules_of(counted_with);
   published_figures figures;
   figures.usage = current_usage(state, rules);
-  const auto outlook = outlook_of(state, rules, now);
-  figures.has_projection = outlook.full_days > 0;
-  figures.projected_bytes = outlook.projected_bytes;
+  figures.outlook = outlook_of(state, rules, now);
   figures.last_sample_at = state.last_sample_at;
   figures.events_pending = state.outbox.size();
   figures.limit_reached = state.over_limit_since != moment{};
@@ -135,6 +162,8 @@ std::vector<caf::actor> monitor_handles::all() const {
     result.push_back(caf::actor_cast<caf::actor>(client));
   if (metrics)
     result.push_back(caf::actor_cast<caf::actor>(metrics));
+  if (commands)
+    result.push_back(caf::actor_cast<caf::actor>(commands));
   return result;
 }
 
@@ -161,12 +190,9 @@ outcome<monitor_handles> spawn_monitor(caf::actor_system& system, const config& 
       return outcome<monitor_handles>::failure(std::move(listener.error));
     handles.metrics = *listener;
   }
-  if (dependencies.notifier) {
-    handles.notifier = dependencies.notifier;
-  } else {
-    handles.notifier = spawn_notifier(system, settings, dependencies, handles);
-    spawn_public_ip(system, settings, dependencies, handles);
-  }
+  const bool own_notifier = !dependencies.notifier;
+  handles.notifier = own_notifier ? spawn_notifier(system, settings, dependencies, handles)
+                                  : dependencies.notifier;
 
   auto sampler_log = dependencies.logger("sampler");
   const auto interfaces = counted_interfaces(settings, sampler_log.get());
@@ -175,6 +201,7 @@ outcome<monitor_handles> spawn_monitor(caf::actor_system& system, const config& 
 
   accounting_settings accounts;
   accounts.data_dir = settings.data_dir;
+  const auto saved_offset = dependencies.loaded.state.telegram_update_offset;
   accounts.loaded = std::move(dependencies.loaded);
   accounts.counted_with = counting_settings_of(settings, interfaces);
   accounts.rules = ledger_rules_of(accounts.counted_with,
@@ -193,6 +220,10 @@ outcome<monitor_handles> spawn_monitor(caf::actor_system& system, const config& 
   for (const auto& target : delivery_targets(settings))
     accounts.targets.push_back(target.id);
   handles.accounting = system.spawn(accounting, std::move(accounts));
+  if (settings.telegram_commands)
+    handles.commands = spawn_commands(system, settings, dependencies, saved_offset, handles);
+  if (own_notifier)
+    spawn_public_ip(system, settings, dependencies, handles);
 
   scheduler_settings calendar;
   calendar.reset_day = settings.reset_day;

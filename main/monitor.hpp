@@ -44,6 +44,8 @@ struct monitor_handles {
   std::vector<http_client_actor> http_clients;
   // None without METRICS_LISTEN.
   metrics_actor metrics;
+  // None without TELEGRAM_COMMANDS=on.
+  commands_actor commands;
 
   // Every actor, for stopping them all.
   std::vector<caf::actor> all() const;
@@ -54,10 +56,10 @@ struct monitor_handles {
 std::vector<std::string> counted_interfaces(const config& settings, spdlog::logger* log = nullptr);
 
 // Spawns the sampler, notifier, public-IP lookup, accounting and scheduler actors (and the
-// HTTP clients, and the metrics listener with METRICS_LISTEN, for which the system must have
-// loaded the middleman) for `settings`, connected to each other. Accounting starts counting
-// when the scheduler has named the first cycle. Fails, naming METRICS_LISTEN, when its
-// address cannot be listened on.
+// HTTP clients, the command poller with TELEGRAM_COMMANDS=on, and the metrics listener with
+// METRICS_LISTEN, for which the system must have loaded the middleman) for `settings`, connected to
+// each other. Accounting starts counting when the scheduler has named the first cycle. Fails,
+// naming METRICS_LISTEN, when its address cannot be listened on.
 outcome<monitor_handles> spawn_monitor(caf::actor_system& system, const config& settings,
                                        monitor_dependencies dependencies);
 

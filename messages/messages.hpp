@@ -34,6 +34,9 @@ CAF_ADD_ATOM(tmon, tmon, public_ip_atom, "public_ip")
 CAF_ADD_ATOM(tmon, tmon, figures_atom, "figures")
 CAF_ADD_ATOM(tmon, tmon, attempt_atom, "attempt")
 CAF_ADD_ATOM(tmon, tmon, deadline_atom, "deadline")
+CAF_ADD_ATOM(tmon, tmon, poll_atom, "poll")
+CAF_ADD_ATOM(tmon, tmon, offset_atom, "offset")
+CAF_ADD_ATOM(tmon, tmon, calibrate_atom, "calibrate")
 CAF_ADD_TYPE_ID(tmon, (tmon::interface_counters))
 CAF_ADD_TYPE_ID(tmon, (tmon::sample))
 CAF_ADD_TYPE_ID(tmon, (tmon::cycle_bounds))
@@ -94,8 +97,8 @@ typename Inspector::result_type inspect(Inspector& f, event& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, published_figures& x) {
-  return f(caf::meta::type_name("published_figures"), x.usage, x.has_projection, x.projected_bytes,
-           x.last_sample_at, x.events_pending, x.limit_reached, x.status_json, x.history_json);
+  return f(caf::meta::type_name("published_figures"), x.usage, x.outlook, x.last_sample_at,
+           x.events_pending, x.limit_reached, x.status_json, x.history_json);
 }
 
 template <class Inspector>
@@ -133,6 +136,14 @@ using accounting_actor = caf::typed_actor<
   caf::reacts_to<report_atom, cycle_bounds, moment>,
   // From main on SIGUSR1: the current cycle's figures.
   caf::replies_to<usage_atom>::with<usage_figures>,
+  // From the command poller: the figures as they are now.
+  caf::replies_to<figures_atom>::with<published_figures>,
+  // From the command poller: Telegram's updates before this id are answered or skipped, so
+  // that none is answered again after a restart; answered once saved (true) or not (false).
+  caf::replies_to<offset_atom, std::int64_t>::with<bool>,
+  // From the command poller: /calibrate, the bytes used in the open cycle, and an id for the
+  // record; answered with the usage_calibrated event raised for every target.
+  caf::replies_to<calibrate_atom, std::uint64_t, std::string>::with<event>,
   // Takes one last sample and persists it; answered once the state is on disk.
   caf::replies_to<caf::flush_atom>::with<bool>>;
 
@@ -163,6 +174,11 @@ using notifier_actor = caf::typed_actor<
   // Self-sent timer: the start-up message has waited long enough for the first lookup.
   caf::reacts_to<address_wait_atom>>;
 
+// What takes the public address that messages name.
+using address_listener_actor = caf::typed_actor<
+  // After each round of the lookup: the address (empty: none known yet).
+  caf::reacts_to<public_ip_atom, std::string>>;
+
 // Serves the latest figures over HTTP (Prometheus metrics and a JSON API); an io broker that
 // owns the listening socket and its connections.
 using metrics_actor = caf::typed_actor<
@@ -171,7 +187,15 @@ using metrics_actor = caf::typed_actor<
   // From the notifier after each delivery attempt: whether it delivered.
   caf::reacts_to<attempt_atom, bool>>;
 
-// Looks up the host's public IPv4 address and sends it to the notifier.
+// Answers Telegram commands: long-polls getUpdates on an HTTP client of its own and answers
+// the configured chats with accounting's figures.
+using commands_actor = caf::typed_actor<
+  // From the public-IP lookup: the address answers name.
+  caf::reacts_to<public_ip_atom, std::string>,
+  // Self-sent timer: the wait after a failed or refused call is over; call Telegram again.
+  caf::reacts_to<poll_atom>>;
+
+// Looks up the host's public IPv4 address and sends it to the notifier and the commands.
 using public_ip_actor = caf::typed_actor<
   // Self-sent timer: ask the services again.
   caf::reacts_to<lookup_atom>>;

@@ -54,8 +54,8 @@ bool operator==(const http_request& x, const http_request& y) {
 
 bool operator==(const published_figures& x, const published_figures& y) {
   const auto fields = [](const published_figures& f) {
-    return std::tie(f.usage, f.has_projection, f.projected_bytes, f.last_sample_at,
-                    f.events_pending, f.limit_reached, f.status_json, f.history_json);
+    return std::tie(f.usage, f.outlook, f.last_sample_at, f.events_pending, f.limit_reached,
+                    f.status_json, f.history_json);
   };
   return fields(x) == fields(y);
 }

@@ -198,9 +198,9 @@ bool operator==(const event& x, const event& y);
 // What the metrics listener serves, as accounting last saved it.
 struct published_figures {
   usage_figures usage;
-  // The projection at the cycle's end, when there is one (after a full day of data).
-  bool has_projection = false;
-  std::uint64_t projected_bytes = 0;
+  // The open cycle's days at the time of the save: the projection at the cycle's end is
+  // there when full_days > 0.
+  cycle_outlook outlook;
   moment last_sample_at;
   std::uint64_t events_pending = 0;
   // Over LIMIT_PERCENT in the open cycle.

@@ -120,6 +120,9 @@ recording_accounting(accounting_actor::pointer, std::shared_ptr<accounting_recor
     [=](usage_atom) { return usage_figures{}; },
     [=](caf::flush_atom) { return true; },
     [](delivered_atom, std::uint64_t, const std::string&) {},
+    [](figures_atom) { return published_figures{}; },
+    [](offset_atom, std::int64_t) { return true; },
+    [](calibrate_atom, std::uint64_t, const std::string&) { return event{}; },
   };
 }
 

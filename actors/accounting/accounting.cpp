@@ -225,6 +225,24 @@ void apply(self_pointer self, const sample& s) {
     deliver_outbox(self);
 }
 
+// Sets the open cycle's counted usage to `used_bytes`, records `request_id` as applied, raises
+// the notice (and any alert the new figure calls for), saves and delivers. Returns the notice.
+event apply_calibration(self_pointer self, std::uint64_t used_bytes,
+                        const std::string& request_id) {
+  auto& state = self->state;
+  const auto now = state.settings.now();
+  auto calibrated = calibrate(state.persisted, state.settings.rules, used_bytes, request_id, now);
+  state.settings.log->info("usage calibrated (request {}): the cycle's counted usage was {} "
+                           "bytes and is now {} bytes (adjustment {:+} bytes)",
+                           request_id, calibrated.calibrated_from_bytes,
+                           calibrated.usage.counted_bytes, calibrated.usage.adjustment_bytes);
+  auto raised = raise(state, std::move(calibrated));
+  alert_on_usage(state, now);
+  save(state);
+  deliver_outbox(self);
+  return raised;
+}
+
 // Applies a calibration that `traffic-monitor calibrate` left for this monitor, once: its id
 // goes into the state in the same write as the adjustment, and the request is removed only
 // after that write, so a stop between the two finds it applied and only removes it.
@@ -248,19 +266,8 @@ void calibrate_if_requested(self_pointer self) {
     return;
   }
   const calibration_request& request = **pending;
-  if (request.id != state.persisted.last_calibration_id) {
-    const auto now = state.settings.now();
-    auto calibrated = calibrate(state.persisted, state.settings.rules, request.used_bytes,
-                                request.id, now);
-    state.settings.log->info("usage calibrated (request {}): the cycle's counted usage was {} "
-                             "bytes and is now {} bytes (adjustment {:+} bytes)",
-                             request.id, calibrated.calibrated_from_bytes,
-                             calibrated.usage.counted_bytes, calibrated.usage.adjustment_bytes);
-    raise(state, std::move(calibrated));
-    alert_on_usage(state, now);
-    save(state);
-    deliver_outbox(self);
-  }
+  if (request.id != state.persisted.last_calibration_id)
+    apply_calibration(self, request.used_bytes, request.id);
   // Until the state holding it is on disk the request stays, for a monitor that restarts
   // from the file; its id keeps this one from applying it again.
   if (!state.save_error.empty())
@@ -461,6 +468,18 @@ accounting(accounting_actor::stateful_pointer<accounting_state> self,
       deliver_outbox(self);
     },
     [=](usage_atom) { return current_usage(self->state.persisted, self->state.settings.rules); },
+    [=](figures_atom) {
+      return self->state.settings.publish(self->state.persisted, self->state.settings.now());
+    },
+    [=](offset_atom, std::int64_t offset) {
+      auto& state = self->state;
+      state.persisted.telegram_update_offset = offset;
+      save(state);
+      return state.save_error.empty();
+    },
+    [=](calibrate_atom, std::uint64_t used_bytes, const std::string& request_id) {
+      return apply_calibration(self, used_bytes, request_id);
+    },
     [=](delivered_atom, std::uint64_t id, const std::string& target) {
       confirm_target(self->state, id, target);
     },

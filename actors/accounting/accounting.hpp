@@ -35,6 +35,7 @@ struct accounting_settings {
   std::vector<std::string> targets;
   // Told the figures after every change, made by `publish`; none: no metrics listener.
   metrics_actor metrics;
+  // The figures of the state at a moment, for the metrics listener and the command poller.
   std::function<published_figures(const monitor_state&, moment now)> publish;
   // How long to wait for the sampler's reading at a cycle boundary or at shutdown.
   std::chrono::seconds sample_timeout{5};

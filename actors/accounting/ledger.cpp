@@ -100,12 +100,13 @@ bool operator==(const monitor_state& x, const monitor_state& y) {
                   x.cycle_tx_bytes, x.thresholds_alerted, x.last_report_at, x.outbox,
                   x.next_event_id, x.recorded_settings, x.missing_since, x.cycle_adjustment_bytes,
                   x.days, x.days_since, x.previous_cycle, x.forecast_alerted, x.last_calibration_id,
-                  x.over_limit_since)
+                  x.over_limit_since, x.telegram_update_offset)
          == std::tie(y.boot_id, y.last_counters, y.last_sample_at, y.cycle, y.cycle_rx_bytes,
                      y.cycle_tx_bytes, y.thresholds_alerted, y.last_report_at, y.outbox,
                      y.next_event_id, y.recorded_settings, y.missing_since,
                      y.cycle_adjustment_bytes, y.days, y.days_since, y.previous_cycle,
-                     y.forecast_alerted, y.last_calibration_id, y.over_limit_since);
+                     y.forecast_alerted, y.last_calibration_id, y.over_limit_since,
+                     y.telegram_update_offset);
 }
 
 std::uint64_t counter_delta(std::uint64_t previous, std::uint64_t current, bool same_boot) {

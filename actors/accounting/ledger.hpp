@@ -114,6 +114,9 @@ struct monitor_state {
   // When the open cycle's counted usage reached LIMIT_PERCENT, if it was not lifted since; the
   // epoch: not over the limit.
   moment over_limit_since;
+  // The first Telegram update not yet answered or skipped by the command poller (0: none
+  // confirmed), so that no command is answered twice across restarts.
+  std::int64_t telegram_update_offset = 0;
 };
 
 bool operator==(const monitor_state& x, const monitor_state& y);

@@ -436,6 +436,7 @@ void to_json(state_json& out, const monitor_state& state) {
   out["forecast_alerted"] = state.forecast_alerted;
   out["last_calibration_id"] = state.last_calibration_id;
   out["over_limit_since"] = state.over_limit_since;
+  out["telegram_update_offset"] = state.telegram_update_offset;
 }
 
 void from_json(const state_json& in, monitor_state& state) {
@@ -465,6 +466,9 @@ void from_json(const state_json& in, monitor_state& state) {
   read_optional_field(in, "forecast_alerted", state.forecast_alerted);
   read_optional_field(in, "last_calibration_id", state.last_calibration_id);
   read_optional_field(in, "over_limit_since", state.over_limit_since);
+  // Absent in files written before Telegram commands: no update confirmed yet. Added without
+  // a new schema version, so that an earlier version, which ignores it, still reads the file.
+  read_optional_field(in, "telegram_update_offset", state.telegram_update_offset);
 }
 
 std::string encode_state(const monitor_state& state) {

@@ -109,8 +109,7 @@ std::optional<bot_command> parse_command(std::string_view text, std::string_view
   if (name.empty() || name.size() > longest_command_name
       || !std::all_of(name.begin(), name.end(), is_command_character))
     return std::nullopt;
-  if (at != std::string_view::npos
-      && lowercase(word.substr(at + 1)) != lowercase(bot_username))
+  if (at != std::string_view::npos && lowercase(word.substr(at + 1)) != lowercase(bot_username))
     return std::nullopt;
   bot_command command;
   command.name = lowercase(name);
@@ -211,8 +210,8 @@ std::vector<day_figures> days_of_history(const std::string& history_json) {
   };
   for (const auto& day : *listed)
     if (day.is_object())
-      days.push_back({string_member(day, "date"), number(day, "rx_bytes"),
-                      number(day, "tx_bytes"), number(day, "counted_bytes")});
+      days.push_back({string_member(day, "date"), number(day, "rx_bytes"), number(day, "tx_bytes"),
+                      number(day, "counted_bytes")});
   return days;
 }
 

@@ -51,10 +51,10 @@ void after_failure(self_pointer self, const poll_verdict& verdict) {
       if (state.failures == 1)
         log->warn("Telegram did not answer a command poll ({}); retried with back-off",
                   verdict.reason);
-      const auto delay =
-        verdict.retry_after
-          ? std::chrono::milliseconds{*verdict.retry_after}
-          : backoff_delay(state.failures, state.settings.jitter ? state.settings.jitter() : 0.0);
+      const auto delay = verdict.retry_after
+                           ? std::chrono::milliseconds{*verdict.retry_after}
+                           : backoff_delay(state.failures,
+                                           state.settings.jitter ? state.settings.jitter() : 0.0);
       call_again_after(self, delay);
       return;
     }
@@ -114,8 +114,8 @@ void send_answer(self_pointer self, std::vector<pending_answer> answers, std::si
 }
 
 // /calibrate with an amount it can read: accounting applies it and raises the notice.
-void calibrate_and_answer(self_pointer self, std::vector<pending_answer> answers,
-                          std::size_t index, std::uint64_t used_bytes) {
+void calibrate_and_answer(self_pointer self, std::vector<pending_answer> answers, std::size_t index,
+                          std::uint64_t used_bytes) {
   const auto& settings = self->state.settings;
   const auto request_id = fmt::format("telegram-{}", answers[index].update_id);
   self->request(settings.accounting, caf::infinite, calibrate_atom_v, used_bytes, request_id)
@@ -190,7 +190,8 @@ void take_updates(self_pointer self, const std::vector<bot_update>& updates, boo
         if (state.foreign_chats_logged.insert(update.chat_id).second)
           settings.log->warn("messages from chat {}{} are ignored: it is not in TELEGRAM_CHAT_ID",
                              update.chat_id,
-                             update.chat_username.empty() ? "" : " (@" + update.chat_username + ")");
+                             update.chat_username.empty() ? ""
+                                                          : " (@" + update.chat_username + ")");
         break;
       case verdict::stale:
         settings.log->info("a command from chat {} sent at {} waited at Telegram while the "

@@ -63,10 +63,10 @@ std::string prometheus_text(const std::optional<published_figures>& figures,
            "When the billing cycle ends.",
            value_line("traffic_monitor_cycle_end_timestamp_seconds",
                       to_epoch_seconds(usage.cycle.end)));
-    if (figures->has_projection)
+    if (figures->outlook.full_days > 0)
       family(page, "traffic_monitor_projected_cycle_bytes", "gauge",
              "Counted bytes projected at the end of the cycle from the recent daily average.",
-             value_line("traffic_monitor_projected_cycle_bytes", figures->projected_bytes));
+             value_line("traffic_monitor_projected_cycle_bytes", figures->outlook.projected_bytes));
     family(page, "traffic_monitor_last_sample_timestamp_seconds", "gauge",
            "When the counters were last read.",
            value_line("traffic_monitor_last_sample_timestamp_seconds",

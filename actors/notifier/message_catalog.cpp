@@ -1,5 +1,6 @@
 #include "actors/notifier/message_catalog.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <iterator>
@@ -65,6 +66,22 @@ enum class phrase : std::size_t {
   wrong_clock,
   skipped_cycles,  // {0}: how many, {1}: first day, {2}: last day
   undated_traffic, // {0}: amount
+  status_title,
+  remaining,   // {0}: amount
+  last_sample, // {0}: local time
+  limit_in_force,
+  history_title, // {0}: how many days at most
+  history_day,   // {0}: date, {1}: counted, {2}: received, {3}: sent
+  history_empty,
+  help_title,
+  status_command,
+  report_command,
+  history_command,
+  calibrate_command,
+  help_command,
+  calibrated_answer, // {0}: counted before, {1}: counted now
+  amount_refused,    // {0}: the text given, {1}: the default unit
+  no_figures,
   count
 };
 
@@ -156,6 +173,32 @@ constexpr translation catalogue[] = {
    "Cycles skipped while the monitor was stopped: {0} ({1} to {2})"},
   {phrase::undated_traffic, "日期未知的流量（监控停止期间产生，已计入新周期）：{0}",
    "Traffic of unknown date (while stopped), counted in the new cycle: {0}"},
+  {phrase::status_title, "📍 流量状态", "📍 Traffic status"},
+  {phrase::remaining, "剩余额度：{0}", "Left in the quota: {0}"},
+  {phrase::last_sample, "最近一次读数：{0}", "Last reading: {0}"},
+  {phrase::limit_in_force,
+   "🛑 已达到流量限制（LIMIT_PERCENT），宿主机应已执行限制操作。",
+   "🛑 Over the traffic limit (LIMIT_PERCENT): the host should be acting on it."},
+  {phrase::history_title, "🗓 最近 {0} 天的流量（计入额度的部分）",
+   "🗓 Traffic of the last {0} days (as counted)"},
+  {phrase::history_day, "{0}：{1}（rx {2}，tx {3}）", "{0}: {1} (rx {2}, tx {3})"},
+  {phrase::history_empty, "本周期还没有按日记录的流量。", "No day of this cycle is recorded yet."},
+  {phrase::help_title, "可用命令：", "Commands:"},
+  {phrase::status_command, "本周期的用量、额度和预测", "this cycle's usage, quota and projection"},
+  {phrase::report_command, "立即发送流量报告", "the traffic report, now"},
+  {phrase::history_command, "最近 7 天每天的流量", "the traffic of each of the last 7 days"},
+  {phrase::calibrate_command, "按服务商的数字校准用量，例如 /calibrate 312.5GB",
+   "set the usage to the provider's figure, such as /calibrate 312.5GB"},
+  {phrase::help_command, "显示本列表", "this list"},
+  {phrase::calibrated_answer, "🎯 已校准：{0} → {1}。每个通知目标都会收到校准通知。",
+   "🎯 Calibrated: {0} → {1}. Every notification target gets the notice."},
+  {phrase::amount_refused,
+   "❌ “{0}” 不是用量。请给出服务商显示的本周期用量，例如 /calibrate 312.5GB 或 /calibrate "
+   "1.2 TiB（不带单位时按 {1} 计）。",
+   "❌ \"{0}\" is not an amount. Give the provider's figure for this cycle, such as /calibrate "
+   "312.5GB or /calibrate 1.2 TiB (without a unit: {1})."},
+  {phrase::no_figures, "还没有数据：第一次读数尚未完成。",
+   "No figures yet: the first reading is still to come."},
 };
 
 // The arguments a template uses, one bit per "{i}"; -1 when a brace is not part of one, which
@@ -374,6 +417,36 @@ std::string changed_message(const event& e, const message_builder& m) {
      m.say(e.wrong_clock ? phrase::wrong_clock : phrase::settings_changed)});
 }
 
+std::string status_answer(const published_figures& figures, const message_builder& m) {
+  const auto& usage = figures.usage;
+  std::vector<std::string> lines{m.say(phrase::status_title),
+                                 m.identity(),
+                                 m.used(),
+                                 m.say(phrase::remaining,
+                                       m.amount(usage.quota_bytes > usage.counted_bytes
+                                                  ? usage.quota_bytes - usage.counted_bytes
+                                                  : 0)),
+                                 m.received_and_sent(),
+                                 m.cycle(phrase::cycle),
+                                 m.remaining_days()};
+  lines.push_back(figures.outlook.full_days > 0 ? m.projection() : m.say(phrase::no_projection));
+  lines.push_back(m.say(phrase::daily_budget, m.amount(figures.outlook.daily_budget_bytes)));
+  lines.push_back(m.say(phrase::last_sample, local_minute(figures.last_sample_at)));
+  if (figures.limit_reached)
+    lines.push_back(m.say(phrase::limit_in_force));
+  return joined_lines(lines);
+}
+
+// The figures as an open cycle's report raised at `now` would carry them.
+event report_of(const published_figures& figures, moment now) {
+  event report;
+  report.kind = event_kind::usage_report;
+  report.raised_at = now;
+  report.usage = figures.usage;
+  report.outlook = figures.outlook;
+  return report;
+}
+
 std::string state_reset_message(const event& e, const message_builder& m) {
   return joined_lines(
     {m.say(phrase::state_reset_title),
@@ -408,6 +481,63 @@ std::string format_message(const event& e, const message_context& context) {
   }
   // Only a corrupted kind gets here; a report at least tells the owner something.
   return report_message(e, m);
+}
+
+std::vector<command_description> command_menu(message_language language) {
+  return {{"status", text_of(phrase::status_command, language)},
+          {"report", text_of(phrase::report_command, language)},
+          {"history", text_of(phrase::history_command, language)},
+          {"calibrate", text_of(phrase::calibrate_command, language)},
+          {"help", text_of(phrase::help_command, language)}};
+}
+
+std::string format_status_answer(const published_figures& figures, const message_context& context,
+                                 moment now) {
+  const auto report = report_of(figures, now);
+  return status_answer(figures, message_builder{report, context});
+}
+
+std::string format_report_answer(const published_figures& figures, const message_context& context,
+                                 moment now) {
+  return format_message(report_of(figures, now), context);
+}
+
+std::string format_history_answer(const std::vector<day_figures>& days,
+                                  const message_context& context) {
+  const event none;
+  const message_builder m{none, context};
+  std::vector<std::string> lines{m.say(phrase::history_title, days_in_history_answer),
+                                 m.identity()};
+  const auto shown = std::min(days.size(), days_in_history_answer);
+  for (auto day = days.end() - static_cast<std::ptrdiff_t>(shown); day != days.end(); ++day)
+    lines.push_back(m.say(phrase::history_day, day->date, m.amount(day->counted_bytes),
+                          m.amount(day->rx_bytes), m.amount(day->tx_bytes)));
+  if (days.empty())
+    lines.push_back(m.say(phrase::history_empty));
+  return joined_lines(lines);
+}
+
+std::string format_help_answer(message_language language) {
+  std::vector<std::string> lines{text_of(phrase::help_title, language)};
+  for (const auto& entry : command_menu(language))
+    lines.push_back(fmt::format("/{} – {}", entry.command, entry.description));
+  return joined_lines(lines);
+}
+
+std::string format_calibrated_answer(std::uint64_t before_bytes, std::uint64_t now_bytes,
+                                     const message_context& context) {
+  return fmt::format(fmt::runtime(text_of(phrase::calibrated_answer, context.language)),
+                     format_amount(before_bytes, context.unit),
+                     format_amount(now_bytes, context.unit));
+}
+
+std::string format_amount_refused(std::string_view given, const message_context& context) {
+  return fmt::format(fmt::runtime(text_of(phrase::amount_refused, context.language)), given,
+                     context.unit.name);
+}
+
+std::string format_no_figures(message_language language) {
+  return text_of(phrase::no_figures, language);
 }
 
 std::string format_amount(std::uint64_t bytes, const traffic_unit& unit) {

@@ -1,8 +1,11 @@
 // Every sentence the monitor sends to people, in Chinese and English, kept in one place.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "messages/types.hpp"
 
@@ -33,6 +36,53 @@ struct message_context {
 // the notice is late, the traffic of unknown date; a changed cycle gives its old and new bounds as
 // local times and why it changed. Every message has at most 14 lines.
 std::string format_message(const event& e, const message_context& context);
+
+// Answers to the Telegram commands. Each names the host and its address like the messages do.
+
+// A command of the bot's menu and of its help answer, with what it does.
+struct command_description {
+  std::string command;
+  std::string description;
+};
+
+std::vector<command_description> command_menu(message_language language);
+
+// /status: used / quota / percent, what is left, rx and tx, the cycle, days left, the
+// projection (or that there is none yet), the daily budget, the last reading's local time,
+// and whether the limit is in force.
+std::string format_status_answer(const published_figures& figures, const message_context& context,
+                                 moment now);
+
+// /report: the report that would be sent at `now`.
+std::string format_report_answer(const published_figures& figures, const message_context& context,
+                                 moment now);
+
+// One day of `history --json`.
+struct day_figures {
+  std::string date;
+  std::uint64_t rx_bytes = 0;
+  std::uint64_t tx_bytes = 0;
+  std::uint64_t counted_bytes = 0;
+};
+
+constexpr std::size_t days_in_history_answer = 7;
+
+// /history: the last days_in_history_answer of `days` (ascending), a line each.
+std::string format_history_answer(const std::vector<day_figures>& days,
+                                  const message_context& context);
+
+// /help, /start and unknown commands: the commands with their descriptions.
+std::string format_help_answer(message_language language);
+
+// /calibrate, applied: the counted usage before and after.
+std::string format_calibrated_answer(std::uint64_t before_bytes, std::uint64_t now_bytes,
+                                     const message_context& context);
+
+// /calibrate with `given`, which is no amount: what to give instead.
+std::string format_amount_refused(std::string_view given, const message_context& context);
+
+// Any command before accounting published its first figures.
+std::string format_no_figures(message_language language);
 
 // "12.34 GiB": bytes in the unit, two decimals, the unit's true name.
 std::string format_amount(std::uint64_t bytes, const traffic_unit& unit);

@@ -15,11 +15,12 @@ using self_pointer = public_ip_actor::stateful_pointer<public_ip_state>;
 // A service that has not answered by then is taken for unreachable and the next one asked.
 constexpr std::chrono::seconds lookup_timeout{5};
 
-// The round is over: the notifier gets the address (the last one known when no service
-// named one) and the next round is timed.
+// The round is over: the listeners get the address (the last one known when no service named
+// one) and the next round is timed.
 void finish_round(self_pointer self) {
   const auto& state = self->state;
-  self->send(state.settings.notifier, public_ip_atom_v, state.address);
+  for (const auto& listener : state.settings.listeners)
+    self->send(listener, public_ip_atom_v, state.address);
   self->delayed_send(self,
                      state.address.empty() ? state.settings.lookup_retry
                                            : state.settings.lookup_every,

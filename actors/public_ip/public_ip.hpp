@@ -1,7 +1,7 @@
 // The public-IP lookup: asks the configured services for the host's public IPv4 address, one
 // after another until one names a valid address, again every 6 hours (every 5 minutes while
-// none is known), and tells the notifier after each round, so that the notifier is only about
-// delivery.
+// none is known), and tells the notifier (and the command poller) after each round, so that
+// the notifier is only about delivery.
 #pragma once
 
 #include <chrono>
@@ -22,8 +22,8 @@ struct public_ip_settings {
   // While no address is known yet, the next round comes sooner.
   std::chrono::seconds lookup_retry{300};
   std::shared_ptr<spdlog::logger> log;
-  // Receives the address after each round.
-  notifier_actor notifier;
+  // Receive the address after each round.
+  std::vector<address_listener_actor> listeners;
 };
 
 struct public_ip_state {

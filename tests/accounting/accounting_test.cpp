@@ -771,6 +771,50 @@ CAF_TEST(the figures are published with every change for the metrics listener) {
   CAF_REQUIRE_GREATER(published->size(), before);
   CAF_CHECK_EQUAL(published->back().usage.tx_bytes, 300u);
   CAF_CHECK_EQUAL(published->back().last_sample_at, on_disk().last_sample_at);
+  // The command poller asks for them as they are now.
+  proc.set_counters({{"eth0", 1000, 5400}});
+  pass(60s);
+  auto asking = self->request(subject, caf::infinite, figures_atom_v);
+  sched.run();
+  asking.receive([](
+                   const published_figures& asked) { CAF_CHECK_EQUAL(asked.usage.tx_bytes, 400u); },
+                 [](const caf::error& failure) { CAF_FAIL(caf::to_string(failure)); });
+}
+
+CAF_TEST(the telegram update offset is saved before it is confirmed and read back) {
+  start();
+  tell_cycle(february);
+  auto saving = self->request(subject, caf::infinite, offset_atom_v, std::int64_t{912345});
+  sched.run();
+  saving.receive([](bool saved) { CAF_CHECK(saved); },
+                 [](const caf::error& failure) { CAF_FAIL(caf::to_string(failure)); });
+  CAF_CHECK_EQUAL(on_disk().telegram_update_offset, 912345);
+  restart();
+  tell_cycle(february);
+  CAF_CHECK_EQUAL(on_disk().telegram_update_offset, 912345);
+}
+
+CAF_TEST(a calibration from the command poller is applied and its notice delivered) {
+  start();
+  tell_cycle(february);
+  proc.set_counters({{"eth0", 1000, 5000 + 2000}});
+  pass(60s);
+  event answered;
+  auto calibrating = self->request(subject, caf::infinite, calibrate_atom_v, std::uint64_t{9000},
+                                   std::string{"telegram-77"});
+  sched.run();
+  calibrating.receive([&](const event& calibrated) { answered = calibrated; },
+                      [](const caf::error& failure) { CAF_FAIL(caf::to_string(failure)); });
+  CAF_CHECK_EQUAL(answered.kind, event_kind::usage_calibrated);
+  CAF_CHECK_EQUAL(answered.calibrated_from_bytes, 2000u);
+  CAF_CHECK_EQUAL(answered.usage.counted_bytes, 9000u);
+  CAF_CHECK_EQUAL(delivered_of_kind(event_kind::usage_calibrated).id, answered.id);
+  // Beyond both thresholds: one alert, naming the higher.
+  CAF_CHECK_EQUAL(delivered->back().kind, event_kind::threshold_crossed);
+  CAF_CHECK_EQUAL(delivered->back().threshold_percent, 80_percent);
+  const auto state = on_disk();
+  CAF_CHECK_EQUAL(state.last_calibration_id, "telegram-77");
+  CAF_CHECK_EQUAL(current_usage(state, rules()).counted_bytes, 9000u);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -112,6 +112,7 @@ monitor_state rich_state() {
   state.forecast_alerted = true;
   state.last_calibration_id = "0123456789abcdef0123456789abcdef";
   state.over_limit_since = test::utc(2026, 3, 14, 15);
+  state.telegram_update_offset = 912345678;
   return state;
 }
 
@@ -350,6 +351,7 @@ CAF_TEST(a_version_2_file_is_read_without_calibration_history_or_forecast) {
   expected.forecast_alerted = false;
   expected.last_calibration_id.clear();
   expected.over_limit_since = moment{};
+  expected.telegram_update_offset = 0;
   // Version 2 had no events of the four kinds added with it.
   expected.outbox.resize(expected.outbox.size() - 4);
   for (auto& e : expected.outbox) {
@@ -361,8 +363,9 @@ CAF_TEST(a_version_2_file_is_read_without_calibration_history_or_forecast) {
   }
   const auto decoded = decode_state(edited([](json& document) {
     document["schema_version"] = 2;
-    for (const char* key : {"cycle_adjustment_bytes", "days", "days_since", "previous_cycle",
-                            "forecast_alerted", "last_calibration_id", "over_limit_since"})
+    for (const char* key :
+         {"cycle_adjustment_bytes", "days", "days_since", "previous_cycle", "forecast_alerted",
+          "last_calibration_id", "over_limit_since", "telegram_update_offset"})
       document.erase(key);
     for (int i = 0; i < 4; ++i)
       document["outbox"].erase(document["outbox"].size() - 1);
@@ -443,6 +446,8 @@ CAF_TEST(decode_rejects_mistyped_fields_naming_them) {
     {"/forecast_alerted", 1},
     {"/last_calibration_id", 5},
     {"/over_limit_since", "now"},
+    {"/telegram_update_offset", "12"},
+    {"/telegram_update_offset", 1.5},
     {"/outbox/0/detail", nullptr},
     {"/outbox/5/previous_cycle/start", "x"},
     {"/outbox/5/wrong_clock", "yes"},

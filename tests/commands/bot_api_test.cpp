@@ -143,7 +143,8 @@ CAF_TEST(getMe gives the bot name) {
 
 CAF_TEST(a conflict a refused token and failures get their own verdicts) {
   const auto conflict = judge_poll_reply(
-    {409, R"({"ok":false,"error_code":409,"description":"Conflict: terminated by other getUpdates request"})",
+    {409,
+     R"({"ok":false,"error_code":409,"description":"Conflict: terminated by other getUpdates request"})",
      {}});
   CAF_CHECK(conflict.action == next_step::conflict);
   CAF_CHECK(contains(conflict.reason, "terminated by other getUpdates"));
@@ -152,9 +153,11 @@ CAF_TEST(a conflict a refused token and failures get their own verdicts) {
     {429, R"({"ok":false,"parameters":{"retry_after":17}})", {}});
   CAF_CHECK(limited.action == next_step::retry);
   CAF_CHECK(limited.retry_after == std::optional<std::chrono::seconds>{17s});
-  for (const http_response& failed : std::vector<http_response>{
-         {0, {}, "Connection refused"}, {502, "<html>", {}}, {404, "Not Found", {}},
-         {200, "<html>proxy</html>", {}}, {200, R"({"ok":true})", {}}}) {
+  for (const http_response& failed : std::vector<http_response>{{0, {}, "Connection refused"},
+                                                                {502, "<html>", {}},
+                                                                {404, "Not Found", {}},
+                                                                {200, "<html>proxy</html>", {}},
+                                                                {200, R"({"ok":true})", {}}}) {
     CAF_MESSAGE("status " << failed.status << " body " << failed.body);
     CAF_CHECK(judge_poll_reply(failed).action == next_step::retry);
   }
@@ -184,28 +187,27 @@ CAF_TEST(requests name the method and hold the poll open) {
 CAF_TEST(only configured chats are answered) {
   const auto now = test::at(1764547200);
   const std::vector<std::string> allowed{"123456", "@Ops_Channel"};
-  const auto mine = judge_update(message_from("123456", "/status", now), allowed, "Quota_Bot",
-                                 now, true);
+  const auto mine = judge_update(message_from("123456", "/status", now), allowed, "Quota_Bot", now,
+                                 true);
   CAF_CHECK(mine.action == verdict::answer);
   CAF_CHECK(mine.command.kind == bot_command_kind::status);
   const auto channel = judge_update(message_from("-1001", "/report", now, "ops_channel"), allowed,
                                     "Quota_Bot", now, true);
   CAF_CHECK(channel.action == verdict::answer);
-  CAF_CHECK(judge_update(message_from("654321", "/status", now), allowed, "Quota_Bot", now, false)
-              .action
-            == verdict::foreign_chat);
+  CAF_CHECK(
+    judge_update(message_from("654321", "/status", now), allowed, "Quota_Bot", now, false).action
+    == verdict::foreign_chat);
   // A stranger is named in the log even when the text is no command.
-  CAF_CHECK(judge_update(message_from("-1001", "hi", now, "other"), allowed, "Quota_Bot", now,
-                         false)
-              .action
-            == verdict::foreign_chat);
-  CAF_CHECK(judge_update(message_from("123456", "thanks", now), allowed, "Quota_Bot", now, false)
-              .action
-            == verdict::ignore);
-  CAF_CHECK(judge_update(message_from("123456", "/status@Other_Bot", now), allowed, "Quota_Bot",
-                         now, false)
-              .action
-            == verdict::ignore);
+  CAF_CHECK(
+    judge_update(message_from("-1001", "hi", now, "other"), allowed, "Quota_Bot", now, false).action
+    == verdict::foreign_chat);
+  CAF_CHECK(
+    judge_update(message_from("123456", "thanks", now), allowed, "Quota_Bot", now, false).action
+    == verdict::ignore);
+  CAF_CHECK(
+    judge_update(message_from("123456", "/status@Other_Bot", now), allowed, "Quota_Bot", now, false)
+      .action
+    == verdict::ignore);
   bot_update edit;
   edit.update_id = 3;
   CAF_CHECK(judge_update(edit, allowed, "Quota_Bot", now, true).action == verdict::ignore);
@@ -276,8 +278,7 @@ CAF_TEST(status and report are answered from the figures) {
   CAF_CHECK(contains(limited, "Forecast: not enough data yet"));
   bot_command report;
   report.kind = bot_command_kind::report;
-  CAF_CHECK(answer_for(report, some_figures(), english(), now).rfind("📊 Traffic report\n", 0)
-            == 0);
+  CAF_CHECK(answer_for(report, some_figures(), english(), now).rfind("📊 Traffic report\n", 0) == 0);
   CAF_CHECK_EQUAL(answer_for(report, std::nullopt, english(), now),
                   "No figures yet: the first reading is still to come.");
 }

@@ -35,7 +35,8 @@ struct bot_api {
   std::vector<call> calls;
   std::deque<http_response> polls;
   std::deque<http_response> sends;
-  http_response me{200, R"({"ok":true,"result":{"id":1,"is_bot":true,"username":"Quota_Bot"}})",
+  http_response me{200,
+                   R"({"ok":true,"result":{"id":1,"is_bot":true,"username":"Quota_Bot"}})",
                    {}};
   caf::typed_response_promise<http_response> held;
   bool holding = false;
@@ -295,7 +296,9 @@ CAF_TEST(the offset saved survives a restart and no command is answered twice) {
   test::fake_proc proc;
   proc.set_counters({{"eth0", 1000, 5000}});
   auto spawn_accounting = [&] {
-    auto sampler_handle = sys.spawn(sampler, sampler_settings{proc.root(), {"eth0"}, wall(),
+    auto sampler_handle = sys.spawn(sampler, sampler_settings{proc.root(),
+                                                              {"eth0"},
+                                                              wall(),
                                                               logger("sampler")});
     others.push_back(caf::actor_cast<caf::actor>(sampler_handle));
     auto delivered = std::make_shared<std::vector<event>>();
@@ -319,7 +322,8 @@ CAF_TEST(the offset saved survives a restart and no command is answered twice) {
     };
     const auto offset = settings.loaded.state.telegram_update_offset;
     accounts = sys.spawn(accounting, std::move(settings));
-    self->send(accounts, cycle_atom_v, cycle_bounds{test::utc(2026, 11, 1), test::utc(2026, 12, 1)});
+    self->send(accounts, cycle_atom_v,
+               cycle_bounds{test::utc(2026, 11, 1), test::utc(2026, 12, 1)});
     sched.run();
     return offset;
   };
@@ -389,9 +393,9 @@ CAF_TEST(failed polls back off and one warning covers the streak) {
 
 CAF_TEST(calibrate goes to accounting and a bad amount gets what to give) {
   start();
-  release(updates({update(1, 1001, "/calibrate 312.5", now()),
-                   update(2, 1001, "/calibrate lots", now()),
-                   update(3, 1001, "/calibrate", now())}));
+  release(
+    updates({update(1, 1001, "/calibrate 312.5", now()), update(2, 1001, "/calibrate lots", now()),
+             update(3, 1001, "/calibrate", now())}));
   CAF_CHECK_EQUAL(record->calibrations, std::vector<std::uint64_t>{312'500'000'000});
   const auto answers = api->answers();
   CAF_REQUIRE_EQUAL(answers.size(), 3u);
@@ -406,9 +410,9 @@ CAF_TEST(before the first cycle there are no figures and nothing to calibrate) {
   start();
   release(updates({update(1, 1001, "/status", now()), update(2, 1001, "/calibrate 5GB", now())}));
   CAF_CHECK(record->calibrations.empty());
-  CAF_CHECK_EQUAL(api->answers(),
-                  (std::vector<std::string>{"No figures yet: the first reading is still to come.",
-                                            "No figures yet: the first reading is still to come."}));
+  CAF_CHECK_EQUAL(api->answers(), (std::vector<std::string>{
+                                    "No figures yet: the first reading is still to come.",
+                                    "No figures yet: the first reading is still to come."}));
 }
 
 CAF_TEST(an answer that fails is sent once more and a second failure is logged) {

@@ -3,8 +3,10 @@
 the Docker image (deploy/check.sh). Standard library only.
 
 POST .../bot<token>/sendMessage is answered as Telegram answers an accepted message, unless
-the test queued other answers or a fault; every other request gets Telegram's 404 answer, but
-a GET of /ip answers a public address in plain text, as a public-IP service does.
+the test queued other answers or a fault. getMe names the bot, setMyCommands is accepted, and
+getUpdates is a long poll: held open until a test sends a message or its timeout passes, and
+answered with the messages from its offset on. Every other request gets Telegram's 404 answer,
+but a GET of /ip answers a public address in plain text, as a public-IP service does.
 
 Run as a program it serves until SIGTERM or --lifetime seconds, appends
 {"path": ..., "body": <the JSON body>} as one line per accepted message to the record file,
@@ -22,6 +24,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 SEND_MESSAGE_PATH = re.compile(r"^/bot[0-9]+:[A-Za-z0-9_-]+/sendMessage$")
+BOT_METHOD_PATH = re.compile(r"^/bot[0-9]+:[A-Za-z0-9_-]+/(getMe|setMyCommands|getUpdates)$")
+BOT_NAME = "QuotaE2EBot"
 NOT_FOUND = (404, {"ok": False, "error_code": 404, "description": "Not Found"})
 
 
@@ -52,9 +56,26 @@ class FakeTelegram:
         self.record_path = record_path
         if record_path:
             open(record_path, "w", encoding="utf-8").close()
+        # The bot's side: every update sent so far (confirmed ones are dropped as Telegram does
+        # when a poll's offset passes them), each getUpdates call as {"offset", "at", "peer"},
+        # the setMyCommands bodies, and answers that replace the normal ones while set.
+        self.updates = []
+        self.every_update = []
+        self.next_update_id = 700
+        self.polls = []
+        self.menus = []
+        self.poll_answer = None
+        self.me_answer = None
+        # The longest a poll is held, whatever timeout the client asks for.
+        self.longest_hold = 50
+        self.closing = False
+        self.arrived = threading.Condition(self.lock)
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Keeps connections open between requests, as Telegram does.
+            protocol_version = "HTTP/1.1"
+
             def log_message(self, *args):
                 pass
 
@@ -72,6 +93,10 @@ class FakeTelegram:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)
+                method = BOT_METHOD_PATH.match(self.path)
+                if method:
+                    fake.reply(self, *fake.bot_method(method.group(1), body, self.client_address))
+                    return
                 if fake.misbehave(self):
                     return
                 fake.reply(self, *fake.answer(self.path, body))
@@ -107,6 +132,54 @@ class FakeTelegram:
             return 200, {"ok": True, "result": {
                 "message_id": len(self.messages), "date": int(time.time()),
                 "chat": {"id": payload.get("chat_id")}, "text": payload.get("text")}}
+
+    def bot_method(self, method, body, peer):
+        """The (status, json body) for getMe, setMyCommands or getUpdates."""
+        try:
+            payload = json.loads(body or b"{}")
+        except ValueError:
+            return 400, {"ok": False, "error_code": 400, "description": "Bad Request"}
+        if method == "getMe":
+            return self.me_answer or (200, {"ok": True, "result": {
+                "id": 4242, "is_bot": True, "first_name": "Quota", "username": BOT_NAME}})
+        if method == "setMyCommands":
+            with self.lock:
+                self.menus.append(payload)
+            return 200, {"ok": True, "result": True}
+        offset = payload.get("offset", 0)
+        hold = min(payload.get("timeout", 0), self.longest_hold)
+        deadline = time.monotonic() + hold
+        with self.lock:
+            self.polls.append({"offset": offset, "at": time.monotonic(), "peer": peer})
+            if self.poll_answer is not None:
+                return self.poll_answer
+            # An offset confirms every update before it, for good.
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+            while not self.updates and not self.closing:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self.arrived.wait(left)
+            return 200, {"ok": True, "result": list(self.updates)}
+
+    def send_command(self, chat_id, text, date=None):
+        """A message in `chat_id` that the bot will receive; returns its update_id."""
+        with self.lock:
+            update_id = self.next_update_id
+            self.next_update_id += 1
+            update = {"update_id": update_id, "message": {
+                "message_id": update_id, "date": int(date if date is not None else time.time()),
+                "chat": {"id": int(chat_id), "type": "private"}, "text": text}}
+            self.updates.append(update)
+            self.every_update.append(update)
+            self.arrived.notify_all()
+        return update_id
+
+    def forget_confirmations(self):
+        """Holds every update sent so far again, as if no poll had confirmed any."""
+        with self.lock:
+            self.updates = list(self.every_update)
+            self.arrived.notify_all()
 
     @staticmethod
     def reply(handler, status, payload):
@@ -162,6 +235,9 @@ class FakeTelegram:
             return [m["text"] for m in self.messages if str(m.get("chat_id")) == chat_id]
 
     def close(self):
+        with self.lock:
+            self.closing = True
+            self.arrived.notify_all()
         self.server.shutdown()
         self.server.server_close()
 

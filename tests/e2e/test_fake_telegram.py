@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import urllib.error
@@ -55,12 +56,38 @@ class FakeTelegramServer(unittest.TestCase):
                                             "body": {"chat_id": 42, "text": "héllo 你好"}}])
 
     def test_an_unknown_method_or_a_bad_body_is_refused_and_not_recorded(self):
-        self.assertEqual(post(f"{self.telegram.base_url}/bot{TOKEN}/getMe", b"{}")[0], 404)
+        self.assertEqual(post(f"{self.telegram.base_url}/bot{TOKEN}/getChat", b"{}")[0], 404)
         self.assertEqual(post(f"{self.telegram.base_url}/sendMessage", message("x"))[0], 404)
         self.assertEqual(post(self.send_url, b"{not json")[0], 400)
         self.assertEqual(len(self.telegram.requests), 3)
         self.assertEqual(self.telegram.texts(), [])
         self.assertEqual(self.recorded(), [])
+
+    def test_a_long_poll_is_held_until_a_message_and_an_offset_confirms_it(self):
+        updates_url = f"{self.telegram.base_url}/bot{TOKEN}/getUpdates"
+        self.assertEqual(post(f"{self.telegram.base_url}/bot{TOKEN}/getMe", b"{}")[1]["result"]
+                         ["username"], "QuotaE2EBot")
+        started = time.monotonic()
+        self.assertEqual(post(updates_url, json.dumps({"timeout": 1}).encode()),
+                         (200, {"ok": True, "result": []}))
+        self.assertGreaterEqual(time.monotonic() - started, 1)
+        answers = []
+        poller = threading.Thread(target=lambda: answers.append(
+            post(updates_url, json.dumps({"timeout": 30}).encode())))
+        poller.start()
+        time.sleep(0.3)
+        update_id = self.telegram.send_command("42", "/status")
+        poller.join(10)
+        status, answer = answers[0]
+        self.assertEqual(status, 200)
+        self.assertEqual([u["update_id"] for u in answer["result"]], [update_id])
+        self.assertEqual(answer["result"][0]["message"]["text"], "/status")
+        # Not confirmed yet: the same again; then an offset past it confirms it.
+        held_again = post(updates_url, json.dumps({"timeout": 0}).encode())[1]["result"]
+        self.assertEqual(len(held_again), 1)
+        confirmed = post(updates_url, json.dumps({"timeout": 0, "offset": update_id + 1}).encode())
+        self.assertEqual(confirmed[1]["result"], [])
+        self.assertEqual([p["offset"] for p in self.telegram.polls], [0, 0, 0, update_id + 1])
 
     def test_queued_answers_come_first_then_messages_are_accepted(self):
         refused = (429, {"ok": False, "error_code": 429, "description": "Too Many Requests"})

@@ -90,6 +90,7 @@ variables all_set_to(const std::string& value) {
 const std::string default_description = "TELEGRAM_BOT_TOKEN=(none)\n"
                                         "TELEGRAM_CHAT_ID=(none)\n"
                                         "TELEGRAM_API_BASE=https://api.telegram.org\n"
+                                        "TELEGRAM_COMMANDS=off\n"
                                         "NOTIFY_URLS=(none)\n"
                                         "TRAFFIC_DIRECTION=outbound\n"
                                         "TRAFFIC_UNIT=GiB\n"
@@ -186,6 +187,21 @@ CAF_TEST(the forecast alert is on or off) {
   CAF_CHECK(
     describe_config(parsed({{"FORECAST_ALERT", "OFF"}}), test::at(0)).find("FORECAST_ALERT=off\n")
     != std::string::npos);
+}
+
+CAF_TEST(telegram commands are on or off and need the bot and its chats) {
+  CAF_CHECK(!parsed({}).telegram_commands);
+  const variables bot{{"TELEGRAM_BOT_TOKEN", good_token}, {"TELEGRAM_CHAT_ID", "123456"}};
+  auto enabled = bot;
+  enabled["TELEGRAM_COMMANDS"] = "On";
+  CAF_CHECK(parsed(enabled).telegram_commands);
+  CAF_CHECK_EQUAL(refusal("TELEGRAM_COMMANDS", "yes", bot),
+                  "TELEGRAM_COMMANDS=\"yes\" is not valid: expected on or off.");
+  CAF_CHECK_EQUAL(refusal("TELEGRAM_COMMANDS", "on"),
+                  "TELEGRAM_COMMANDS=\"on\" needs TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID: "
+                  "commands are read from the bot's chats and answered only in "
+                  "TELEGRAM_CHAT_ID's; expected both set, or TELEGRAM_COMMANDS=off.");
+  CAF_CHECK(!parsed({{"TELEGRAM_COMMANDS", "off"}}).telegram_commands);
 }
 
 CAF_TEST(the limit is one percentage above zero or none) {
@@ -940,6 +956,7 @@ CAF_TEST(description shows effective values) {
   auto settings = parsed({{"TELEGRAM_BOT_TOKEN", good_token},
                           {"TELEGRAM_CHAT_ID", "-100123,@my_channel"},
                           {"TELEGRAM_API_BASE", "http://127.0.0.1:9000/"},
+                          {"TELEGRAM_COMMANDS", "ON"},
                           {"NOTIFY_URLS", "wecombot://wecomkey123,ntfy://127.0.0.1:8080/alerts"},
                           {"METRICS_LISTEN", "[::1]:9841"},
                           {"METRICS_TOKEN", "s3cret-metrics-token-0123"},
@@ -969,6 +986,7 @@ CAF_TEST(description shows effective values) {
                   "TELEGRAM_BOT_TOKEN=987654321:***\n"
                   "TELEGRAM_CHAT_ID=-100123,@my_channel\n"
                   "TELEGRAM_API_BASE=http://127.0.0.1:9000\n"
+                  "TELEGRAM_COMMANDS=on\n"
                   "NOTIFY_URLS=wecombot://***,ntfy://127.0.0.1:8080/***\n"
                   "TRAFFIC_DIRECTION=max\n"
                   "TRAFFIC_UNIT=GB\n"

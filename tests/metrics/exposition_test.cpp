@@ -16,8 +16,8 @@ published_figures figures() {
   f.usage.tx_bytes = 3000;
   f.usage.counted_bytes = 2500;
   f.usage.quota_bytes = 10000;
-  f.has_projection = true;
-  f.projected_bytes = 9000;
+  f.outlook.full_days = 3;
+  f.outlook.projected_bytes = 9000;
   f.last_sample_at = test::at(1764604800);
   f.events_pending = 2;
   f.limit_reached = true;
@@ -64,7 +64,7 @@ CAF_TEST(every figure is a sample with its help and type) {
 
 CAF_TEST(a projection only when there is one and the limit as 0 below it) {
   auto early = figures();
-  early.has_projection = false;
+  early.outlook.full_days = 0;
   early.limit_reached = false;
   const auto page = prometheus_text(early, {}, "0.1.0");
   CAF_CHECK_EQUAL(page.find("traffic_monitor_projected_cycle_bytes"), std::string::npos);

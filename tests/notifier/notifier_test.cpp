@@ -158,7 +158,7 @@ struct fixture : test::actor_fixture {
     lookup.urls = std::move(urls);
     lookup.client = client ? client : keep(sys.spawn(http_client, transport_of(ip_service)));
     lookup.log = logger("public_ip");
-    lookup.notifier = subject;
+    lookup.listeners.push_back(subject);
     keep(sys.spawn(public_ip, std::move(lookup)));
     sched.run();
   }
