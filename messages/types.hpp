@@ -223,6 +223,7 @@ struct http_request {
   std::string content_type = "application/json";
   // More header lines ("Title: …") of a POST.
   std::vector<std::string> headers;
+  // 0: none of its own; the total timeout bounds the connecting too.
   std::chrono::seconds connect_timeout{10};
   std::chrono::seconds total_timeout{30};
   bool ipv4_only = false;

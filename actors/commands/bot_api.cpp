@@ -166,6 +166,9 @@ http_request get_updates_request(const std::string& api_base, const std::string&
   auto request = bot_request(api_base, token, "getUpdates", std::move(body));
   // Room beyond the hold for a slow network; a reply later than that is a lost connection.
   request.total_timeout = long_poll_hold + std::chrono::seconds{20};
+  // libcurl 7.88 keeps a connect timeout's timer armed after the connection is made, also on
+  // a reused one, and wakes for it once per poll; the total timeout bounds connecting alone.
+  request.connect_timeout = std::chrono::seconds{0};
   return request;
 }
 

@@ -173,6 +173,7 @@ CAF_TEST(requests name the method and hold the poll open) {
   CAF_CHECK_EQUAL(body.at("timeout").get<int>(), 50);
   CAF_CHECK_EQUAL(body.at("allowed_updates").dump(), R"(["message","channel_post"])");
   CAF_CHECK(first.total_timeout > long_poll_hold);
+  CAF_CHECK_EQUAL(first.connect_timeout.count(), 0);
   const auto later = nlohmann::json::parse(get_updates_request("b", "t", 42).body);
   CAF_CHECK_EQUAL(later.at("offset").get<std::int64_t>(), 42);
   const auto menu = nlohmann::json::parse(

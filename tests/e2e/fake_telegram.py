@@ -73,8 +73,10 @@ class FakeTelegram:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            # Keeps connections open between requests, as Telegram does.
+            # Keeps connections open between requests, as Telegram does, and sends each reply
+            # whole in one write, as a server in front of the Bot API does with small ones.
             protocol_version = "HTTP/1.1"
+            wbufsize = 1 << 16
 
             def log_message(self, *args):
                 pass
