@@ -2,8 +2,9 @@
 # by hand. Defines CAF::core (libcaf_core), CAF::io (libcaf_io, the network layer) and CAF::test
 # (the header-only unit-test framework).
 find_path(CAF_INCLUDE_DIR caf/all.hpp)
-find_library(CAF_CORE_LIBRARY caf_core)
-find_library(CAF_IO_LIBRARY caf_io)
+# The static libraries of a lean build (in CMAKE_PREFIX_PATH) are named *_static.
+find_library(CAF_CORE_LIBRARY NAMES caf_core_static caf_core)
+find_library(CAF_IO_LIBRARY NAMES caf_io_static caf_io)
 
 if(CAF_INCLUDE_DIR AND EXISTS "${CAF_INCLUDE_DIR}/caf/config.hpp")
   file(STRINGS "${CAF_INCLUDE_DIR}/caf/config.hpp" caf_version_line
@@ -21,11 +22,11 @@ find_package_handle_standard_args(CAF
   VERSION_VAR CAF_VERSION)
 
 if(CAF_FOUND AND NOT TARGET CAF::core)
-  add_library(CAF::core SHARED IMPORTED)
+  add_library(CAF::core UNKNOWN IMPORTED)
   set_target_properties(CAF::core PROPERTIES
     IMPORTED_LOCATION "${CAF_CORE_LIBRARY}"
     INTERFACE_INCLUDE_DIRECTORIES "${CAF_INCLUDE_DIR}")
-  add_library(CAF::io SHARED IMPORTED)
+  add_library(CAF::io UNKNOWN IMPORTED)
   set_target_properties(CAF::io PROPERTIES
     IMPORTED_LOCATION "${CAF_IO_LIBRARY}"
     INTERFACE_LINK_LIBRARIES CAF::core)

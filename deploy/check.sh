@@ -2,8 +2,9 @@
 # Builds the image from deploy/Dockerfile and proves that it and deploy/docker-compose.yml work:
 # what the image holds and its size, the binary in it, and the compose service as shipped (with
 # an env file in place of the Telegram placeholders) run against a fake Telegram server on
-# 127.0.0.1 until it is healthy and has sent its start-up message. Prints the image size and
-# exits non-zero at the first failed check.
+# 127.0.0.1 until it is healthy and has sent its start-up message; the image's binary, taken
+# out of it, loads only the libraries the image's label names and passes the end-to-end tests.
+# Prints the image size and exits non-zero at the first failed check.
 #
 # The engine (Docker, or podman where no Docker engine answers) comes from
 # deploy/provision-engine.sh, which says how it is set up.
@@ -14,7 +15,7 @@ source deploy/provision-engine.sh
 readonly image=traffic-monitor:latest       # the name deploy/docker-compose.yml gives it
 readonly compose_file=deploy/docker-compose.yml
 readonly project=traffic-monitor-check
-readonly size_limit_bytes=50000000
+readonly size_limit_bytes=12000000
 readonly service_uid=10001
 readonly bot_token=123456789:AAcheck-token_0123456789abcdef
 readonly chat_id=4242
@@ -27,6 +28,7 @@ container=
 image_bytes=
 fake_telegram_pid=
 service_started=
+binary=
 
 fail() {
   if [ -n "$container" ]; then
@@ -161,7 +163,10 @@ check_binary() {
   local output status
   output=$(run_image "$image" --version)
   echo "$output"
-  [[ $output =~ ^traffic-monitor\ [0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "--version printed '$output'"
+  # shellcheck source=lean-versions
+  source deploy/lean-versions
+  [[ $output =~ ^traffic-monitor\ [0-9]+\.[0-9]+\.[0-9]+$'\n'"static libcurl $CURL_SOURCE_VERSION and CAF $CAF_SOURCE_VERSION, built from Debian bookworm's sources"$ ]] \
+    || fail "--version printed '$output'"
 
   output=$(run_image -e TZ=Asia/Shanghai -e TELEGRAM_BOT_TOKEN="$bot_token" \
              -e TELEGRAM_CHAT_ID="$chat_id" "$image" --check-config) \
@@ -178,6 +183,37 @@ check_binary() {
     fail "the compose file's placeholders were not refused (exit $status): $output"
   fi
   echo "the placeholders are refused: $output"
+}
+
+# The binary as the image holds it, taken from the export of check_image_tree.
+extract_binary() {
+  tar -xf "$work/image.tar" -C "$work" usr/local/bin/traffic-monitor 2>/dev/null \
+    || tar -xf "$work/image.tar" -C "$work" ./usr/local/bin/traffic-monitor
+  binary="$work/usr/local/bin/traffic-monitor"
+}
+
+# ldd of the image's binary (same glibc here as in the image: both are Debian bookworm's) lists
+# exactly the libraries the Dockerfile names in the image's label.
+check_binary_libraries() {
+  local wanted loaded
+  wanted=$("$engine" image inspect -f '{{index .Config.Labels "org.traffic-monitor.shared-libraries"}}' "$image" \
+             | tr ' ' '\n' | sort | tr '\n' ' ')
+  loaded=$(ldd "$binary" | awk '{ print $1 }' | sed 's|.*/||' | grep -v '^linux-vdso' | sort \
+             | tr '\n' ' ')
+  [ -n "$wanted" ] && [ "$loaded" = "$wanted" ] \
+    || fail "the image's binary loads '$loaded', the Dockerfile says '$wanted'"
+  echo "loads only $loaded"
+}
+
+# Every end-to-end test, run against the image's binary: a build tree of its own holds the
+# test helpers (the fault shim, Prometheus), the binary comes from the image.
+check_binary_end_to_end() {
+  local tree=build-image-tests
+  cmake -S . -B "$tree" -G Ninja -DTMON_E2E_BINARY="$binary" >/dev/null
+  cmake --build "$tree" --target fault_shim >/dev/null
+  ./dev/fetch-prometheus "$tree/tools"
+  ctest --test-dir "$tree" --output-on-failure --no-tests=error -j "$(nproc)" -R '^e2e\.' \
+    || fail "the image's binary failed end-to-end tests"
 }
 
 # ---- the service ---------------------------------------------------------------------------
@@ -311,6 +347,9 @@ step "image size" report_size
 step "image contents" check_image_tree
 step "image user" check_image_config
 step "binary" check_binary
+extract_binary
+step "binary's libraries" check_binary_libraries
+step "binary end to end" check_binary_end_to_end
 step "fake Telegram" start_fake_telegram
 write_env_file
 step "engine API" start_engine_api

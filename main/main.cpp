@@ -208,7 +208,7 @@ __attribute__((section(".preinit_array"),
                                                         char**) = block_handled_signals;
 
 int print_version() {
-  fmt::print("traffic-monitor {}\n", TMON_VERSION);
+  fmt::print("traffic-monitor {}\n{}\n", TMON_VERSION, TMON_BUILT_WITH);
   return 0;
 }
 

@@ -24,8 +24,9 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 RULES = os.path.join(REPO, "deploy", "prometheus", "traffic-monitor.rules.yml")
 EXAMPLE_CONFIG = os.path.join(REPO, "deploy", "prometheus", "prometheus.yml")
 DASHBOARD = os.path.join(REPO, "deploy", "grafana", "traffic-monitor.json")
-# The tools sit in the build tree of the binary under test.
-BUILD = os.path.dirname(os.path.realpath(shutil.which(BINARY) or BINARY))
+# The tools sit in the build tree that runs the tests (ctest names it), by default the binary's.
+BUILD = os.environ.get("TMON_BUILD_DIR") or os.path.dirname(
+    os.path.realpath(shutil.which(BINARY) or BINARY))
 TOOLS = os.path.join(BUILD, "tools", "usr", "bin")
 
 TOKEN = "e2ePrometheusToken-0123456789"
