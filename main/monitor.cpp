@@ -8,6 +8,7 @@
 
 #include "actors/accounting/accounting.hpp"
 #include "actors/accounting/forecast.hpp"
+#include "actors/commands/bot_client.hpp"
 #include "actors/commands/commands.hpp"
 #include "actors/http/http_client.hpp"
 #include "actors/metrics/metrics.hpp"
@@ -73,7 +74,6 @@ notifier_actor spawn_notifier(caf::actor_system& system, const config& settings,
     handles.http_clients.push_back(delivery.clients.back());
   }
   delivery.now = dependencies.now;
-  delivery.metrics = handles.metrics;
   delivery.address_from_lookup = settings.public_ip.empty() && !settings.public_ip_urls.empty();
   delivery.jitter = dependencies.jitter;
   return system.spawn(notifier, std::move(delivery));
@@ -105,7 +105,9 @@ commands_actor spawn_commands(caf::actor_system& system, const config& settings,
   poller.token = settings.telegram_bot_token;
   poller.allowed_chats = settings.telegram_chat_ids;
   poller.context = context_of(settings);
-  poller.client = spawn_http_client(system, dependencies);
+  poller.client = dependencies.http_on_own_threads
+                    ? system.spawn<caf::detached>(bot_client, dependencies.transport)
+                    : system.spawn(bot_client, dependencies.transport);
   handles.http_clients.push_back(poller.client);
   poller.accounting = handles.accounting;
   poller.offset = offset;
@@ -115,23 +117,30 @@ commands_actor spawn_commands(caf::actor_system& system, const config& settings,
   return system.spawn(commands, std::move(poller));
 }
 
-// Bound here rather than in the broker, so that an address in use stops the start.
-outcome<metrics_actor> spawn_metrics(caf::actor_system& system, const config& settings,
-                                     const monitor_dependencies& dependencies) {
+// Bound before anything is spawned, so that an address in use stops the start.
+outcome<caf::io::doorman_ptr> bind_metrics_listener(caf::actor_system& system,
+                                                    const config& settings) {
   auto listener = system.middleman().backend().new_tcp_doorman(settings.metrics_port,
                                                                settings.metrics_host.c_str(), true);
   if (!listener)
-    return outcome<metrics_actor>::failure(
+    return outcome<caf::io::doorman_ptr>::failure(
       fmt::format("METRICS_LISTEN=\"{}\" cannot be listened on: {}.",
                   metrics_listen_address(settings), system.render(listener.error())));
+  return outcome<caf::io::doorman_ptr>::success(std::move(*listener));
+}
+
+caf::actor spawn_metrics(caf::actor_system& system, const config& settings,
+                         const monitor_dependencies& dependencies, caf::io::doorman_ptr listener,
+                         const monitor_handles& handles) {
   metrics_settings serving;
   serving.token = settings.metrics_token;
   serving.version = TMON_VERSION;
   serving.log = dependencies.logger("metrics");
   serving.log->info("serving metrics on {}{}", metrics_listen_address(settings),
                     settings.metrics_token.empty() ? "" : " (bearer token required)");
-  auto broker = system.middleman().spawn_broker(metrics, std::move(serving), std::move(*listener));
-  return outcome<metrics_actor>::success(caf::actor_cast<metrics_actor>(broker));
+  serving.accounting = handles.accounting;
+  serving.notifier = handles.notifier;
+  return system.middleman().spawn_broker(metrics, std::move(serving), std::move(listener));
 }
 
 } // namespace
@@ -161,7 +170,7 @@ std::vector<caf::actor> monitor_handles::all() const {
   for (const auto& client : http_clients)
     result.push_back(caf::actor_cast<caf::actor>(client));
   if (metrics)
-    result.push_back(caf::actor_cast<caf::actor>(metrics));
+    result.push_back(metrics);
   if (commands)
     result.push_back(caf::actor_cast<caf::actor>(commands));
   return result;
@@ -184,11 +193,12 @@ std::vector<std::string> counted_interfaces(const config& settings, spdlog::logg
 outcome<monitor_handles> spawn_monitor(caf::actor_system& system, const config& settings,
                                        monitor_dependencies dependencies) {
   monitor_handles handles;
+  caf::io::doorman_ptr metrics_listener;
   if (settings.metrics_port != 0) {
-    auto listener = spawn_metrics(system, settings, dependencies);
-    if (!listener)
-      return outcome<monitor_handles>::failure(std::move(listener.error));
-    handles.metrics = *listener;
+    auto bound = bind_metrics_listener(system, settings);
+    if (!bound)
+      return outcome<monitor_handles>::failure(std::move(bound.error));
+    metrics_listener = std::move(*bound);
   }
   const bool own_notifier = !dependencies.notifier;
   handles.notifier = own_notifier ? spawn_notifier(system, settings, dependencies, handles)
@@ -212,7 +222,6 @@ outcome<monitor_handles> spawn_monitor(caf::actor_system& system, const config& 
   accounts.log = dependencies.logger("accounting");
   accounts.sampler = handles.sampler;
   accounts.notifier = handles.notifier;
-  accounts.metrics = handles.metrics;
   accounts.publish = [settings, interfaces](const monitor_state& state, moment now) {
     return figures_of(state, settings, interfaces, now);
   };
@@ -222,6 +231,9 @@ outcome<monitor_handles> spawn_monitor(caf::actor_system& system, const config& 
   handles.accounting = system.spawn(accounting, std::move(accounts));
   if (settings.telegram_commands)
     handles.commands = spawn_commands(system, settings, dependencies, saved_offset, handles);
+  if (metrics_listener)
+    handles.metrics = spawn_metrics(system, settings, dependencies, std::move(metrics_listener),
+                                    handles);
   if (own_notifier)
     spawn_public_ip(system, settings, dependencies, handles);
 

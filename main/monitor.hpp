@@ -42,8 +42,8 @@ struct monitor_handles {
   // None when PUBLIC_IP fixes the address or the notifier is a test's.
   public_ip_actor public_ip;
   std::vector<http_client_actor> http_clients;
-  // None without METRICS_LISTEN.
-  metrics_actor metrics;
+  // The metrics listener's broker; none without METRICS_LISTEN.
+  caf::actor metrics;
   // None without TELEGRAM_COMMANDS=on.
   commands_actor commands;
 

@@ -44,6 +44,7 @@ CAF_ADD_TYPE_ID(tmon, (tmon::usage_figures))
 CAF_ADD_TYPE_ID(tmon, (tmon::cycle_outlook))
 CAF_ADD_TYPE_ID(tmon, (tmon::event))
 CAF_ADD_TYPE_ID(tmon, (tmon::published_figures))
+CAF_ADD_TYPE_ID(tmon, (tmon::delivery_counts))
 CAF_ADD_TYPE_ID(tmon, (tmon::http_request))
 CAF_ADD_TYPE_ID(tmon, (tmon::http_response))
 CAF_END_TYPE_ID_BLOCK(tmon)
@@ -102,6 +103,11 @@ typename Inspector::result_type inspect(Inspector& f, published_figures& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, delivery_counts& x) {
+  return f(caf::meta::type_name("delivery_counts"), x.sent, x.failed);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, http_request& x) {
   return f(caf::meta::type_name("http_request"), x.method, x.url, x.body, x.content_type, x.headers,
            x.connect_timeout, x.total_timeout, x.ipv4_only, x.user, x.password, x.mail_from,
@@ -136,7 +142,7 @@ using accounting_actor = caf::typed_actor<
   caf::reacts_to<report_atom, cycle_bounds, moment>,
   // From main on SIGUSR1: the current cycle's figures.
   caf::replies_to<usage_atom>::with<usage_figures>,
-  // From the command poller: the figures as they are now.
+  // From the command poller and the metrics listener: the figures as they are now.
   caf::replies_to<figures_atom>::with<published_figures>,
   // From the command poller: Telegram's updates before this id are answered or skipped, so
   // that none is answered again after a restart; answered once saved (true) or not (false).
@@ -158,6 +164,12 @@ using http_client_actor = caf::typed_actor<
   // One HTTP exchange.
   caf::replies_to<http_atom, http_request>::with<http_response>>;
 
+// The Telegram bot's calls, on a thread of its own in production.
+using bot_client_actor = http_client_actor::extend<
+  // A getUpdates long poll, made again at once while Telegram answers that it has no updates;
+  // answered with the first other reply (updates, a refusal or a failure).
+  caf::replies_to<poll_atom, http_request>::with<http_response>>;
+
 // Turns events into messages and delivers them.
 using notifier_actor = caf::typed_actor<
   // Delivers one event to the targets it has left; tells the requester as each target has
@@ -172,20 +184,14 @@ using notifier_actor = caf::typed_actor<
   // known yet).
   caf::reacts_to<public_ip_atom, std::string>,
   // Self-sent timer: the start-up message has waited long enough for the first lookup.
-  caf::reacts_to<address_wait_atom>>;
+  caf::reacts_to<address_wait_atom>,
+  // From the metrics listener: the delivery attempts since start.
+  caf::replies_to<attempt_atom>::with<delivery_counts>>;
 
 // What takes the public address that messages name.
 using address_listener_actor = caf::typed_actor<
   // After each round of the lookup: the address (empty: none known yet).
   caf::reacts_to<public_ip_atom, std::string>>;
-
-// Serves the latest figures over HTTP (Prometheus metrics and a JSON API); an io broker that
-// owns the listening socket and its connections.
-using metrics_actor = caf::typed_actor<
-  // From accounting after each save: the figures to serve from now on.
-  caf::reacts_to<figures_atom, published_figures>,
-  // From the notifier after each delivery attempt: whether it delivered.
-  caf::reacts_to<attempt_atom, bool>>;
 
 // Answers Telegram commands: long-polls getUpdates on an HTTP client of its own and answers
 // the configured chats with accounting's figures.

@@ -195,7 +195,14 @@ auto tie_fields(Event& e) {
 
 bool operator==(const event& x, const event& y);
 
-// What the metrics listener serves, as accounting last saved it.
+// Delivery attempts since start, as the notifier counts them.
+struct delivery_counts {
+  std::uint64_t sent = 0;
+  std::uint64_t failed = 0;
+};
+
+// The figures as accounting has them at a moment: what the metrics listener serves and the
+// command poller answers with.
 struct published_figures {
   usage_figures usage;
   // The open cycle's days at the time of the save: the projection at the cycle's end is

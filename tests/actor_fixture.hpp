@@ -75,6 +75,7 @@ recording_notifier(notifier_actor::pointer, std::shared_ptr<std::vector<event>> 
     [](retry_atom, std::size_t) {},
     [](public_ip_atom, const std::string&) {},
     [](address_wait_atom) {},
+    [](attempt_atom) { return delivery_counts{}; },
   };
 }
 

@@ -42,10 +42,6 @@ void follow_with_limit_flag(accounting_state& state) {
 }
 
 void save(accounting_state& state) {
-  // The figures in memory are the truth also while the file cannot be written.
-  if (state.settings.metrics)
-    caf::anon_send(state.settings.metrics, figures_atom_v,
-                   state.settings.publish(state.persisted, state.settings.now()));
   auto saved = save_state(state.settings.data_dir, state.persisted);
   if (saved) {
     if (!state.save_error.empty())

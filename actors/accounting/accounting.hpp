@@ -33,8 +33,6 @@ struct accounting_settings {
   // The notifier's delivery targets (delivery_target::id): each new event is owed to all of
   // them; empty: messages only go to the log.
   std::vector<std::string> targets;
-  // Told the figures after every change, made by `publish`; none: no metrics listener.
-  metrics_actor metrics;
   // The figures of the state at a moment, for the metrics listener and the command poller.
   std::function<published_figures(const monitor_state&, moment now)> publish;
   // How long to wait for the sampler's reading at a cycle boundary or at shutdown.

@@ -148,6 +148,18 @@ poll_verdict judge_poll_reply(const http_response& reply) {
   return verdict;
 }
 
+bool is_quiet_poll(const http_response& reply) {
+  if (reply.status != 200)
+    return false;
+  const auto parsed = nlohmann::json::parse(reply.body, nullptr, false);
+  if (!parsed.is_object())
+    return false;
+  const auto ok = parsed.find("ok");
+  const auto result = parsed.find("result");
+  return ok != parsed.end() && *ok == true && result != parsed.end() && result->is_array()
+         && result->empty();
+}
+
 std::string bot_method_url(const std::string& api_base, const std::string& token,
                            std::string_view method) {
   return api_base + "/bot" + token + "/" + std::string{method};

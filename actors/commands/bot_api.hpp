@@ -81,6 +81,10 @@ struct poll_verdict {
 
 poll_verdict judge_poll_reply(const http_response& reply);
 
+// A getUpdates reply that accepted the call and holds no update at all: a long poll that
+// Telegram ended for lack of news.
+bool is_quiet_poll(const http_response& reply);
+
 // `${api_base}/bot${token}/${method}`.
 std::string bot_method_url(const std::string& api_base, const std::string& token,
                            std::string_view method);

@@ -69,10 +69,11 @@ void after_success(commands_state& state) {
   state.in_conflict = false;
 }
 
-// Hands `request` to the client; `on_verdict` gets Telegram's judged reply.
-template <class OnVerdict>
-void ask(self_pointer self, http_request request, OnVerdict on_verdict) {
-  self->request(self->state.settings.client, caf::infinite, http_atom_v, std::move(request))
+// Hands `request` to the client as `call` (http_atom: once; poll_atom: a long poll made
+// again while it ends quiet); `on_verdict` gets Telegram's judged reply.
+template <class Call, class OnVerdict>
+void ask(self_pointer self, Call call, http_request request, OnVerdict on_verdict) {
+  self->request(self->state.settings.client, caf::infinite, call, std::move(request))
     .then([=](const http_response& reply) { on_verdict(judge_poll_reply(reply)); },
           [=](caf::error& failure) {
             poll_verdict verdict;
@@ -221,44 +222,52 @@ void take_updates(self_pointer self, const std::vector<bot_update>& updates, boo
 
 void poll(self_pointer self) {
   const auto& settings = self->state.settings;
-  ask(self, get_updates_request(settings.api_base, settings.token, settings.offset),
-      [=](const poll_verdict& verdict) {
-        if (verdict.action != poll_verdict::next_step::proceed) {
-          after_failure(self, verdict);
-          return;
-        }
-        after_success(self->state);
-        const bool backlog = !self->state.listening;
-        self->state.listening = true;
-        take_updates(self, verdict.updates, backlog);
-      });
+  auto on_verdict = [=](const poll_verdict& verdict) {
+    if (verdict.action != poll_verdict::next_step::proceed) {
+      after_failure(self, verdict);
+      return;
+    }
+    after_success(self->state);
+    const bool backlog = !self->state.listening;
+    self->state.listening = true;
+    take_updates(self, verdict.updates, backlog);
+  };
+  auto request = get_updates_request(settings.api_base, settings.token, settings.offset);
+  // Once a poll went through, the quiet ones that follow stay with the client: only news, a
+  // refusal or a failure comes back here. Until then every reply does, so that the end of a
+  // streak of failures is seen (and logged) at once.
+  if (self->state.listening)
+    ask(self, poll_atom_v, std::move(request), on_verdict);
+  else
+    ask(self, http_atom_v, std::move(request), on_verdict);
 }
 
 // getMe, once: the bot's name, which commands in groups carry. The menu is registered on the
 // way.
 void introduce(self_pointer self) {
   const auto& settings = self->state.settings;
-  ask(self, get_me_request(settings.api_base, settings.token), [=](const poll_verdict& verdict) {
-    auto& state = self->state;
-    if (verdict.action != poll_verdict::next_step::proceed || verdict.bot_username.empty()) {
-      after_failure(self, verdict);
-      return;
-    }
-    after_success(state);
-    state.bot_username = verdict.bot_username;
-    state.settings.log->info("answering commands to @{} from TELEGRAM_CHAT_ID's chats",
-                             state.bot_username);
-    ask(self,
-        set_commands_request(state.settings.api_base, state.settings.token,
-                             state.settings.context.language),
-        [=](const poll_verdict& registered) {
-          if (registered.action != poll_verdict::next_step::proceed)
-            self->state.settings.log->warn("the command menu was not registered ({}); the "
-                                           "commands work without it",
-                                           registered.reason);
-          poll(self);
-        });
-  });
+  ask(self, http_atom_v, get_me_request(settings.api_base, settings.token),
+      [=](const poll_verdict& verdict) {
+        auto& state = self->state;
+        if (verdict.action != poll_verdict::next_step::proceed || verdict.bot_username.empty()) {
+          after_failure(self, verdict);
+          return;
+        }
+        after_success(state);
+        state.bot_username = verdict.bot_username;
+        state.settings.log->info("answering commands to @{} from TELEGRAM_CHAT_ID's chats",
+                                 state.bot_username);
+        ask(self, http_atom_v,
+            set_commands_request(state.settings.api_base, state.settings.token,
+                                 state.settings.context.language),
+            [=](const poll_verdict& registered) {
+              if (registered.action != poll_verdict::next_step::proceed)
+                self->state.settings.log->warn("the command menu was not registered ({}); the "
+                                               "commands work without it",
+                                               registered.reason);
+              poll(self);
+            });
+      });
 }
 
 void call_telegram(self_pointer self) {

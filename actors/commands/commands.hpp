@@ -1,10 +1,11 @@
 // The command poller: with TELEGRAM_COMMANDS=on, answers /status, /report, /history,
 // /calibrate and /help from the configured chats. It owns the bot's getUpdates long poll on
-// an HTTP client of its own (a thread blocked in libcurl's multi poll, which wakes only when
-// Telegram answers or a timer of libcurl's is due), learns the bot's name from getMe,
-// registers the menu with setMyCommands, and answers with the figures accounting has at the
-// time. The update offset is saved by accounting before any answer goes out, so that a
-// restart answers nothing twice; a command answered by nobody is asked again by the owner.
+// a client of its own (a thread blocked in libcurl's multi poll, which wakes only when
+// Telegram answers or a timer of libcurl's is due, and polls again by itself while nothing
+// arrives), learns the bot's name from getMe, registers the menu with setMyCommands, and
+// answers with the figures accounting has at the time. The update offset is saved by
+// accounting before any answer goes out, so that a restart answers nothing twice; a command
+// answered by nobody is asked again by the owner.
 #pragma once
 
 #include <cstdint>
@@ -31,7 +32,7 @@ struct commands_settings {
   // Language, unit, host name and, when PUBLIC_IP fixed it, the address.
   message_context context;
   // Runs on a thread of its own in production: it blocks for a whole long poll.
-  http_client_actor client;
+  bot_client_actor client;
   accounting_actor accounting;
   // The offset saved by the last run (0: none).
   std::int64_t offset = 0;

@@ -11,12 +11,6 @@
 
 namespace tmon {
 
-// Delivery attempts since start, as the notifier reported them.
-struct delivery_counts {
-  std::uint64_t sent = 0;
-  std::uint64_t failed = 0;
-};
-
 // The page of GET /metrics. Before the first figures only the build information and the
 // delivery counters are known, and only they are written.
 std::string prometheus_text(const std::optional<published_figures>& figures,

@@ -117,16 +117,21 @@ http_reply refusal(int status) {
   return {status, "text/plain; charset=utf-8", fmt::format("{}\n", reason_phrase(status))};
 }
 
-http_reply reply_to(const request_head& head, const std::string& token, const served_pages& pages) {
+std::optional<http_reply> refusal_for(const request_head& head, const std::string& token) {
   if (!token.empty() && !constant_time_equal(head.authorization, "Bearer " + token))
     return refusal(401);
-  const bool metrics = head.path == "/metrics";
-  const bool status = head.path == "/api/status";
-  const bool history = head.path == "/api/history";
-  if (!metrics && !status && !history)
+  if (head.path != "/metrics" && head.path != "/api/status" && head.path != "/api/history")
     return refusal(404);
   if (head.method != "GET")
     return refusal(405);
+  return std::nullopt;
+}
+
+http_reply reply_to(const request_head& head, const std::string& token, const served_pages& pages) {
+  if (auto refused = refusal_for(head, token))
+    return *refused;
+  const bool metrics = head.path == "/metrics";
+  const bool status = head.path == "/api/status";
   if (metrics)
     return {200, "text/plain; version=0.0.4; charset=utf-8", pages.metrics};
   const auto& json = status ? pages.status_json : pages.history_json;

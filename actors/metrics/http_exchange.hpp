@@ -50,6 +50,10 @@ struct served_pages {
   std::optional<std::string> history_json;
 };
 
+// The refusal of `head`, if any: 401 unless it carries "Bearer <token>" (when a token is
+// set), 404 for a path not served, 405 for another method than GET on a served one.
+std::optional<http_reply> refusal_for(const request_head& head, const std::string& token);
+
 // The reply to `head`: 401 unless it carries "Bearer <token>" (when a token is set); GET
 // /metrics, /api/status and /api/history; 404 for any other path, 405 for another method on
 // those, 503 for the JSON pages before the first figures.

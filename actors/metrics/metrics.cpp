@@ -18,9 +18,54 @@ void answer(metrics_broker* self, caf::io::connection_handle connection, const h
   self->state.connections.erase(connection.id());
 }
 
+// Asks accounting and the notifier for the figures, then answers from them; a connection
+// closed or timed out meanwhile is left alone.
+void answer_with_figures(metrics_broker* self, caf::io::connection_handle connection,
+                         request_head head) {
+  const auto serial = self->state.connections[connection.id()].serial;
+  const auto timeout = self->state.settings.figures_timeout;
+  auto still_open = [=] {
+    const auto found = self->state.connections.find(connection.id());
+    return found != self->state.connections.end() && found->second.serial == serial;
+  };
+  auto unavailable = [=](const caf::error& failure) {
+    self->state.settings.log->warn("metrics request for {} answered 503: {}", head.path,
+                                   caf::to_string(failure));
+    if (still_open())
+      answer(self, connection, refusal(503));
+  };
+  self->request(self->state.settings.accounting, timeout, figures_atom_v)
+    .then(
+      [=](published_figures& published) {
+        self->request(self->state.settings.notifier, timeout, attempt_atom_v)
+          .then(
+            [=](const delivery_counts& deliveries) {
+              if (!still_open())
+                return;
+              // Before the first cycle is settled there are no figures to serve.
+              std::optional<published_figures> figures;
+              if (published.usage.cycle.end != moment{})
+                figures = published;
+              const auto& settings = self->state.settings;
+              served_pages pages;
+              pages.metrics = prometheus_text(figures, deliveries, settings.version);
+              if (figures) {
+                pages.status_json = figures->status_json;
+                pages.history_json = figures->history_json;
+              }
+              answer(self, connection, reply_to(head, settings.token, pages));
+            },
+            unavailable);
+      },
+      unavailable);
+}
+
 void answer_request(metrics_broker* self, caf::io::connection_handle connection) {
   auto& state = self->state;
-  const auto reading = read_request_head(state.connections[connection.id()].received);
+  auto& open = state.connections[connection.id()];
+  if (open.answering)
+    return;
+  const auto reading = read_request_head(open.received);
   using progress = head_reading::progress;
   switch (reading.state) {
     case progress::incomplete:
@@ -34,17 +79,16 @@ void answer_request(metrics_broker* self, caf::io::connection_handle connection)
     case progress::complete:
       break;
   }
-  served_pages pages;
-  pages.metrics = prometheus_text(state.figures, state.deliveries, state.settings.version);
-  if (state.figures) {
-    pages.status_json = state.figures->status_json;
-    pages.history_json = state.figures->history_json;
+  open.answering = true;
+  open.received.clear();
+  if (auto refused = refusal_for(reading.head, state.settings.token)) {
+    if (refused->status == 401)
+      state.settings.log->debug("metrics request for {} refused: no valid bearer token",
+                                reading.head.path);
+    answer(self, connection, *refused);
+    return;
   }
-  const auto reply = reply_to(reading.head, state.settings.token, pages);
-  if (reply.status == 401)
-    state.settings.log->debug("metrics request for {} refused: no valid bearer token",
-                              reading.head.path);
-  answer(self, connection, reply);
+  answer_with_figures(self, connection, reading.head);
 }
 
 } // namespace
@@ -89,11 +133,6 @@ caf::behavior metrics(metrics_broker* self, metrics_settings settings,
       if (found == self->state.connections.end() || found->second.serial != serial)
         return;
       answer(self, caf::io::connection_handle::from_int(id), refusal(408));
-    },
-    [=](figures_atom, published_figures& figures) { self->state.figures = std::move(figures); },
-    [=](attempt_atom, bool delivered) {
-      auto& deliveries = self->state.deliveries;
-      ++(delivered ? deliveries.sent : deliveries.failed);
     },
   };
 }

@@ -1,9 +1,10 @@
 // The metrics listener: an io broker that owns the listening socket of METRICS_LISTEN and
-// its connections, and answers each request from the figures accounting published last and
-// the delivery counts the notifier reported (no disk read per request). Every connection is
-// answered and closed within a deadline, with bounded buffers and a bounded number of
-// connections, so that a slow, silent or hostile client costs little and the monitor keeps
-// counting. The broker runs in the middleman's event loop, which sleeps while idle.
+// its connections, and answers each request with the figures accounting has in memory and
+// the delivery counts the notifier keeps, asked for when the request has arrived (no disk
+// read per request, and nothing to do while no one asks). Every connection is answered and
+// closed within a deadline, with bounded buffers and a bounded number of connections, so that
+// a slow, silent or hostile client costs little and the monitor keeps counting. The broker
+// runs in the middleman's event loop, which sleeps while idle.
 #pragma once
 
 #include <chrono>
@@ -32,19 +33,23 @@ struct metrics_settings {
   std::chrono::seconds deadline{10};
   // Connections beyond this many at once are refused (503) and closed at once.
   std::size_t max_connections = 64;
+  accounting_actor accounting;
+  notifier_actor notifier;
+  // How long accounting and the notifier may take to answer before the request gets 503.
+  std::chrono::seconds figures_timeout{5};
 };
 
 struct metrics_state {
   static inline const char* name = "metrics";
   metrics_settings settings;
-  std::optional<published_figures> figures;
-  delivery_counts deliveries;
   struct connection {
     // What it has sent so far.
     std::string received;
     // Tells it from an earlier connection with the same id (a socket number reused), whose
     // deadline may still be on its way.
     std::uint64_t serial = 0;
+    // Its request is complete and its answer on the way: what else it sends is not read.
+    bool answering = false;
   };
   std::map<std::int64_t, connection> connections;
   std::uint64_t next_serial = 0;

@@ -66,9 +66,8 @@ void handle_reply(self_pointer self, std::size_t index, const http_response& rep
   auto event_id = queue.waiting.front()->event_id;
   auto verdict = judge_delivery_reply(target.kind, reply);
   const auto reason = without_secrets(target, verdict.reason);
-  if (self->state.settings.metrics)
-    self->send(self->state.settings.metrics, attempt_atom_v,
-               verdict.action == send_verdict::next_step::delivered);
+  auto& attempts = self->state.attempts;
+  ++(verdict.action == send_verdict::next_step::delivered ? attempts.sent : attempts.failed);
   switch (verdict.action) {
     case send_verdict::next_step::delivered:
       log.info("message {} delivered to {}", event_id, target.shown);
@@ -221,6 +220,7 @@ notifier_actor::behavior_type notifier(notifier_actor::stateful_pointer<notifier
         release_start_messages(self);
     },
     [=](address_wait_atom) { release_start_messages(self); },
+    [=](attempt_atom) { return self->state.attempts; },
   };
 }
 

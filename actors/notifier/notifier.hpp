@@ -38,8 +38,6 @@ struct notifier_settings {
   std::vector<http_client_actor> clients;
   // The wall clock, for the signatures of DingTalk and Feishu and the e-mail's Date.
   wall_clock now;
-  // Told of every delivery attempt, when a metrics listener runs.
-  metrics_actor metrics;
   // A public-IP lookup will send the address (PUBLIC_IP did not fix it).
   bool address_from_lookup = false;
   // A number in [0, 1) for back-off jitter.
@@ -78,6 +76,8 @@ struct notifier_state {
     accounting_actor requester;
   };
   std::map<std::uint64_t, pending_event> pending;
+  // For the metrics listener.
+  delivery_counts attempts;
   // The public-IP lookup has not answered yet and start-up messages wait for it.
   bool awaiting_first_lookup = false;
   struct held_event {

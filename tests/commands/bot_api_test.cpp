@@ -134,6 +134,24 @@ CAF_TEST(getUpdates replies give the messages in order and skip what they cannot
   CAF_CHECK_EQUAL(next_offset(5, {}), 5);
 }
 
+CAF_TEST(only an accepted getUpdates reply without any update is quiet) {
+  CAF_CHECK(is_quiet_poll({200, R"({"ok":true,"result":[]})", {}}));
+  CAF_CHECK(is_quiet_poll({200, R"({ "result" : [ ], "ok" : true })", {}}));
+  // An update the poller cannot read still has to be confirmed: the reply is news.
+  CAF_CHECK(!is_quiet_poll({200, R"({"ok":true,"result":[{"poll":{}}]})", {}}));
+  CAF_CHECK(!is_quiet_poll({200, R"({"ok":true,"result":[{"update_id":7}]})", {}}));
+  for (const http_response& other :
+       std::vector<http_response>{{200, R"({"ok":false,"result":[]})", {}},
+                                  {200, R"({"ok":true})", {}},
+                                  {200, R"({"ok":true,"result":{}})", {}},
+                                  {200, R"([])", {}},
+                                  {200, "<html>proxy</html>", {}},
+                                  {409, R"({"ok":false,"error_code":409})", {}},
+                                  {404, R"({"ok":true,"result":[]})", {}},
+                                  {0, {}, "Connection refused"}})
+    CAF_CHECK(!is_quiet_poll(other));
+}
+
 CAF_TEST(getMe gives the bot name) {
   const auto verdict = judge_poll_reply(
     {200, R"({"ok":true,"result":{"id":1,"is_bot":true,"username":"Quota_Bot"}})", {}});

@@ -31,6 +31,8 @@ struct bot_api {
     moment at;
     std::string method;
     nlohmann::json body;
+    // A getUpdates made by the client again by itself after a quiet one (poll_atom).
+    bool repeated = false;
   };
   std::vector<call> calls;
   std::deque<http_response> polls;
@@ -40,6 +42,8 @@ struct bot_api {
                    {}};
   caf::typed_response_promise<http_response> held;
   bool holding = false;
+  // The held call is a poll_atom one, which the client makes again while it ends quiet.
+  bool held_repeats = false;
 
   std::vector<std::string> methods() const {
     std::vector<std::string> result;
@@ -74,15 +78,37 @@ struct bot_api {
 
 // The client with one more message, by which the test answers the held long poll: a promise
 // is delivered from within its actor.
-using fake_client_actor = http_client_actor::extend<caf::reacts_to<poll_atom, http_response>>;
+using fake_client_actor = bot_client_actor::extend<caf::reacts_to<poll_atom, http_response>>;
 
 fake_client_actor::behavior_type fake_bot_client(fake_client_actor::pointer self,
                                                  std::shared_ptr<bot_api> api, wall_clock now) {
+  // getUpdates as poll_atom asks it: the quiet replies are the client's alone.
+  auto poll_until_news = [=](const http_request& request) -> caf::result<http_response> {
+    for (;;) {
+      api->calls.push_back({now(), "getUpdates", nlohmann::json::parse(request.body), true});
+      if (api->polls.empty())
+        break;
+      auto reply = api->polls.front();
+      api->polls.pop_front();
+      if (!is_quiet_poll(reply))
+        return reply;
+    }
+    api->held = self->make_response_promise<http_response>();
+    api->holding = true;
+    api->held_repeats = true;
+    return api->held;
+  };
   return {
     [=](poll_atom, const http_response& reply) {
+      if (api->held_repeats && is_quiet_poll(reply)) {
+        const auto& asked = api->calls.back();
+        api->calls.push_back({now(), asked.method, asked.body, true});
+        return;
+      }
       api->holding = false;
       api->held.deliver(reply);
     },
+    [=](poll_atom, const http_request& request) { return poll_until_news(request); },
     [=](http_atom, const http_request& request) -> caf::result<http_response> {
       const auto method = request.url.substr(request.url.rfind('/') + 1);
       api->calls.push_back({now(), method, nlohmann::json::parse(request.body)});
@@ -104,6 +130,7 @@ fake_client_actor::behavior_type fake_bot_client(fake_client_actor::pointer self
       }
       api->held = self->make_response_promise<http_response>();
       api->holding = true;
+      api->held_repeats = false;
       return api->held;
     },
   };
@@ -264,6 +291,32 @@ CAF_TEST(commands are answered in order once the offset is saved) {
   // Then the next poll, from the new offset.
   CAF_CHECK(api->holding);
   CAF_CHECK_EQUAL(api->last("getUpdates").body.at("offset").get<std::int64_t>(), 10);
+}
+
+CAF_TEST(once a poll went through the quiet ones stay with the client until news come) {
+  start();
+  CAF_CHECK(!api->last("getUpdates").repeated);
+  release(updates({}));
+  CAF_CHECK_EQUAL(api->count("getUpdates"), 2u);
+  CAF_CHECK(api->last("getUpdates").repeated);
+  release(updates({}));
+  release(updates({}));
+  CAF_CHECK_EQUAL(api->count("getUpdates"), 4u);
+  CAF_CHECK(api->answers().empty());
+  // News after quiet polls arrived live: an hour between the clocks silences nothing.
+  release(updates({update(1, 1001, "/help", now() - 1h)}));
+  CAF_CHECK_EQUAL(api->answers().size(), 1u);
+  CAF_CHECK_EQUAL(api->count("getUpdates"), 5u);
+  CAF_CHECK(api->last("getUpdates").repeated);
+  CAF_CHECK_EQUAL(api->last("getUpdates").body.at("offset").get<std::int64_t>(), 2);
+  // After a failure every reply comes back again, so that the poller sees the end of it.
+  release({502, "<html>", {}});
+  pass(1s);
+  CAF_CHECK_EQUAL(api->count("getUpdates"), 6u);
+  CAF_CHECK(!api->last("getUpdates").repeated);
+  release(updates({}));
+  CAF_CHECK_EQUAL(lines_containing("Telegram answers the command poll again"), 1u);
+  CAF_CHECK(api->last("getUpdates").repeated);
 }
 
 CAF_TEST(a foreign chat is ignored and named once and commands for another bot are ignored) {

@@ -79,6 +79,15 @@ CAF_TEST(with a token every request needs it as a bearer token) {
   CAF_CHECK_EQUAL(reply_to(get("/nothing", "Bearer " + token), token, pages()).status, 404);
 }
 
+CAF_TEST(a request is refused before any figures are asked for) {
+  CAF_CHECK(!refusal_for(get("/metrics"), {}));
+  CAF_CHECK(!refusal_for(get("/api/history", "Bearer " + token), token));
+  CAF_CHECK_EQUAL(refusal_for(get("/metrics"), token)->status, 401);
+  CAF_CHECK_EQUAL(refusal_for(get("/nothing", "Bearer wrong"), token)->status, 401);
+  CAF_CHECK_EQUAL(refusal_for(get("/nothing"), {})->status, 404);
+  CAF_CHECK_EQUAL(refusal_for({"DELETE", "/api/status", {}}, {})->status, 405);
+}
+
 CAF_TEST(tokens are compared whole) {
   CAF_CHECK(constant_time_equal("", ""));
   CAF_CHECK(constant_time_equal("abc", "abc"));
