@@ -119,18 +119,22 @@ check_image_tree() {
   "$engine" export "$container" >"$work/image.tar"
   "$engine" rm "$container" >/dev/null 2>&1
   python3 - "$work/image.tar" "$service_uid" <<'EOF' || fail "the image does not hold what it should"
-import sys, tarfile
+import re, sys, tarfile
 def relative(name):
     return name[2:] if name.startswith("./") else name.lstrip("/")
 archive = tarfile.open(sys.argv[1])
 tree = {relative(member.name).rstrip("/"): member for member in archive}
 uid = int(sys.argv[2])
 problems = []
-for path in ("usr/local/bin/traffic-monitor", "etc/ssl/certs/ca-certificates.crt",
-             "usr/share/zoneinfo/Asia/Shanghai", "usr/share/zoneinfo/UTC", "etc/passwd",
-             "etc/group"):
+for path in ("usr/local/bin/traffic-monitor", "usr/share/zoneinfo/Asia/Shanghai",
+             "usr/share/zoneinfo/UTC", "etc/passwd", "etc/group"):
     if path not in tree:
         problems.append(f"/{path} is missing")
+# The CA certificates, one file each named by its subject's hash (libcurl's CA path).
+hashed = [name for name, member in tree.items() if member.isfile()
+          and re.fullmatch(r"etc/ssl/certs/[0-9a-f]{8}\.[0-9]", name)]
+if len(hashed) < 100:
+    problems.append(f"/etc/ssl/certs holds {len(hashed)} hashed CA certificates, not 100 or more")
 data = tree.get("data")
 if data is None or not data.isdir():
     problems.append("/data is not a directory")
@@ -165,7 +169,7 @@ check_binary() {
   echo "$output"
   # shellcheck source=lean-versions
   source deploy/lean-versions
-  [[ $output =~ ^traffic-monitor\ [0-9]+\.[0-9]+\.[0-9]+$'\n'"static libcurl $CURL_SOURCE_VERSION and CAF $CAF_SOURCE_VERSION, built from Debian bookworm's sources"$ ]] \
+  [[ $output =~ ^traffic-monitor\ [0-9]+\.[0-9]+\.[0-9]+$'\n'"static OpenSSL $OPENSSL_SOURCE_VERSION, libcurl $CURL_SOURCE_VERSION and CAF $CAF_SOURCE_VERSION, built from Debian bookworm's sources"$ ]] \
     || fail "--version printed '$output'"
 
   output=$(run_image -e TZ=Asia/Shanghai -e TELEGRAM_BOT_TOKEN="$bot_token" \

@@ -11,8 +11,9 @@ class CommandLine(MonitorTestCase):
         version = self.run_command("--version")
         self.assertEqual(version.returncode, 0)
         self.assertRegex(version.stdout, r"^traffic-monitor \d+\.\d+\.\d+\n"
-                                         r"(Debian's shared libcurl and CAF|static libcurl "
-                                         r"\S+ and CAF \S+, built from Debian bookworm's sources)\n$")
+                                         r"(Debian's shared libcurl and CAF|static OpenSSL \S+, "
+                                         r"libcurl \S+ and CAF \S+, built from Debian bookworm's "
+                                         r"sources)\n$")
         usage = self.run_command("--help")
         self.assertEqual(usage.returncode, 0)
         self.assertIn("status --json", usage.stdout)
